@@ -1,0 +1,91 @@
+import { CancelledError, DsServiceError, generatorVersion, tasks } from "@ds-service/generator";
+import { Command, CommanderError, Option } from "commander";
+import { newProject } from "./commands/new.js";
+import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
+import { type Exec, execaExec } from "./exec.js";
+import { createLogger, type Io, isInteractive, processIo } from "./io.js";
+import { inquirerPrompter, type Prompter } from "./prompts.js";
+
+export interface RunDeps {
+  readonly io?: Io;
+  readonly exec?: Exec;
+  /** Replaces @inquirer/prompts; used only when the session is interactive. */
+  readonly prompter?: Prompter;
+  /** Aborting cancels a generation in progress (the bin wires SIGINT and SIGTERM to it). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `ds-service <argv>` and returns the exit code: 0 ok, 1 unexpected, 2 usage or
+ * validation, 130 cancelled. Errors are handled here, once; nothing below exits the process.
+ */
+export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<number> {
+  const io = deps.io ?? processIo();
+  const log = createLogger(io);
+  const program = buildProgram(io, deps);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    return exitCodeFor(error, log);
+  }
+}
+
+function buildProgram(io: Io, deps: RunDeps): Command {
+  const log = createLogger(io);
+  const program = new Command("ds-service")
+    .description("Scaffold and keep current production-ready Python model services.")
+    .version(generatorVersion)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    });
+
+  program
+    .command("new")
+    .description("create a model service in <dir> (which must be new or empty)")
+    .argument("[dir]", "target directory; the project name defaults to its basename")
+    .option("--name <name>", "project name (npm, PyPI, Python and Kubernetes safe)")
+    .addOption(new Option("--task <task>", "what the model predicts").choices(tasks))
+    .option("--answers <file>", "read answers from a JSON file (flags win)")
+    .option("-y, --yes", "never prompt: defaults for anything not given")
+    .option("--no-install", "skip `uv lock` and `uv sync`")
+    .option("--no-git", "skip `git init` and the first commit")
+    .option("--cwd <path>", "resolve paths from here instead of the current directory")
+    .action(async (dir: string | undefined, flags: NewFlags) => {
+      const prompter =
+        !flags.yes && isInteractive(io) ? (deps.prompter ?? inquirerPrompter()) : undefined;
+      const options = await resolveNewOptions(dir, flags, io.cwd, prompter);
+      await newProject(options, {
+        exec: deps.exec ?? execaExec,
+        log,
+        cwd: io.cwd,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+    });
+  return program;
+}
+
+function exitCodeFor(error: unknown, log: ReturnType<typeof createLogger>): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; anything else commander rejects is a usage error
+    // (commander has already printed what was wrong).
+    const ok = ["commander.helpDisplayed", "commander.version", "commander.help"];
+    return ok.includes(error.code) ? 0 : 2;
+  }
+  if (error instanceof CancelledError) {
+    log.error(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof DsServiceError) {
+    log.error(error.message);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  log.error(
+    `unexpected failure — please report it at the ds-service issue tracker with the command you ran, ` +
+      `your OS, \`node --version\` and this output:\n${detail}`,
+  );
+  return 1;
+}

@@ -1,0 +1,35 @@
+import { type Exec, mustRun } from "../exec.js";
+
+/** Where the pristine render is kept, so an upgrade never needs to re-render an old template. */
+export const baseRef = "refs/ds-service/base";
+
+/**
+ * `git init` (unless the target already was a repository) and one commit of everything written.
+ * A machine with no git identity still gets its commit, under a ds-service identity.
+ */
+export async function initialCommit(
+  exec: Exec,
+  projectDir: string,
+  version: string,
+): Promise<void> {
+  const run = (args: readonly string[]) => mustRun(exec, "git", args, { cwd: projectDir });
+  const inside = await exec("git", ["rev-parse", "--is-inside-work-tree"], { cwd: projectDir });
+  if (inside.exitCode !== 0 || inside.output.trim() !== "true") {
+    await run(["init", "--quiet", "--initial-branch=main"]);
+  }
+  const email = await exec("git", ["config", "user.email"], { cwd: projectDir });
+  const identity =
+    email.exitCode === 0 && email.output.trim() !== ""
+      ? []
+      : ["-c", "user.name=ds-service", "-c", "user.email=ds-service@users.noreply.localhost"];
+  await run(["add", "--all"]);
+  await run([
+    ...identity,
+    "commit",
+    "--quiet",
+    "--no-verify",
+    "-m",
+    `chore: scaffold with ds-service ${version}`,
+  ]);
+  await run(["update-ref", baseRef, "HEAD"]);
+}

@@ -1,0 +1,18 @@
+import { StepError } from "@ds-service/generator";
+import { type Exec, mustRun } from "../exec.js";
+
+/**
+ * `uv lock` then `uv sync`: the lockfile is part of the first commit, and the virtualenv is ready
+ * for `make check`. uv downloads nothing it can avoid; it uses the Python already installed.
+ */
+export async function installDependencies(exec: Exec, projectDir: string): Promise<void> {
+  const probe = await exec("uv", ["--version"], { cwd: projectDir }).catch(() => undefined);
+  if (probe?.exitCode !== 0) {
+    throw new StepError(
+      "the project was created, but `uv` was not found, so dependencies were not installed.\n" +
+        "Install uv (`pip install uv` or https://docs.astral.sh/uv/), then run `make setup` in the project.",
+    );
+  }
+  await mustRun(exec, "uv", ["lock"], { cwd: projectDir });
+  await mustRun(exec, "uv", ["sync"], { cwd: projectDir });
+}

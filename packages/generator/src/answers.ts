@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { nameProblem } from "./names.js";
+
+/** The tasks the template supports; drives the schema, the `--task` flag and the prompt. */
+export const tasks = ["classification", "regression"] as const;
+export type Task = (typeof tasks)[number];
+
+export const taskDescriptions: Record<Task, string> = {
+  classification: "predict whether disease progression is above the median (0/1)",
+  regression: "predict disease progression (a number)",
+};
+
+/** The one schema every source of answers (flags, --answers file, prompts) ends in. */
+export const answersSchema = z
+  .object({
+    name: z.string().superRefine((value, ctx) => {
+      const problem = nameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    task: z.enum(tasks).default("classification"),
+  })
+  .strict();
+
+export type Answers = z.output<typeof answersSchema>;
+export type AnswersInput = z.input<typeof answersSchema>;
+
+/** Values derived from the answers that templates use; computed once, never by templates. */
+export interface TemplateContext extends Answers {
+  /** Python import package, the slug with `-` as `_`. */
+  readonly package: string;
+  /** Prometheus metric prefix. */
+  readonly ns: string;
+  readonly isClassification: boolean;
+  readonly isRegression: boolean;
+  readonly generatorVersion: string;
+  readonly templateVersion: string;
+}
+
+export function templateContext(
+  answers: Answers,
+  versions: { generator: string; template: string },
+): TemplateContext {
+  const pkg = answers.name.replaceAll("-", "_");
+  return {
+    ...answers,
+    package: pkg,
+    ns: pkg,
+    isClassification: answers.task === "classification",
+    isRegression: answers.task === "regression",
+    generatorVersion: versions.generator,
+    templateVersion: versions.template,
+  };
+}

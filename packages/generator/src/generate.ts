@@ -1,0 +1,68 @@
+import { files, templateName, templateVersion } from "@ds-service/template-service";
+import type { z } from "zod";
+import pkg from "../package.json" with { type: "json" };
+import { type Answers, answersSchema, templateContext } from "./answers.js";
+import { ValidationError } from "./errors.js";
+import { buildManifest, manifestPath, serializeManifest } from "./manifest.js";
+import type { Plan } from "./plan.js";
+import { renderPlan } from "./render.js";
+import { inspectTarget, writePlan } from "./write.js";
+
+export const generatorVersion: string = pkg.version;
+
+export interface CreateOptions {
+  readonly targetDir: string;
+  /** Raw answers from any source; validated here by the one schema. */
+  readonly answers: unknown;
+  readonly signal?: AbortSignal;
+}
+
+export interface CreateResult {
+  readonly targetDir: string;
+  readonly answers: Answers;
+  readonly plan: Plan;
+}
+
+/** Validates answers with the one schema; every problem in one message, as a ValidationError. */
+export function parseAnswers(raw: unknown): Answers {
+  const result = answersSchema.safeParse(raw);
+  if (!result.success) throw new ValidationError(formatIssues(result.error.issues));
+  return result.data;
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      return `invalid answer — ${where}${issue.message}`;
+    })
+    .join("\n");
+}
+
+/** Renders the whole project in memory, manifest included; touches no disk. */
+export async function planProject(answers: Answers, targetDir: string): Promise<Plan> {
+  const ctx = templateContext(answers, { generator: generatorVersion, template: templateVersion });
+  const plan = await renderPlan(files, ctx, targetDir);
+  const manifest = buildManifest(plan, answers, {
+    generator: { name: pkg.name, version: generatorVersion },
+    packages: { [templateName]: templateVersion },
+  });
+  plan.set(manifestPath, {
+    path: manifestPath,
+    content: serializeManifest(manifest),
+    ownership: "managed",
+  });
+  return plan;
+}
+
+/**
+ * Creates a project: validate → check the target → render the plan → staged atomic write.
+ * Bad input fails before anything is written; a failure or abort leaves nothing behind.
+ */
+export async function createProject(options: CreateOptions): Promise<CreateResult> {
+  const answers = parseAnswers(options.answers);
+  await inspectTarget(options.targetDir);
+  const plan = await planProject(answers, options.targetDir);
+  await writePlan(plan, options.targetDir, options.signal ? { signal: options.signal } : {});
+  return { targetDir: options.targetDir, answers, plan };
+}

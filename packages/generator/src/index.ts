@@ -1,0 +1,26 @@
+export {
+  type Answers,
+  type AnswersInput,
+  answersSchema,
+  type Task,
+  type TemplateContext,
+  taskDescriptions,
+  tasks,
+  templateContext,
+} from "./answers.js";
+export { CancelledError, DsServiceError, StepError, ValidationError } from "./errors.js";
+export { escapeHelpers } from "./escape.js";
+export {
+  type CreateOptions,
+  type CreateResult,
+  createProject,
+  generatorVersion,
+  parseAnswers,
+  planProject,
+} from "./generate.js";
+export { buildManifest, type Manifest, manifestPath, sha256 } from "./manifest.js";
+export { nameProblem } from "./names.js";
+export { assertInside, outputPath } from "./paths.js";
+export type { Ownership, Plan, PlannedFile } from "./plan.js";
+export { renderPlan } from "./render.js";
+export { inspectTarget, writePlan } from "./write.js";

@@ -1,0 +1,13 @@
+import type { Ownership } from "@ds-service/template-service";
+
+export type { Ownership };
+
+/** One file the generator intends to write; nothing touches disk until the plan is written. */
+export interface PlannedFile {
+  readonly path: string;
+  readonly content: Buffer;
+  readonly ownership: Ownership;
+}
+
+/** Relative path → planned file, in template order. */
+export type Plan = Map<string, PlannedFile>;

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Lint every GitHub Actions workflow we ship: the monorepo's own (.github/) and the generated
+# project's (templates/service/template/_github/, renamed to .github/ at generation time).
+#   actionlint  — syntax, expressions, action inputs, and shellcheck on run: blocks when
+#                 the shellcheck binary is on PATH (skipped otherwise)
+#   zizmor      — security audits (permissions, credentials, injection, pinning, dependabot),
+#                 offline only
+# Installs either tool if it is missing. Exits non-zero on any finding.
+set -euo pipefail
+
+ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
+ZIZMOR_VERSION="${ZIZMOR_VERSION:-1.32.0}"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+mono_dir=".github"
+template_dir="templates/service/template/_github"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+ensure_actionlint() {
+  if command -v go >/dev/null 2>&1; then
+    local gobin
+    gobin="$(go env GOBIN)"
+    if [[ -z "$gobin" ]]; then
+      gobin="$(go env GOPATH | cut -d: -f1)/bin"
+    fi
+    PATH="$gobin:$PATH"
+  fi
+  if command -v actionlint >/dev/null 2>&1; then
+    return
+  fi
+  if ! command -v go >/dev/null 2>&1; then
+    log "actionlint is missing and Go is not installed to build it"
+    exit 1
+  fi
+  log "installing actionlint ${ACTIONLINT_VERSION}"
+  go install "github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}"
+}
+
+ensure_zizmor() {
+  if command -v uv >/dev/null 2>&1; then
+    PATH="$(uv tool dir --bin):$PATH"
+  fi
+  if command -v python3 >/dev/null 2>&1; then
+    PATH="$(python3 -m site --user-base)/bin:$PATH"
+  fi
+  if command -v zizmor >/dev/null 2>&1; then
+    return
+  fi
+  log "installing zizmor ${ZIZMOR_VERSION}"
+  if command -v uv >/dev/null 2>&1; then
+    uv tool install --quiet "zizmor==${ZIZMOR_VERSION}"
+  elif command -v pipx >/dev/null 2>&1; then
+    pipx install "zizmor==${ZIZMOR_VERSION}"
+    PATH="$(pipx environment --value PIPX_BIN_DIR):$PATH"
+  else
+    python3 -m pip install --user --quiet "zizmor==${ZIZMOR_VERSION}"
+  fi
+}
+
+ensure_actionlint
+ensure_zizmor
+export PATH
+hash -r
+
+log "$(actionlint --version | head -n1 | sed 's/^/actionlint /')"
+log "$(zizmor --version)"
+if ! command -v shellcheck >/dev/null 2>&1; then
+  log "shellcheck not found: actionlint will not check run: blocks"
+fi
+
+shopt -s nullglob
+workflows=(
+  "$mono_dir"/workflows/*.yml "$mono_dir"/workflows/*.yaml
+  "$template_dir"/workflows/*.yml "$template_dir"/workflows/*.yaml
+)
+shopt -u nullglob
+if ((${#workflows[@]} == 0)); then
+  log "no workflows found under $mono_dir or $template_dir"
+  exit 1
+fi
+
+status=0
+
+log "actionlint: ${workflows[*]}"
+actionlint -no-color "${workflows[@]}" || status=1
+
+# zizmor finds workflows and dependabot.yml by their place under a `.github/` directory, so
+# the template's `_github/` is audited from a copy laid out as the generated project has it.
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+cp -R "$template_dir" "$stage/.github"
+
+log "zizmor --offline: $mono_dir"
+zizmor --offline --no-progress --strict-collection "$mono_dir" || status=1
+log "zizmor --offline: $template_dir (as .github/)"
+(cd "$stage" && zizmor --offline --no-progress --strict-collection .github) || status=1
+
+if ((status != 0)); then
+  log "workflow lint FAILED"
+else
+  log "workflow lint passed"
+fi
+exit "$status"
