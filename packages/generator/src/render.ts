@@ -42,7 +42,8 @@ export async function renderPlan(
   const hb = createHandlebars();
   const plop = await nodePlop(undefined, { destBasePath: targetDir, force: false });
 
-  const planFile: ActionType = (_answers, config) => {
+  // async so a throw becomes a rejection, which plop reports as { type, path, error }.
+  const planFile: ActionType = async (_answers, config) => {
     const file = (config as unknown as { file: TemplateFile }).file;
     const rel = outputPath(file.source, ctx.package);
     assertInside(targetDir, rel);

@@ -6,7 +6,11 @@ import { type Exec, mustRun } from "../exec.js";
  * for `make check`. uv downloads nothing it can avoid; it uses the Python already installed.
  */
 export async function installDependencies(exec: Exec, projectDir: string): Promise<void> {
-  const probe = await exec("uv", ["--version"], { cwd: projectDir }).catch(() => undefined);
+  const probe = await exec("uv", ["--version"], { cwd: projectDir }).catch((error: unknown) => {
+    // Not on PATH is expected on a fresh machine; anything else is a real failure.
+    if (error instanceof StepError) return undefined;
+    throw error;
+  });
   if (probe?.exitCode !== 0) {
     throw new StepError(
       "the project was created, but `uv` was not found, so dependencies were not installed.\n" +

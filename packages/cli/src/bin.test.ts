@@ -1,0 +1,98 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { listTree, runCli, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+
+// These spawn the built binary, as a user would: the bundle, its exit codes and its output.
+describe("ds-service (built bin)", () => {
+  it("creates a project non-interactively and records the answers", async () => {
+    const cwd = await testdir();
+    const r = await runCli(["new", "churn-model", "--yes", "--no-install", "--no-git"], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Created churn-model \(classification\)/);
+    const manifest = JSON.parse(
+      await fs.readFile(path.join(cwd, "churn-model/.ds-service/manifest.json"), "utf8"),
+    );
+    expect(manifest.answers).toEqual({ name: "churn-model", task: "classification" });
+  });
+
+  it.each([
+    [["new", "ok-dir", "--name", "Bad_Name"], /Kubernetes DNS label/],
+    [["new", "ok-dir", "--name", "../../etc"], /Kubernetes DNS label/],
+    [["new", "ok-dir", "--name", "json"], /standard library/],
+    [["new", "Bad_Dir"], /--name/],
+    [["new", "x", "--task", "clustering"], /Allowed choices are classification, regression/],
+    [["new"], /missing the project directory/],
+    [["new", "x", "--bogus"], /unknown option/],
+    [["frobnicate"], /unknown command/],
+  ])("refuses %j with exit 2 and writes nothing", async (args, message) => {
+    const cwd = await testdir();
+    const r = await runCli(args, { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(await listTree(cwd)).toEqual([]);
+  });
+
+  it("refuses a non-empty target and leaves it as it was", async () => {
+    const cwd = await testdir({ "proj/notes.md": "mine" });
+    const r = await runCli(["new", "proj", "--no-install", "--no-git"], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/not empty/);
+    expect(await listTree(cwd)).toEqual(["proj/notes.md"]);
+  });
+
+  it("reads --answers, lets flags win, and resolves paths from --cwd", async () => {
+    const cwd = await testdir({
+      "sub/answers.json": JSON.stringify({ name: "from-file", task: "regression" }),
+    });
+    const r = await runCli(
+      [
+        "new",
+        "out",
+        "--cwd",
+        "sub",
+        "--answers",
+        "answers.json",
+        "--name",
+        "from-flag",
+        "--no-install",
+        "--no-git",
+      ],
+      { cwd },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const manifest = JSON.parse(
+      await fs.readFile(path.join(cwd, "sub/out/.ds-service/manifest.json"), "utf8"),
+    );
+    expect(manifest.answers).toEqual({ name: "from-flag", task: "regression" });
+  });
+
+  it("refuses an --answers file that is not a JSON object", async () => {
+    const cwd = await testdir({ "a.json": "[1,2]", "b.json": "{nope" });
+    for (const file of ["a.json", "b.json", "missing.json"]) {
+      const r = await runCli(["new", "x", "--answers", file, "--no-install", "--no-git"], { cwd });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/--answers/);
+    }
+    expect(await listTree(cwd)).toEqual(["a.json", "b.json"]);
+  });
+
+  it("makes the first commit and keeps the pristine render at refs/ds-service/base", async () => {
+    const cwd = await testdir();
+    const r = await runCli(["new", "proj", "--no-install"], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const git = (...args: string[]) => execa("git", args, { cwd: path.join(cwd, "proj") });
+    expect((await git("status", "--porcelain")).stdout).toBe("");
+    expect((await git("rev-list", "--count", "HEAD")).stdout).toBe("1");
+    expect((await git("rev-parse", "refs/ds-service/base")).stdout).toBe(
+      (await git("rev-parse", "HEAD")).stdout,
+    );
+  });
+
+  it("prints its version and exits 0", async () => {
+    const r = await runCli(["--version"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

@@ -1,0 +1,132 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { listTree, testdir } from "@ds-service/test-utils";
+import { describe, expect, it } from "vitest";
+import type { Exec } from "./exec.js";
+import type { Io } from "./io.js";
+import { run } from "./main.js";
+import type { Prompter } from "./prompts.js";
+
+function fakeIo(cwd: string, tty: boolean, env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) =>
+    Object.assign(
+      new Writable({
+        write(chunk, _enc, done) {
+          into.push(String(chunk));
+          done();
+        },
+      }),
+      { isTTY: tty },
+    );
+  const io: Io = { cwd, env, stdout: sink(out), stderr: sink(err), stdinIsTTY: tty };
+  return { io, out, err };
+}
+
+const scriptedPrompter = (answers: { dir?: string; name?: string; task?: "regression" }) => {
+  const asked: string[] = [];
+  const ask = <T>(question: string, answer: T) => {
+    asked.push(question);
+    return Promise.resolve(answer);
+  };
+  const prompter: Prompter = {
+    directory: () => ask("directory", answers.dir ?? "x"),
+    name: (d) => ask("name", answers.name ?? d),
+    task: () => ask("task", answers.task ?? "regression"),
+  };
+  return { prompter, asked };
+};
+
+const noExec: Exec = async (file) => {
+  throw new Error(`unexpected spawn of ${file}`);
+};
+
+describe("run new", () => {
+  it("asks only what flags did not answer, when a person is at a terminal", async () => {
+    const cwd = await testdir();
+    const { io } = fakeIo(cwd, true);
+    const { prompter, asked } = scriptedPrompter({ name: "picked-name" });
+    const code = await run(["new", "proj", "--no-install", "--no-git"], {
+      io,
+      prompter,
+      exec: noExec,
+    });
+    expect(code).toBe(0);
+    expect(asked).toEqual(["name", "task"]);
+    const manifest = JSON.parse(
+      await fs.readFile(path.join(cwd, "proj/.ds-service/manifest.json"), "utf8"),
+    );
+    expect(manifest.answers).toEqual({ name: "picked-name", task: "regression" });
+  });
+
+  it("never prompts under CI, even at a terminal", async () => {
+    const cwd = await testdir();
+    const { io } = fakeIo(cwd, true, { CI: "true" });
+    const { prompter, asked } = scriptedPrompter({});
+    expect(
+      await run(["new", "proj", "--no-install", "--no-git"], { io, prompter, exec: noExec }),
+    ).toBe(0);
+    expect(asked).toEqual([]);
+  });
+
+  it("treats Ctrl-C during generation as a cancel: exit 130 and nothing written", async () => {
+    const cwd = await testdir();
+    const { io, err } = fakeIo(cwd, false);
+    const controller = new AbortController();
+    controller.abort();
+    const code = await run(["new", "proj", "--no-install", "--no-git"], {
+      io,
+      exec: noExec,
+      signal: controller.signal,
+    });
+    expect(code).toBe(130);
+    expect(err.join("")).toMatch(/cancelled/);
+    expect(await listTree(cwd)).toEqual([]);
+  });
+
+  it("reports a missing uv as a failed step, keeping the complete project", async () => {
+    const cwd = await testdir();
+    const { io, err } = fakeIo(cwd, false);
+    const exec: Exec = async () => ({ exitCode: 127, output: "uv: not found" });
+    const code = await run(["new", "proj", "--no-git"], { io, exec });
+    expect(code).toBe(1);
+    expect(err.join("")).toMatch(/`uv` was not found.*\n.*make setup/);
+    expect(err.join("")).not.toMatch(/please report/);
+    expect(await listTree(path.join(cwd, "proj"))).toContain("pyproject.toml");
+  });
+
+  it("runs uv lock, uv sync, then git in the project", async () => {
+    const cwd = await testdir();
+    const { io } = fakeIo(cwd, false);
+    const calls: string[] = [];
+    const exec: Exec = async (file, args, options) => {
+      calls.push(`${path.relative(cwd, options.cwd)}: ${file} ${args.join(" ")}`);
+      if (args[0] === "rev-parse") return { exitCode: 128, output: "not a git repository" };
+      return { exitCode: 0, output: args[0] === "config" ? "me@example.com" : "" };
+    };
+    expect(await run(["new", "proj"], { io, exec })).toBe(0);
+    expect(calls.map((c) => c.replace(/ -m .*/, ""))).toEqual([
+      "proj: uv --version",
+      "proj: uv lock",
+      "proj: uv sync",
+      "proj: git rev-parse --is-inside-work-tree",
+      "proj: git init --quiet --initial-branch=main",
+      "proj: git config user.email",
+      "proj: git add --all",
+      "proj: git commit --quiet --no-verify",
+      "proj: git update-ref refs/ds-service/base HEAD",
+    ]);
+  });
+
+  it("turns an unexpected error into exit 1 with a please-report message", async () => {
+    const cwd = await testdir();
+    const { io, err } = fakeIo(cwd, false);
+    const exec: Exec = async () => {
+      throw new TypeError("boom");
+    };
+    expect(await run(["new", "proj", "--no-git"], { io, exec })).toBe(1);
+    expect(err.join("")).toMatch(/please report.*\n.*boom/s);
+  });
+});

@@ -1,0 +1,100 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { files } from "@ds-service/template-service";
+import { listTree, testdir } from "@ds-service/test-utils";
+import { describe, expect, it } from "vitest";
+import { templateContext } from "./answers.js";
+import { ValidationError } from "./errors.js";
+import { createProject, parseAnswers, planProject } from "./generate.js";
+import { type Manifest, manifestPath, sha256 } from "./manifest.js";
+import { renderPlan } from "./render.js";
+
+describe("parseAnswers", () => {
+  it("defaults the task and refuses unknown keys and bad values with every reason", () => {
+    expect(parseAnswers({ name: "churn-model" })).toEqual({
+      name: "churn-model",
+      task: "classification",
+    });
+    const attempt = () => parseAnswers({ name: "Bad_Name", task: "clustering", extra: 1 });
+    expect(attempt).toThrow(ValidationError);
+    expect(attempt).toThrow(/name: .*Kubernetes DNS label/);
+    expect(attempt).toThrow(/task:/);
+    expect(attempt).toThrow(/extra/);
+  });
+});
+
+describe("planProject", () => {
+  it.each(["classification", "regression"] as const)(
+    "renders every template file for %s, mapped and fully substituted",
+    async (task) => {
+      const plan = await planProject({ name: "churn-model", task }, "/tmp/never-written");
+      expect(plan.size).toBe(files.length + 1);
+      for (const rel of plan.keys()) {
+        expect(rel).not.toMatch(/\.hbs$|__package__|(^|\/)_[a-z]/);
+      }
+      expect(plan.has("src/churn_model/__init__.py")).toBe(true);
+      expect(plan.has(".gitignore")).toBe(true);
+      const pyproject = plan.get("pyproject.toml")?.content.toString("utf8") ?? "";
+      expect(pyproject).toContain('name = "churn-model"');
+      const manifest = JSON.parse(plan.get(manifestPath)?.content.toString("utf8") ?? "{}");
+      expect(manifest.answers).toEqual({ name: "churn-model", task });
+    },
+  );
+
+  it("fails on a template variable that does not exist (strict mode)", async () => {
+    const Handlebars = (await import("handlebars")).default;
+    const spec = Handlebars.precompile("x = {{nope}}", { noEscape: true, strict: true });
+    // biome-ignore lint/security/noGlobalEval: turning a precompiled spec back into an object
+    const template = eval(`(${spec})`);
+    const ctx = templateContext(
+      { name: "a", task: "classification" },
+      { generator: "0", template: "0" },
+    );
+    await expect(
+      renderPlan([{ source: "x.py.hbs", ownership: "once", template }], ctx, "/tmp/t"),
+    ).rejects.toThrow(/nope/);
+  });
+
+  it("does not HTML-escape (noEscape): quotes and ampersands survive", async () => {
+    const Handlebars = (await import("handlebars")).default;
+    const spec = Handlebars.precompile('{{toml name}} & "{{package}}"', {
+      noEscape: true,
+      strict: true,
+    });
+    // biome-ignore lint/security/noGlobalEval: turning a precompiled spec back into an object
+    const template = eval(`(${spec})`);
+    const ctx = templateContext(
+      { name: "a-b", task: "classification" },
+      { generator: "0", template: "0" },
+    );
+    const plan = await renderPlan([{ source: "x.hbs", ownership: "once", template }], ctx, "/t");
+    expect(plan.get("x")?.content.toString()).toBe('"a-b" & "a_b"');
+  });
+});
+
+describe("createProject", () => {
+  it("writes the plan and a manifest whose hashes match the files on disk", async () => {
+    const root = await testdir();
+    const target = path.join(root, "churn-model");
+    await createProject({ targetDir: target, answers: { name: "churn-model" } });
+    const manifest: Manifest = JSON.parse(
+      await fs.readFile(path.join(target, manifestPath), "utf8"),
+    );
+    const onDisk = (await listTree(target)).filter((p) => p !== manifestPath);
+    expect(Object.keys(manifest.files).sort()).toEqual(onDisk);
+    for (const [rel, entry] of Object.entries(manifest.files)) {
+      expect(sha256(await fs.readFile(path.join(target, rel))), rel).toBe(entry.sha256);
+    }
+    expect(manifest.files[".github/workflows/ci.yml"]?.ownership).toBe("managed");
+    expect(manifest.files["pyproject.toml"]?.ownership).toBe("merged");
+    expect(manifest.files["src/churn_model/core/schemas.py"]?.ownership).toBe("once");
+  });
+
+  it("validates before touching the disk", async () => {
+    const root = await testdir();
+    await expect(
+      createProject({ targetDir: path.join(root, "x"), answers: { name: "json" } }),
+    ).rejects.toThrow(/standard library/);
+    expect(await fs.readdir(root)).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { listTree, testdir } from "@ds-service/test-utils";
+import { describe, expect, it } from "vitest";
+import { CancelledError, ValidationError } from "./errors.js";
+import type { Plan } from "./plan.js";
+import { writePlan } from "./write.js";
+
+function planOf(files: Record<string, string>): Plan {
+  const plan: Plan = new Map();
+  for (const [p, content] of Object.entries(files)) {
+    plan.set(p, { path: p, content: Buffer.from(content), ownership: "once" });
+  }
+  return plan;
+}
+
+const sample = planOf({ "a.txt": "A", "src/pkg/b.py": "B", ".gitignore": "x" });
+
+describe("writePlan", () => {
+  it("writes every file into a new target and leaves no staging directory", async () => {
+    const root = await testdir();
+    const target = path.join(root, "nested/project");
+    await writePlan(sample, target);
+    expect(await listTree(target)).toEqual([".gitignore", "a.txt", "src/pkg/b.py"]);
+    expect(await fs.readFile(path.join(target, "src/pkg/b.py"), "utf8")).toBe("B");
+    expect(await fs.readdir(path.join(root, "nested"))).toEqual(["project"]);
+  });
+
+  it("writes into an empty directory that holds only .git", async () => {
+    const root = await testdir({ "p/.git/HEAD": "ref: refs/heads/main\n" });
+    await writePlan(sample, path.join(root, "p"));
+    expect(await listTree(path.join(root, "p"))).toEqual([
+      ".git/HEAD",
+      ".gitignore",
+      "a.txt",
+      "src/pkg/b.py",
+    ]);
+  });
+
+  it("refuses a non-empty target and leaves it byte for byte", async () => {
+    const root = await testdir({ "p/keep.txt": "mine" });
+    await expect(writePlan(sample, path.join(root, "p"))).rejects.toThrow(/not empty/);
+    expect(await listTree(root)).toEqual(["p/keep.txt"]);
+    expect(await fs.readFile(path.join(root, "p/keep.txt"), "utf8")).toBe("mine");
+  });
+
+  it("refuses a file where the directory should be", async () => {
+    const root = await testdir({ p: "a file" });
+    await expect(writePlan(sample, path.join(root, "p"))).rejects.toBeInstanceOf(ValidationError);
+    expect(await listTree(root)).toEqual(["p"]);
+  });
+
+  it("on abort removes what it staged and the parents it created", async () => {
+    const root = await testdir();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      writePlan(sample, path.join(root, "new/parent/p"), { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(CancelledError);
+    expect(await fs.readdir(root)).toEqual([]);
+  });
+
+  it("on a failing write leaves an existing empty target empty", async () => {
+    const root = await testdir({ "p/.git/HEAD": "x" });
+    const bad = planOf({ "ok.txt": "1", "../escape.txt": "2" });
+    await expect(writePlan(bad, path.join(root, "p"))).rejects.toBeInstanceOf(ValidationError);
+    expect(await listTree(root)).toEqual(["p/.git/HEAD"]);
+  });
+});
