@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the monorepo needs where it is missing (pnpm, uv), then installs and builds.
+# Sourced by quickstart.sh and test.sh, so a fresh machine needs nothing but Node, Python and git.
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+export PATH="$HOME/.local/bin:$PATH"
+
+for tool in node python3 git make; do
+  command -v "$tool" >/dev/null || { echo "bootstrap: '$tool' is required and was not found" >&2; exit 1; }
+done
+
+pnpm_version="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+if ! command -v pnpm >/dev/null || [ "$(pnpm --version)" != "$pnpm_version" ]; then
+  echo "bootstrap: installing pnpm $pnpm_version"
+  npm install --global --no-audit --no-fund "pnpm@$pnpm_version" >/dev/null
+fi
+
+if ! command -v uv >/dev/null; then
+  echo "bootstrap: installing uv"
+  python3 -m pip install --quiet --disable-pip-version-check uv 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --user uv
+fi
+
+pnpm install --frozen-lockfile
+pnpm build

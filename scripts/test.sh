@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every test: install + build, lint, typecheck, unit tests, workflow linting, then the slow e2e
+# that generates real projects and runs their own make check with uv, ruff, mypy and pytest.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+
+pnpm lint
+pnpm typecheck
+pnpm test
+bash scripts/lint-workflows.sh
+pnpm test:e2e
