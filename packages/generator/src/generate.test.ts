@@ -1,6 +1,5 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { files } from "@ds-service/template-service";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { templateContext } from "./answers.js";
@@ -8,6 +7,7 @@ import { ValidationError } from "./errors.js";
 import { createProject, parseAnswers, planProject } from "./generate.js";
 import { type Manifest, manifestPath, sha256 } from "./manifest.js";
 import { renderPlan } from "./render.js";
+import { type FileSource, sources, type TemplateFile } from "./sources.js";
 
 describe("parseAnswers", () => {
   it("defaults the task and refuses unknown keys and bad values with every reason", () => {
@@ -23,12 +23,18 @@ describe("parseAnswers", () => {
   });
 });
 
+const source = (files: TemplateFile[]): FileSource => ({
+  packageName: "test-source",
+  packageVersion: "0.0.0",
+  files,
+});
+
 describe("planProject", () => {
   it.each(["classification", "regression"] as const)(
     "renders every template file for %s, mapped and fully substituted",
     async (task) => {
       const plan = await planProject({ name: "churn-model", task }, "/tmp/never-written");
-      expect(plan.size).toBe(files.length + 1);
+      expect(plan.size).toBe(sources.reduce((n, s) => n + s.files.length, 0) + 1);
       for (const rel of plan.keys()) {
         expect(rel).not.toMatch(/\.hbs$|__package__|(^|\/)_[a-z]/);
       }
@@ -51,7 +57,7 @@ describe("planProject", () => {
       { generator: "0", template: "0" },
     );
     await expect(
-      renderPlan([{ source: "x.py.hbs", ownership: "once", template }], ctx, "/tmp/t"),
+      renderPlan([source([{ source: "x.py.hbs", ownership: "once", template }])], ctx, "/tmp/t"),
     ).rejects.toThrow(/nope/);
   });
 
@@ -67,7 +73,11 @@ describe("planProject", () => {
       { name: "a-b", task: "classification" },
       { generator: "0", template: "0" },
     );
-    const plan = await renderPlan([{ source: "x.hbs", ownership: "once", template }], ctx, "/t");
+    const plan = await renderPlan(
+      [source([{ source: "x.hbs", ownership: "once", template }])],
+      ctx,
+      "/t",
+    );
     expect(plan.get("x")?.content.toString()).toBe('"a-b" & "a_b"');
   });
 });

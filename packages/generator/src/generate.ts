@@ -1,4 +1,3 @@
-import { files, templateName, templateVersion } from "@ds-service/template-service";
 import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 import { type Answers, answersSchema, templateContext } from "./answers.js";
@@ -6,6 +5,7 @@ import { ValidationError } from "./errors.js";
 import { buildManifest, manifestPath, serializeManifest } from "./manifest.js";
 import type { Plan } from "./plan.js";
 import { renderPlan } from "./render.js";
+import { serviceTemplateSource, sources } from "./sources.js";
 import { inspectTarget, writePlan } from "./write.js";
 
 export const generatorVersion: string = pkg.version;
@@ -41,11 +41,14 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 /** Renders the whole project in memory, manifest included; touches no disk. */
 export async function planProject(answers: Answers, targetDir: string): Promise<Plan> {
-  const ctx = templateContext(answers, { generator: generatorVersion, template: templateVersion });
-  const plan = await renderPlan(files, ctx, targetDir);
+  const ctx = templateContext(answers, {
+    generator: generatorVersion,
+    template: serviceTemplateSource.packageVersion,
+  });
+  const plan = await renderPlan(sources, ctx, targetDir);
   const manifest = buildManifest(plan, answers, {
     generator: { name: pkg.name, version: generatorVersion },
-    packages: { [templateName]: templateVersion },
+    packages: Object.fromEntries(sources.map((s) => [s.packageName, s.packageVersion])),
   });
   plan.set(manifestPath, {
     path: manifestPath,

@@ -23,4 +23,5 @@ export { nameProblem } from "./names.js";
 export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";
 export { renderPlan } from "./render.js";
+export { type FileSource, serviceTemplateSource, sources, type TemplateFile } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";

@@ -5,6 +5,7 @@ import type { TemplateContext } from "./answers.js";
 import { escapeHelpers } from "./escape.js";
 import { assertInside, outputPath } from "./paths.js";
 import type { Plan } from "./plan.js";
+import type { FileSource } from "./sources.js";
 
 const planActionType = "ds-service:plan";
 
@@ -34,7 +35,7 @@ function renderFile(hb: typeof Handlebars, file: TemplateFile, ctx: TemplateCont
  * this one only adds to the plan, and the plan is written atomically afterwards.
  */
 export async function renderPlan(
-  files: readonly TemplateFile[],
+  sources: readonly FileSource[],
   ctx: TemplateContext,
   targetDir: string,
 ): Promise<Plan> {
@@ -44,10 +45,10 @@ export async function renderPlan(
 
   // async so a throw becomes a rejection, which plop reports as { type, path, error }.
   const planFile: ActionType = async (_answers, config) => {
-    const file = (config as unknown as { file: TemplateFile }).file;
+    const { file, from } = config as unknown as { file: TemplateFile; from: string };
     const rel = outputPath(file.source, ctx.package);
     assertInside(targetDir, rel);
-    if (plan.has(rel)) throw new Error(`two template files render to ${rel}`);
+    if (plan.has(rel)) throw new Error(`${from} and an earlier package both write ${rel}`);
     plan.set(rel, { path: rel, content: renderFile(hb, file, ctx), ownership: file.ownership });
     return rel;
   };
@@ -56,7 +57,14 @@ export async function renderPlan(
   const generator = plop.setGenerator("service", {
     description: "A Python model service",
     prompts: [],
-    actions: files.map((file) => ({ type: planActionType, file, abortOnFail: true })),
+    actions: sources.flatMap((source) =>
+      source.files.map((file) => ({
+        type: planActionType,
+        file,
+        from: source.packageName,
+        abortOnFail: true,
+      })),
+    ),
   });
   const { failures } = await generator.runActions({ ...ctx });
   const failure = failures.find((f) => f.error !== "Aborted due to previous action failure");

@@ -1,0 +1,20 @@
+import type { TemplateFile } from "@ds-service/template-service";
+import * as serviceTemplate from "@ds-service/template-service";
+
+export type { Ownership, TemplateFile } from "@ds-service/template-service";
+
+/** A package whose files make up part of a generated project: the template or a config pack. */
+export interface FileSource {
+  readonly packageName: string;
+  readonly packageVersion: string;
+  readonly files: readonly TemplateFile[];
+}
+
+/** The service template: its version is the project's template version. */
+export const serviceTemplateSource: FileSource = serviceTemplate;
+
+/**
+ * Every package rendered into a new project, in order. An explicit list, never discovered:
+ * adding a config package means adding it here (and as a dependency).
+ */
+export const sources: readonly FileSource[] = [serviceTemplateSource];
