@@ -1,0 +1,1 @@
+"""Side effects at the edges: configuration files, datasets and model artifacts."""

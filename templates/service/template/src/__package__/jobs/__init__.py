@@ -1,0 +1,1 @@
+"""Runnable jobs (`python -m <package>.jobs.<job>`), each wired from a file in `confs/`."""

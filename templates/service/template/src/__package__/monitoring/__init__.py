@@ -1,0 +1,1 @@
+"""Production telemetry: Prometheus metrics about requests, inputs and predictions."""

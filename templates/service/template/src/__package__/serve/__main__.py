@@ -1,0 +1,16 @@
+"""`python -m <package>.serve`: run the service with uvicorn on `HOST`:`PORT`."""
+
+import uvicorn
+
+from .app import create_app
+from .settings import ServeSettings
+
+
+def main() -> None:
+    """Start the server; settings come from the environment (see `ServeSettings`)."""
+    settings = ServeSettings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+
+
+if __name__ == "__main__":
+    main()

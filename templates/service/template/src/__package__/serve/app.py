@@ -1,0 +1,65 @@
+"""The FastAPI application: protocol routes, `/predict`, `/metrics`, limits and errors.
+
+`create_app` builds a fresh app with its own model state and metrics registry, so tests
+and tools can run several side by side; nothing happens at import time. The model is
+loaded when the app starts (lifespan), and a failed load leaves the app up but not ready.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ..meta import MODEL_NAME, TASK, package_version
+from ..monitoring.metrics import ServiceMetrics
+from .errors import install_error_handlers
+from .middleware import BodySizeLimit, RequestMetrics
+from .protocol_routes import protocol_router
+from .scoring import Scorer
+from .service_routes import service_router
+from .settings import ServeSettings
+from .state import ModelState
+
+
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    """Build the service; `settings` default to the environment (see `ServeSettings`)."""
+    settings = settings or ServeSettings()
+    scorer = Scorer(state=ModelState(settings.model_dir), metrics=ServiceMetrics())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        load_model(scorer)
+        yield
+
+    app = FastAPI(
+        title=MODEL_NAME,
+        version=package_version(),
+        summary=f"A {TASK} model served over the Open Inference Protocol.",
+        lifespan=lifespan,
+    )
+    app.state.scorer = scorer  # reachable by operational tooling and tests
+    install_error_handlers(app)
+    app.include_router(protocol_router(scorer))
+    app.include_router(service_router(scorer))
+    # The last middleware added runs first: metrics see every request, 413s included.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestMetrics, metrics=scorer.metrics)
+    return app
+
+
+def load_model(scorer: Scorer) -> None:
+    """(Re)load the artifact and publish which model is serving, or that none is."""
+    scorer.state.load()
+    artifact = scorer.state.artifact
+    if artifact is None:
+        scorer.metrics.set_model(None, None)
+        return
+    metadata = artifact.metadata
+    labels = {
+        "name": metadata.name,
+        "version": metadata.version,
+        "task": metadata.task,
+        "git_sha": metadata.git_sha or "unknown",
+        "package_version": metadata.package_version,
+    }
+    scorer.metrics.set_model(labels, metadata.created_at.timestamp())

@@ -1,0 +1,50 @@
+"""Convenience routes beside the protocol: `POST /predict` with JSON records, `GET /metrics`.
+
+`/predict` is what a person types in curl: rows as `{feature: value}` objects. It runs
+through the same scorer as the protocol's infer route, so the two cannot disagree.
+"""
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat
+
+from ..meta import MODEL_NAME
+from .predictions import to_records
+from .scoring import Scorer
+
+Instance = dict[str, StrictFloat]
+"""One row: feature name → number. Strings and booleans are refused, not coerced."""
+
+
+class PredictRequest(BaseModel):
+    """Body of `POST /predict`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instances: Annotated[list[Instance], Field(min_length=1)]
+
+
+def service_router(scorer: Scorer) -> APIRouter:
+    """Build `/predict` and `/metrics` around one scorer and its metrics registry."""
+    router = APIRouter()
+
+    @router.post("/predict", tags=["Predict"])
+    def predict(request: PredictRequest) -> dict[str, Any]:
+        """Score rows given as records; answers predictions in the same order."""
+        artifact, prediction = scorer.score(pd.DataFrame.from_records(request.instances))
+        return {
+            "model_name": MODEL_NAME,
+            "model_version": artifact.metadata.version,
+            **to_records(prediction),
+        }
+
+    @router.get("/metrics", tags=["Monitoring"])
+    def metrics() -> Response:
+        """Prometheus text exposition of this service's registry."""
+        body = generate_latest(scorer.metrics.registry)
+        return Response(content=body, media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,22 @@
+"""Service settings, read from environment variables, as containers and Kubernetes expect.
+
+`MODEL_DIR` (default `artifacts`), `HOST` (default `127.0.0.1`: only this machine can call
+it; containers set `0.0.0.0`), `PORT` (default 8080) and `MAX_REQUEST_BYTES` (default
+1 MiB: larger bodies get 413 before they are read, bounding the memory a request can use).
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServeSettings(BaseSettings):
+    """How the service runs; each field is the environment variable of the same name."""
+
+    model_config = SettingsConfigDict(frozen=True)
+
+    model_dir: Path = Path("artifacts")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    max_request_bytes: int = Field(default=1 << 20, gt=0)

@@ -1,0 +1,50 @@
+"""The loaded model, or the reason there is none.
+
+The service starts even without a usable artifact, so liveness probes pass and the
+reason is visible: readiness routes answer 503 with it and inference refuses to guess.
+A model whose task or features differ from this code's schema is refused at load time,
+because serving it would silently score columns in the wrong meaning.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.schemas import FEATURES
+from ..io.artifacts import Artifact, ArtifactError, load_artifact
+from ..meta import TASK
+from .errors import ModelNotReadyError
+
+
+@dataclass
+class ModelState:
+    """Holds the artifact loaded from `model_dir`, or why loading it failed."""
+
+    model_dir: Path
+    artifact: Artifact | None = None
+    error: str = field(default="the model has not been loaded yet")
+
+    def load(self) -> None:
+        """Load the artifact, recording the failure instead of raising it."""
+        try:
+            artifact = load_artifact(self.model_dir)
+            _check_compatible(artifact)
+        except ArtifactError as error:
+            self.artifact, self.error = None, str(error)
+        else:
+            self.artifact, self.error = artifact, ""
+
+    def require(self) -> Artifact:
+        """Return the loaded artifact, or raise a 503 that says why there is none."""
+        if self.artifact is None:
+            raise ModelNotReadyError(f"model not ready: {self.error}")
+        return self.artifact
+
+
+def _check_compatible(artifact: Artifact) -> None:
+    metadata = artifact.metadata
+    if metadata.task != TASK:
+        raise ArtifactError(f"artifact task is {metadata.task}; this service serves {TASK}")
+    if tuple(metadata.features) != FEATURES:
+        raise ArtifactError(
+            f"artifact features {metadata.features} differ from the schema's {list(FEATURES)}"
+        )
