@@ -2,6 +2,7 @@ import { CancelledError, DsServiceError, generatorVersion, tasks } from "@ds-ser
 import { Command, CommanderError, Option } from "commander";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
+import { checkCommand, upgradeCommand } from "./commands/upgrade.js";
 import { type Exec, execaExec } from "./exec.js";
 import { createLogger, type Io, isInteractive, processIo } from "./io.js";
 import { inquirerPrompter, type Prompter } from "./prompts.js";
@@ -64,6 +65,21 @@ function buildProgram(io: Io, deps: RunDeps): Command {
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
     });
+  program
+    .command("upgrade")
+    .description("carry the project to this ds-service's template: codemods + 3-way merge")
+    .option("--cwd <path>", "the project (default: the current directory)")
+    .option("--dry-run", "print the full diff and write nothing")
+    .option("--allow-dirty", "upgrade even with uncommitted changes")
+    .option("--json", "machine-readable output")
+    .action((flags) => upgradeCommand(flags, io.cwd, log));
+
+  program
+    .command("check")
+    .description("for CI: fail when managed files drifted or a newer template exists")
+    .option("--cwd <path>", "the project (default: the current directory)")
+    .option("--json", "machine-readable output")
+    .action((flags) => checkCommand(flags, io.cwd, log));
   return program;
 }
 

@@ -18,7 +18,13 @@ export {
   parseAnswers,
   planProject,
 } from "./generate.js";
-export { buildManifest, type Manifest, manifestPath, sha256 } from "./manifest.js";
+export {
+  buildManifest,
+  type Manifest,
+  manifestPath,
+  readManifest,
+  sha256,
+} from "./manifest.js";
 export { nameProblem } from "./names.js";
 export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";

@@ -31,7 +31,7 @@ class TrainConfig(BaseSettings):
     )
 
     seed: int = Field(ge=0, description="Seeds the split and the estimator: same seed, same model.")
-    test_size: float = Field(gt=0, lt=1, description="Fraction of rows held out for evaluation.")
+    holdout_fraction: float = Field(gt=0, lt=1, description="Share of rows held out to evaluate.")
     model: ModelParams
     quality_gate: QualityGate
 

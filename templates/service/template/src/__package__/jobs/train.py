@@ -43,7 +43,7 @@ class Trained:
 
 def fit(config: TrainConfig, dataset: Dataset) -> Trained:
     """Fit the pipeline and the baseline on one split and score both on the held-out rows."""
-    train, holdout = dataset.split(config.test_size, config.seed)
+    train, holdout = dataset.split(config.holdout_fraction, config.seed)
     pipeline = build_pipeline(config.model, config.seed).fit(train.features, train.target)
     baseline = build_baseline().fit(train.features, train.target)
     return Trained(

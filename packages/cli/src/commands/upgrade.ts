@@ -1,0 +1,85 @@
+import path from "node:path";
+import {
+  type CheckResult,
+  checkProject,
+  type UpgradeResult,
+  upgradeProject,
+} from "@ds-service/codemods";
+import { DsServiceError } from "@ds-service/generator";
+import type { Logger } from "../io.js";
+
+/** An upgrade or check that finished but found something for a person to resolve: exit 1. */
+export class FindingsError extends DsServiceError {
+  override readonly name = "FindingsError";
+}
+
+export interface UpgradeFlags {
+  readonly cwd?: string;
+  readonly dryRun?: boolean;
+  readonly allowDirty?: boolean;
+  readonly json?: boolean;
+}
+
+export async function upgradeCommand(flags: UpgradeFlags, cwd: string, log: Logger): Promise<void> {
+  const dir = path.resolve(cwd, flags.cwd ?? ".");
+  const result = await upgradeProject({
+    dir,
+    dryRun: flags.dryRun === true,
+    allowDirty: flags.allowDirty === true,
+  });
+  if (flags.json) log.info(JSON.stringify(result, null, 2));
+  else log.info(upgradeSummary(result));
+  if (result.conflicts.length > 0) {
+    throw new FindingsError(
+      `${result.conflicts.length} file(s) need you: resolve the conflict markers, then run make check and commit`,
+    );
+  }
+}
+
+function upgradeSummary(r: UpgradeResult): string {
+  const lines: string[] = [];
+  if (r.recovered > 0)
+    lines.push(`Restored ${r.recovered} file(s) from an interrupted upgrade first.`);
+  if (r.changed.length === 0) {
+    lines.push(`Already up to date (template ${r.to}): nothing to change.`);
+    return lines.join("\n");
+  }
+  if (r.dryRun) lines.push(r.diff);
+  lines.push(
+    `${r.dryRun ? "Would upgrade" : "Upgraded"} template ${r.from} → ${r.to}: ${r.changed.length} file(s)` +
+      (r.codemods.length > 0 ? `, codemods: ${r.codemods.join(", ")}` : ""),
+  );
+  for (const c of r.conflicts) lines.push(`  CONFLICT ${c.path}: ${c.reason}`);
+  if (!r.dryRun) lines.push("Review with `git diff`, run `make check`, then commit.");
+  return lines.join("\n");
+}
+
+export async function checkCommand(
+  flags: { cwd?: string; json?: boolean },
+  cwd: string,
+  log: Logger,
+) {
+  const dir = path.resolve(cwd, flags.cwd ?? ".");
+  const result = await checkProject(dir);
+  if (flags.json) log.info(JSON.stringify(result, null, 2));
+  else log.info(checkSummary(result));
+  if (result.drift.length > 0 || result.outdated) {
+    throw new FindingsError(
+      [
+        ...result.drift.map((d) => `managed file ${d.reason}: ${d.path}`),
+        ...(result.outdated
+          ? [
+              `template ${result.latestVersion} is available (project is on ${result.templateVersion}): run ds-service upgrade`,
+            ]
+          : []),
+      ].join("\n"),
+    );
+  }
+}
+
+function checkSummary(r: CheckResult): string {
+  if (r.drift.length === 0 && !r.outdated) {
+    return `OK: template ${r.templateVersion} is current and no managed file drifted.`;
+  }
+  return `Template ${r.templateVersion} (latest ${r.latestVersion}); ${r.drift.length} managed file(s) drifted.`;
+}

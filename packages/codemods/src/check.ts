@@ -1,0 +1,40 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { readManifest, serviceTemplateSource, sha256 } from "@ds-service/generator";
+import semver from "semver";
+import { projectTemplateVersion } from "./upgrade.js";
+
+export interface Drift {
+  readonly path: string;
+  readonly reason: "edited" | "missing";
+}
+
+export interface CheckResult {
+  readonly templateVersion: string;
+  readonly latestVersion: string;
+  readonly outdated: boolean;
+  /** Managed files that differ from what ds-service rendered. */
+  readonly drift: readonly Drift[];
+}
+
+/** Compares a project with its manifest: drifted managed files, and whether a newer template exists. */
+export async function checkProject(dir: string): Promise<CheckResult> {
+  const manifest = await readManifest(dir);
+  const templateVersion = projectTemplateVersion(manifest);
+  const latestVersion = serviceTemplateSource.packageVersion;
+  const drift: Drift[] = [];
+  for (const [rel, entry] of Object.entries(manifest.files).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    if (entry.ownership !== "managed") continue;
+    const content = await fs.readFile(path.join(dir, rel)).catch(() => null);
+    if (content === null) drift.push({ path: rel, reason: "missing" });
+    else if (sha256(content) !== entry.sha256) drift.push({ path: rel, reason: "edited" });
+  }
+  return {
+    templateVersion,
+    latestVersion,
+    outdated: semver.lt(templateVersion, latestVersion),
+    drift,
+  };
+}

@@ -1,0 +1,16 @@
+export { type CheckResult, checkProject, type Drift } from "./check.js";
+export { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
+export { unifiedDiff } from "./diff.js";
+export { baseRef, readBase, writeBase } from "./git.js";
+export { type MergeResult, threeWayMerge, twoWayConflict } from "./merge.js";
+export { registry } from "./registry.js";
+export {
+  transactionDir,
+  type UpgradeOptions,
+  type UpgradeResult,
+  upgradeProject,
+} from "./run-upgrade.js";
+export { selectCodemods } from "./select.js";
+export { applyTransaction, type FileChange, recover } from "./transaction.js";
+export { StagedTree } from "./tree.js";
+export { type Conflict, planUpgrade, UpgradeError } from "./upgrade.js";

@@ -1,0 +1,69 @@
+import path from "node:path";
+import { ValidationError } from "@ds-service/generator";
+import type { Codemod } from "./codemod.js";
+import { unifiedDiff } from "./diff.js";
+import { dirtyPaths, gitDir, writeBase } from "./git.js";
+import { registry } from "./registry.js";
+import { applyTransaction, recover } from "./transaction.js";
+import { type Conflict, planUpgrade } from "./upgrade.js";
+
+export interface UpgradeOptions {
+  readonly dir: string;
+  readonly dryRun?: boolean;
+  readonly allowDirty?: boolean;
+  readonly codemods?: readonly Codemod[];
+}
+
+export interface UpgradeResult {
+  readonly from: string;
+  readonly to: string;
+  readonly codemods: readonly string[];
+  readonly changed: readonly string[];
+  readonly conflicts: readonly Conflict[];
+  /** The full unified diff of what changed (or, with dryRun, would change). */
+  readonly diff: string;
+  /** A previous upgrade was interrupted; this many files were restored first. */
+  readonly recovered: number;
+  readonly dryRun: boolean;
+}
+
+/** Where an upgrade's transaction journal lives: inside .git, never in the work tree. */
+export async function transactionDir(dir: string): Promise<string> {
+  return path.join(await gitDir(dir), "ds-service", "upgrade-txn");
+}
+
+/**
+ * `ds-service upgrade`: refuses a dirty tree (unless allowed), restores an interrupted upgrade,
+ * computes everything in memory, then applies it as one transaction together with the new
+ * template base. Re-running on an upgraded project changes nothing.
+ */
+export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeResult> {
+  const dir = path.resolve(options.dir);
+  const txnDir = await transactionDir(dir);
+  const recovered = options.dryRun ? 0 : await recover(dir, txnDir);
+  if (!options.allowDirty) {
+    const dirty = await dirtyPaths(dir);
+    if (dirty.length > 0) {
+      throw new ValidationError(
+        `the work tree has uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", …" : ""}); commit or stash them first, or pass --allow-dirty`,
+      );
+    }
+  }
+  const plan = await planUpgrade(dir, options.codemods ?? registry);
+  const changes = plan.tree.changes();
+  const result = {
+    from: plan.from,
+    to: plan.to,
+    codemods: plan.codemods,
+    changed: changes.map((c) => c.path),
+    conflicts: plan.conflicts,
+    diff: unifiedDiff(changes),
+    recovered,
+    dryRun: options.dryRun === true,
+  };
+  if (options.dryRun || changes.length === 0) return result;
+  await applyTransaction(dir, txnDir, changes, () =>
+    writeBase(dir, plan.base, `ds-service template base ${plan.to}`),
+  );
+  return result;
+}

@@ -1,0 +1,84 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { assertInside } from "@ds-service/generator";
+
+/**
+ * The project as codemods see it: reads come from disk (or from earlier staged edits), writes
+ * and deletes are only staged. Only the runner turns staged changes into disk writes, so a
+ * dry run, a diff preview and an all-or-nothing apply come for free.
+ */
+export class StagedTree {
+  readonly #root: string;
+  readonly #staged = new Map<string, string | null>();
+  readonly #original = new Map<string, string | null>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  get root(): string {
+    return this.#root;
+  }
+
+  async read(rel: string): Promise<string | null> {
+    if (this.#staged.has(rel)) return this.#staged.get(rel) ?? null;
+    return this.#readOriginal(rel);
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    return (await this.read(rel)) !== null;
+  }
+
+  /** Stages `content` at `rel`; writing what is already there stages nothing. */
+  async write(rel: string, content: string): Promise<void> {
+    assertInside(this.#root, rel);
+    await this.#readOriginal(rel);
+    if (this.#original.get(rel) === content) this.#staged.delete(rel);
+    else this.#staged.set(rel, content);
+  }
+
+  async delete(rel: string): Promise<void> {
+    assertInside(this.#root, rel);
+    if ((await this.#readOriginal(rel)) === null) this.#staged.delete(rel);
+    else this.#staged.set(rel, null);
+  }
+
+  /** Files under `dir` (relative to the root), on disk or staged, minus staged deletions. */
+  async list(dir: string): Promise<string[]> {
+    const abs = assertInside(this.#root, dir);
+    const entries = await fs.readdir(abs, { recursive: true, withFileTypes: true }).catch(() => []);
+    const found = new Set(
+      entries
+        .filter((e) => e.isFile())
+        .map((e) =>
+          path.relative(this.#root, path.join(e.parentPath, e.name)).split(path.sep).join("/"),
+        ),
+    );
+    for (const [rel, content] of this.#staged) {
+      if (!rel.startsWith(`${dir}/`)) continue;
+      if (content === null) found.delete(rel);
+      else found.add(rel);
+    }
+    return [...found].sort();
+  }
+
+  /** Every staged change with the content it replaces (null: absent), sorted by path. */
+  changes(): { path: string; before: string | null; after: string | null }[] {
+    return [...this.#staged.entries()]
+      .map(([p, after]) => ({ path: p, before: this.#original.get(p) ?? null, after }))
+      .sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  async #readOriginal(rel: string): Promise<string | null> {
+    if (this.#original.has(rel)) return this.#original.get(rel) ?? null;
+    let content: string | null;
+    try {
+      content = await fs.readFile(assertInside(this.#root, rel), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      content = null;
+    }
+    this.#original.set(rel, content);
+    return content;
+  }
+}
