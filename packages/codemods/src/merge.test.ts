@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { threeWayMerge, twoWayConflict } from "./merge.js";
+
+const base = "a\nb\nc\nd\ne\n";
+
+describe("threeWayMerge", () => {
+  it("keeps both sides' changes to different places", () => {
+    const ours = "a\nB (mine)\nc\nd\ne\n";
+    const theirs = "a\nb\nc\nd\nE (template)\n";
+    expect(threeWayMerge(ours, base, theirs)).toEqual({
+      content: "a\nB (mine)\nc\nd\nE (template)\n",
+      conflict: false,
+    });
+  });
+
+  it("takes one side when the other did not change", () => {
+    expect(threeWayMerge(base, base, "x\n").content).toBe("x\n");
+    expect(threeWayMerge("x\n", base, base).content).toBe("x\n");
+  });
+
+  it("marks a conflict with git's markers and loses neither side", () => {
+    const r = threeWayMerge("a\nMINE\nc\nd\ne\n", base, "a\nTHEIRS\nc\nd\ne\n");
+    expect(r.conflict).toBe(true);
+    expect(r.content).toMatch(/^<<<<<<< yours\nMINE\n/m);
+    expect(r.content).toMatch(/^=======\nTHEIRS\n>>>>>>> template$/m);
+  });
+
+  it("keeps a missing final newline", () => {
+    expect(threeWayMerge("a\nb", "a\nb", "a\nc").content).toBe("a\nc");
+  });
+});
+
+describe("twoWayConflict", () => {
+  it("wraps both whole files", () => {
+    expect(twoWayConflict("x", "y\n")).toBe("<<<<<<< yours\nx\n=======\ny\n>>>>>>> template\n");
+  });
+});
