@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { serviceTemplateSource } from "@ds-service/generator";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import type { Exec } from "./exec.js";
@@ -117,6 +118,7 @@ describe("run new", () => {
       "proj: git add --all",
       "proj: git commit --quiet --no-verify",
       "proj: git update-ref refs/ds-service/base HEAD",
+      `proj: git update-ref refs/ds-service/bases/${serviceTemplateSource.packageVersion} HEAD`,
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { CancelledError, DsServiceError, generatorVersion, tasks } from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
+import { fleetReportCommand, fleetUpgradeCommand } from "./commands/fleet.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
 import { checkCommand, upgradeCommand } from "./commands/upgrade.js";
@@ -80,6 +81,26 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--cwd <path>", "the project (default: the current directory)")
     .option("--json", "machine-readable output")
     .action((flags) => checkCommand(flags, io.cwd, log));
+
+  const fleet = program.command("fleet").description("upgrade and report on many repositories");
+  fleet
+    .command("upgrade")
+    .description("upgrade each repository on a new branch with one commit")
+    .argument("[paths...]", "repositories")
+    .option("--from-file <file>", "one repository path per line")
+    .option("--concurrency <n>", "repositories upgraded at once", "4")
+    .option("--cwd <path>", "resolve paths from here")
+    .option("--json", "machine-readable output")
+    .action((paths: string[], flags) => fleetUpgradeCommand(paths, flags, io.cwd, log));
+  fleet
+    .command("report")
+    .description("each repository's template version and drifted managed files")
+    .argument("[paths...]", "repositories")
+    .option("--from-file <file>", "one repository path per line")
+    .option("--html <file>", "write a self-contained HTML page")
+    .option("--cwd <path>", "resolve paths from here")
+    .option("--json", "machine-readable output")
+    .action((paths: string[], flags) => fleetReportCommand(paths, flags, io.cwd, log));
   return program;
 }
 

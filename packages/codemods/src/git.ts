@@ -1,8 +1,14 @@
-import { ValidationError } from "@ds-service/generator";
+import { manifestPath, serviceTemplateSource, ValidationError } from "@ds-service/generator";
 import { execa } from "execa";
 
-/** Where the pristine render of the project's template version is kept (written by `new`). */
+/** The pristine render of the newest template version this repository was on (written by `new`). */
 export const baseRef = "refs/ds-service/base";
+
+/**
+ * The pristine render of one template version. A branch may be on another version than the
+ * newest (a fleet upgrade waits on its own branch for review), so bases are kept per version.
+ */
+export const versionBaseRef = (version: string) => `refs/ds-service/bases/${version}`;
 
 const git = (dir: string, args: readonly string[], input?: string | Buffer) =>
   execa("git", args, { cwd: dir, reject: false, ...(input === undefined ? {} : { input }) });
@@ -29,21 +35,43 @@ export async function dirtyPaths(dir: string): Promise<string[]> {
 }
 
 /**
- * The files of the pristine render at `baseRef`, or null when the ref is missing (a project
- * created with --no-git, or a clone that did not fetch the ref). One `git cat-file` for all.
+ * The files of the pristine render of template `version`, or null when no such base is kept (a
+ * project created with --no-git, a clone that did not fetch the refs). The per-version ref
+ * wins; `baseRef` is used when the manifest it holds says it is that version.
  */
 export async function readBase(
   dir: string,
+  version: string,
   paths: readonly string[],
 ): Promise<Map<string, string> | null> {
-  const head = await git(dir, ["rev-parse", "--verify", "--quiet", `${baseRef}^{commit}`]);
-  if (head.exitCode !== 0) return null;
-  const input = paths.map((p) => `${baseRef}:${p}\n`).join("");
-  const r = await execa("git", ["cat-file", "--batch"], {
-    cwd: dir,
-    input,
-    encoding: "buffer",
-  });
+  for (const ref of [versionBaseRef(version), baseRef]) {
+    const head = await git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    if (head.exitCode !== 0) continue;
+    const commit = head.stdout.trim();
+    const [manifest] = (await catFiles(dir, commit, [manifestPath])).values();
+    if (manifest === undefined || !manifestSaysVersion(manifest, version)) continue;
+    return catFiles(dir, commit, paths);
+  }
+  return null;
+}
+
+function manifestSaysVersion(text: string, version: string): boolean {
+  try {
+    const manifest = JSON.parse(text) as { packages?: Record<string, string> };
+    return manifest.packages?.[serviceTemplateSource.packageName] === version;
+  } catch {
+    return false;
+  }
+}
+
+/** Files of `commit`, read with one `git cat-file --batch`; missing paths are left out. */
+async function catFiles(
+  dir: string,
+  commit: string,
+  paths: readonly string[],
+): Promise<Map<string, string>> {
+  const input = paths.map((p) => `${commit}:${p}\n`).join("");
+  const r = await execa("git", ["cat-file", "--batch"], { cwd: dir, input, encoding: "buffer" });
   const out = Buffer.from(r.stdout);
   const files = new Map<string, string>();
   let offset = 0;
@@ -65,9 +93,10 @@ export async function readBase(
  */
 export async function writeBase(
   dir: string,
+  version: string,
   files: ReadonlyMap<string, Buffer>,
-  message: string,
 ): Promise<void> {
+  const message = `ds-service template base ${version}`;
   const parent = await git(dir, ["rev-parse", "--verify", "--quiet", `${baseRef}^{commit}`]);
   const chunks: Buffer[] = [];
   const text = (s: string) => chunks.push(Buffer.from(s, "utf8"));
@@ -90,4 +119,7 @@ export async function writeBase(
   text("done\n");
   const r = await git(dir, ["fast-import", "--quiet", "--done"], Buffer.concat(chunks));
   if (r.exitCode !== 0) throw new Error(`recording the new template base failed: ${r.stderr}`);
+  const update = await git(dir, ["update-ref", versionBaseRef(version), baseRef]);
+  if (update.exitCode !== 0)
+    throw new Error(`recording the new template base failed: ${update.stderr}`);
 }

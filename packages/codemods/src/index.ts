@@ -1,7 +1,15 @@
 export { type CheckResult, checkProject, type Drift } from "./check.js";
 export { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
 export { unifiedDiff } from "./diff.js";
-export { baseRef, readBase, writeBase } from "./git.js";
+export {
+  type FleetEntry,
+  type FleetReportRow,
+  type FleetStatus,
+  fleetReport,
+  fleetUpgrade,
+} from "./fleet.js";
+export { fleetReportHtml } from "./fleet-html.js";
+export { baseRef, readBase, versionBaseRef, writeBase } from "./git.js";
 export { type MergeResult, threeWayMerge, twoWayConflict } from "./merge.js";
 export { registry } from "./registry.js";
 export {

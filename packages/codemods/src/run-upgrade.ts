@@ -62,8 +62,6 @@ export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeRe
     dryRun: options.dryRun === true,
   };
   if (options.dryRun || changes.length === 0) return result;
-  await applyTransaction(dir, txnDir, changes, () =>
-    writeBase(dir, plan.base, `ds-service template base ${plan.to}`),
-  );
+  await applyTransaction(dir, txnDir, changes, () => writeBase(dir, plan.to, plan.base));
   return result;
 }

@@ -28,7 +28,7 @@ export interface UpgradePlan {
   readonly codemods: readonly string[];
   readonly tree: StagedTree;
   readonly conflicts: readonly Conflict[];
-  /** The new pristine render, to record as the base once the upgrade is applied. */
+  /** The new pristine render (manifest included), to record as the base once applied. */
   readonly base: ReadonlyMap<string, Buffer>;
 }
 
@@ -82,7 +82,7 @@ export async function planUpgrade(
   const plan = await planProject(manifest.answers, dir);
   const next = new Map([...plan].filter(([p]) => p !== manifestPath));
   const paths = [...new Set([...Object.keys(manifest.files), ...next.keys()])].sort();
-  const base = await readBase(dir, paths);
+  const base = await readBase(dir, from, paths);
   const conflicts: Conflict[] = [];
   for (const rel of paths) {
     const conflict = await upgradeFile(rel, { manifest, next, base, tree, unedited });
@@ -95,7 +95,7 @@ export async function planUpgrade(
     codemods: selected.map((c) => c.name),
     tree,
     conflicts,
-    base: new Map([...next].map(([p, f]) => [p, f.content])),
+    base: new Map([...plan].map(([p, f]) => [p, f.content])),
   };
 }
 

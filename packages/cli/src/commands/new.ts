@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createProject, generatorVersion } from "@ds-service/generator";
+import { createProject, generatorVersion, serviceTemplateSource } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { initialCommit } from "../steps/git.js";
@@ -30,7 +30,10 @@ export async function newProject(options: ResolvedNewOptions, deps: NewDeps): Pr
     await installDependencies(deps.exec, options.targetDir);
   }
   if (options.git) {
-    await initialCommit(deps.exec, options.targetDir, generatorVersion);
+    await initialCommit(deps.exec, options.targetDir, {
+      generator: generatorVersion,
+      template: serviceTemplateSource.packageVersion,
+    });
     log.info("Initialized a git repository with the first commit.");
   }
   log.info(nextSteps(options, deps.cwd));

@@ -1,7 +1,13 @@
 import { type Exec, mustRun } from "../exec.js";
 
-/** Where the pristine render is kept, so an upgrade never needs to re-render an old template. */
-export const baseRef = "refs/ds-service/base";
+/**
+ * Where the pristine render is kept, so an upgrade never needs to re-render an old template:
+ * the newest base, and the base of this template version (@ds-service/codemods reads both).
+ */
+const baseRefs = (templateVersion: string) => [
+  "refs/ds-service/base",
+  `refs/ds-service/bases/${templateVersion}`,
+];
 
 /**
  * `git init` (unless the target already was a repository) and one commit of everything written.
@@ -10,7 +16,7 @@ export const baseRef = "refs/ds-service/base";
 export async function initialCommit(
   exec: Exec,
   projectDir: string,
-  version: string,
+  versions: { generator: string; template: string },
 ): Promise<void> {
   const run = (args: readonly string[]) => mustRun(exec, "git", args, { cwd: projectDir });
   const inside = await exec("git", ["rev-parse", "--is-inside-work-tree"], { cwd: projectDir });
@@ -29,7 +35,7 @@ export async function initialCommit(
     "--quiet",
     "--no-verify",
     "-m",
-    `chore: scaffold with ds-service ${version}`,
+    `chore: scaffold with ds-service ${versions.generator}`,
   ]);
-  await run(["update-ref", baseRef, "HEAD"]);
+  for (const ref of baseRefs(versions.template)) await run(["update-ref", ref, "HEAD"]);
 }
