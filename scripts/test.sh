@@ -9,3 +9,4 @@ pnpm typecheck
 pnpm test
 bash scripts/lint-workflows.sh
 pnpm test:e2e
+pnpm bench --quick

@@ -1,0 +1,104 @@
+// `pnpm bench [--quick] [--json]`: ds-service's speed, each figure against a baseline measured
+// in the same run. --quick (CI) only proves every benchmark runs; its numbers mean little.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { oldProjectRepo } from "./fixtures.js";
+import { compare, node, timeOnce } from "./measure.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const createBin = path.join(root, "packages/create-ds-service/dist/bin.js");
+const cliBin = path.join(root, "packages/cli/dist/bin.js");
+const fixture = path.join(root, "scripts/e2e/fixtures/template-0.1.0/churn-model");
+
+const quick = process.argv.includes("--quick");
+const json = process.argv.includes("--json");
+const runs = quick ? 1 : 9;
+const fleetSize = quick ? 4 : 100;
+
+interface Row {
+  readonly benchmark: string;
+  readonly subject: string;
+  readonly baseline: string;
+  readonly ratio: number | null;
+  readonly target: string;
+}
+
+async function main(): Promise<void> {
+  await fs.access(cliBin).catch(() => {
+    throw new Error("build first: pnpm build");
+  });
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-bench-"));
+  const rows: Row[] = [];
+  try {
+    let n = 0;
+    const scaffold = await compare(
+      {
+        run: () =>
+          node([createBin, path.join(work, `s${n++}`), "--yes", "--no-install", "--no-git"]),
+      },
+      { run: () => node(["-e", "0"]) },
+      runs,
+    );
+    rows.push({
+      benchmark: "scaffold (create-ds-service --yes --no-install --no-git)",
+      subject: `${scaffold.subject.median.toFixed(3)} s`,
+      baseline: `node -e 0: ${scaffold.baseline.median.toFixed(3)} s`,
+      ratio: scaffold.ratio,
+      target: "≤ 1.3×",
+    });
+
+    let u = 0;
+    const upgradeOne = await compare(
+      {
+        prepare: () => oldProjectRepo(fixture, path.join(work, `u${++u}`)),
+        run: () => node([cliBin, "upgrade", "--cwd", path.join(work, `u${u}`)]),
+      },
+      { run: () => node(["-e", "0"]) },
+      runs,
+    );
+    rows.push({
+      benchmark: "upgrade one project 0.1.0 → current",
+      subject: `${upgradeOne.subject.median.toFixed(3)} s`,
+      baseline: `node -e 0: ${upgradeOne.baseline.median.toFixed(3)} s`,
+      ratio: upgradeOne.ratio,
+      target: "≤ 1.5 s",
+    });
+
+    const fleetDir = path.join(work, "fleet");
+    const repos = Array.from({ length: fleetSize }, (_, i) => path.join(fleetDir, `repo-${i}`));
+    for (const repo of repos) await oldProjectRepo(fixture, repo);
+    const list = path.join(work, "fleet.txt");
+    await fs.writeFile(list, repos.join("\n"));
+    const fleet = await timeOnce(() =>
+      node([cliBin, "fleet", "upgrade", "--from-file", list, "--json"]),
+    );
+    rows.push({
+      benchmark: `fleet upgrade of ${fleetSize} projects (concurrency 4)`,
+      subject: `${fleet.toFixed(2)} s`,
+      baseline: `one project: ${upgradeOne.subject.median.toFixed(3)} s`,
+      ratio: fleet / upgradeOne.subject.median,
+      target: "100 projects ≤ 60 s",
+    });
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+
+  if (json) {
+    console.log(JSON.stringify({ quick, runs, rows }, null, 2));
+    return;
+  }
+  console.log(
+    `ds-service benchmarks (${quick ? "quick: proves they run" : `median of ${runs} runs`}, ${os.cpus().length} cores)\n`,
+  );
+  console.log("| benchmark | ds-service | baseline (same run) | ratio | target |");
+  console.log("|---|---|---|---|---|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.benchmark} | ${r.subject} | ${r.baseline} | ${r.ratio === null ? "" : `${r.ratio.toFixed(2)}×`} | ${r.target} |`,
+    );
+  }
+}
+
+await main();
