@@ -8,5 +8,6 @@ pnpm lint
 pnpm typecheck
 pnpm test
 bash scripts/lint-workflows.sh
+bash scripts/install-chromium.sh
 pnpm test:e2e
 pnpm bench --quick

@@ -1,4 +1,4 @@
-import type { FleetReportRow } from "./fleet.js";
+import { type FleetReportRow, rowState } from "./fleet.js";
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -17,13 +17,7 @@ export function fleetReportHtml(rows: readonly FleetReportRow[], generatedAt: Da
   const current = rows.filter((r) => r.outdated === false && r.drift.length === 0).length;
   const body = rows
     .map((r) => {
-      const state = r.error
-        ? "error"
-        : r.outdated
-          ? "outdated"
-          : r.drift.length > 0
-            ? "drifted"
-            : "current";
+      const state = rowState(r);
       return `<tr class="${state}"><td>${escapeHtml(r.path)}</td><td>${escapeHtml(r.templateVersion ?? "—")}</td><td>${state}</td><td>${escapeHtml(r.error ?? r.drift.join(", "))}</td></tr>`;
     })
     .join("\n");

@@ -115,6 +115,13 @@ export interface FleetReportRow {
   readonly error?: string;
 }
 
+/** One word per repository. Drift outranks an old version: a person must look at a drifted file. */
+export function rowState(row: FleetReportRow): "error" | "drifted" | "outdated" | "current" {
+  if (row.error) return "error";
+  if (row.drift.length > 0) return "drifted";
+  return row.outdated ? "outdated" : "current";
+}
+
 export async function fleetReport(paths: readonly string[]): Promise<FleetReportRow[]> {
   const limit = pLimit(8);
   return Promise.all(

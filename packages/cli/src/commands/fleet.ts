@@ -1,6 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type FleetEntry, fleetReport, fleetReportHtml, fleetUpgrade } from "@ds-service/codemods";
+import {
+  type FleetEntry,
+  fleetReport,
+  fleetReportHtml,
+  fleetUpgrade,
+  rowState,
+} from "@ds-service/codemods";
 import { ValidationError } from "@ds-service/generator";
 import type { Logger } from "../io.js";
 import { FindingsError } from "./upgrade.js";
@@ -91,9 +97,7 @@ export async function fleetReportCommand(
   if (flags.json) log.info(JSON.stringify(rows, null, 2));
   else if (!flags.html) {
     for (const r of rows) {
-      const state =
-        r.error ?? (r.outdated ? "outdated" : r.drift.length > 0 ? "drifted" : "current");
-      log.info(`${r.path}\t${r.templateVersion ?? "-"}\t${state}`);
+      log.info(`${r.path}\t${r.templateVersion ?? "-"}\t${r.error ?? rowState(r)}`);
     }
   }
 }
