@@ -7,6 +7,7 @@ export {
   type FleetStatus,
   fleetReport,
   fleetUpgrade,
+  rowState,
 } from "./fleet.js";
 export { fleetReportHtml } from "./fleet-html.js";
 export { baseRef, readBase, versionBaseRef, writeBase } from "./git.js";
