@@ -15,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 mono_dir=".github"
-template_dir="templates/service/template/_github"
+template_dir="packages/config-ci/template/_github"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -72,26 +72,27 @@ if ! command -v shellcheck >/dev/null 2>&1; then
 fi
 
 shopt -s nullglob
-workflows=(
-  "$mono_dir"/workflows/*.yml "$mono_dir"/workflows/*.yaml
-  "$template_dir"/workflows/*.yml "$template_dir"/workflows/*.yaml
-)
+mono_workflows=("$mono_dir"/workflows/*.yml "$mono_dir"/workflows/*.yaml)
+template_workflows=("$template_dir"/workflows/*.yml "$template_dir"/workflows/*.yaml)
 shopt -u nullglob
-if ((${#workflows[@]} == 0)); then
+if ((${#mono_workflows[@]} == 0 || ${#template_workflows[@]} == 0)); then
   log "no workflows found under $mono_dir or $template_dir"
   exit 1
 fi
 
 status=0
 
-log "actionlint: ${workflows[*]}"
-actionlint -no-color "${workflows[@]}" || status=1
-
-# zizmor finds workflows and dependabot.yml by their place under a `.github/` directory, so
-# the template's `_github/` is audited from a copy laid out as the generated project has it.
+# Both tools find workflows, reusable-workflow calls (`uses: ./.github/...`) and dependabot.yml
+# by their place under a `.github/` directory, so the template's `_github/` is linted from a
+# copy laid out as the generated project has it.
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 cp -R "$template_dir" "$stage/.github"
+
+log "actionlint: ${mono_workflows[*]}"
+actionlint -no-color "${mono_workflows[@]}" || status=1
+log "actionlint: ${template_workflows[*]} (as .github/)"
+(cd "$stage" && git init -q . && actionlint -no-color) || status=1
 
 log "zizmor --offline: $mono_dir"
 zizmor --offline --no-progress --strict-collection "$mono_dir" || status=1

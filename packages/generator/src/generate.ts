@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 import { type Answers, answersSchema, templateContext } from "./answers.js";
+import { derivePrometheusRule } from "./derive.js";
 import { ValidationError } from "./errors.js";
 import { buildManifest, manifestPath, serializeManifest } from "./manifest.js";
 import type { Plan } from "./plan.js";
@@ -46,6 +47,7 @@ export async function planProject(answers: Answers, targetDir: string): Promise<
     template: serviceTemplateSource.packageVersion,
   });
   const plan = await renderPlan(sources, ctx, targetDir);
+  derivePrometheusRule(plan, answers.name);
   const manifest = buildManifest(plan, answers, {
     generator: { name: pkg.name, version: generatorVersion },
     packages: Object.fromEntries(sources.map((s) => [s.packageName, s.packageVersion])),

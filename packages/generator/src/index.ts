@@ -8,6 +8,7 @@ export {
   tasks,
   templateContext,
 } from "./answers.js";
+export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
 export { CancelledError, DsServiceError, StepError, ValidationError } from "./errors.js";
 export { escapeHelpers } from "./escape.js";
 export {
