@@ -12,6 +12,18 @@ export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from ".
 export { CancelledError, DsServiceError, StepError, ValidationError } from "./errors.js";
 export { escapeHelpers } from "./escape.js";
 export {
+  addCi,
+  adopt,
+  type Change,
+  type ChangeKind,
+  type CiCommands,
+  ciCommands,
+  detectProject,
+  type ExistingRepoOptions,
+  type ExistingRepoResult,
+  type ProjectLayout,
+} from "./existing/index.js";
+export {
   type CreateOptions,
   type CreateResult,
   createProject,
