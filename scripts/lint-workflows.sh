@@ -6,6 +6,8 @@
 #   zizmor      — security audits (permissions, credentials, injection, pinning, dependabot),
 #                 offline only
 # Installs either tool if it is missing. Exits non-zero on any finding.
+#   bash scripts/lint-workflows.sh [repo-dir...]   also lints each repo's .github/ (the e2e
+#                                                   passes repos that `ds-service add ci` wrote)
 set -euo pipefail
 
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
@@ -98,6 +100,16 @@ log "zizmor --offline: $mono_dir"
 zizmor --offline --no-progress --strict-collection "$mono_dir" || status=1
 log "zizmor --offline: $template_dir (as .github/)"
 (cd "$stage" && zizmor --offline --no-progress --strict-collection .github) || status=1
+
+for repo in "$@"; do
+  copy="$(mktemp -d)"
+  cp -R "$repo/.github" "$copy/.github"
+  log "actionlint: $repo/.github"
+  (cd "$copy" && git init -q . && actionlint -no-color) || status=1
+  log "zizmor --offline: $repo/.github"
+  (cd "$copy" && zizmor --offline --no-progress --strict-collection .github) || status=1
+  rm -rf "$copy"
+done
 
 if ((status != 0)); then
   log "workflow lint FAILED"
