@@ -30,7 +30,7 @@ export function toolCommands(project: ProjectLayout): {
 
   let setup: string;
   if (project.packageManager === "uv") {
-    setup = "uv sync --locked";
+    setup = project.locked ? "uv sync --locked" : "uv sync";
   } else if (project.packageManager === "poetry") {
     setup = "pipx install poetry && poetry install --no-interaction";
     if (needsPytest) setup += " && poetry run python -m pip install pytest";

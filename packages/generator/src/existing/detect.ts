@@ -5,6 +5,8 @@ import { ValidationError } from "../errors.js";
 /** How an existing Python repository installs, where its code lives and what it already has. */
 export interface ProjectLayout {
   readonly packageManager: "uv" | "poetry" | "pip";
+  /** uv.lock or poetry.lock is committed: CI installs exactly that. */
+  readonly locked: boolean;
   readonly layout: "src" | "flat";
   /** Top-level code directories (`src`, or the flat packages), for lint and type checks. */
   readonly codeDirs: readonly string[];
@@ -92,10 +94,12 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     }
   }
   const { tables, extras } = tomlInfo(pyproject);
+  const uvLock = await exists(cwd, "uv.lock");
+  const poetryLock = await exists(cwd, "poetry.lock");
   const packageManager =
-    (await exists(cwd, "uv.lock")) || tables.includes("tool.uv")
+    uvLock || tables.includes("tool.uv")
       ? "uv"
-      : (await exists(cwd, "poetry.lock")) || tables.includes("tool.poetry")
+      : poetryLock || tables.includes("tool.poetry")
         ? "poetry"
         : "pip";
 
@@ -127,6 +131,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const makefile = (await read(cwd, "Makefile")) ?? "";
   return {
     packageManager,
+    locked: packageManager === "uv" ? uvLock : packageManager === "poetry" ? poetryLock : false,
     layout,
     codeDirs,
     pytest,

@@ -73,6 +73,17 @@ describe("detectProject and ciCommands", () => {
     });
   });
 
+  it("does not demand a lockfile that is not there", async () => {
+    const { "uv.lock": _lock, ...unlocked } = uvRepo;
+    const cwd = await testdir({
+      ...unlocked,
+      "pyproject.toml": `${uvRepo["pyproject.toml"]}[tool.uv]\n`,
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ packageManager: "uv", locked: false });
+    expect(ciCommands(project).setup).toBe("uv sync");
+  });
+
   it("installs pytest for a poetry repo whose tests do not declare it", async () => {
     const project = await detectProject(await testdir(poetryRepo));
     expect(project).toMatchObject({
