@@ -11,6 +11,7 @@
 set -euo pipefail
 
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
+CHECK_JSONSCHEMA_VERSION="${CHECK_JSONSCHEMA_VERSION:-0.39.0}"
 ZIZMOR_VERSION="${ZIZMOR_VERSION:-1.32.0}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,8 +63,23 @@ ensure_zizmor() {
   fi
 }
 
+# GitLab has no offline linter: the pipeline is validated against GitLab's CI schema, which
+# check-jsonschema (PyPI) ships as a vendored built-in.
+ensure_check_jsonschema() {
+  if command -v check-jsonschema >/dev/null 2>&1; then
+    return
+  fi
+  log "installing check-jsonschema ${CHECK_JSONSCHEMA_VERSION}"
+  if command -v uv >/dev/null 2>&1; then
+    uv tool install --quiet "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}"
+  else
+    python3 -m pip install --user --quiet "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}"
+  fi
+}
+
 ensure_actionlint
 ensure_zizmor
+ensure_check_jsonschema
 export PATH
 hash -r
 
@@ -101,7 +117,15 @@ zizmor --offline --no-progress --strict-collection "$mono_dir" || status=1
 log "zizmor --offline: $template_dir (as .github/)"
 (cd "$stage" && zizmor --offline --no-progress --strict-collection .github) || status=1
 
+log "check-jsonschema vendor.gitlab-ci: packages/config-ci/template/_gitlab-ci.yml"
+check-jsonschema --builtin-schema vendor.gitlab-ci packages/config-ci/template/_gitlab-ci.yml || status=1
+
 for repo in "$@"; do
+  if [[ -f "$repo/.gitlab-ci.yml" ]]; then
+    log "check-jsonschema vendor.gitlab-ci: $repo/.gitlab-ci.yml"
+    check-jsonschema --builtin-schema vendor.gitlab-ci "$repo/.gitlab-ci.yml" || status=1
+  fi
+  [[ -d "$repo/.github" ]] || continue
   copy="$(mktemp -d)"
   cp -R "$repo/.github" "$copy/.github"
   log "actionlint: $repo/.github"

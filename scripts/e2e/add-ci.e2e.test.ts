@@ -63,6 +63,33 @@ describe("ds-service add ci on a plain repository", () => {
     expect(failed.exitCode).not.toBe(0);
   });
 
+  it("--ci gitlab: a schema-valid .gitlab-ci.yml with the same commands", async () => {
+    const repo = await testdir({
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+      "requirements-dev.txt": "pytest>=8\n",
+    });
+    const added = await runCli(["add", "ci", "--ci", "gitlab", "--cwd", repo], {
+      env: { CI: "true" },
+    });
+    expect(added.exitCode, added.stderr).toBe(0);
+    await expect(fs.access(path.join(repo, ".github"))).rejects.toThrow();
+    const r = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), repo], {
+      all: true,
+      reject: false,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain(`check-jsonschema vendor.gitlab-ci: ${repo}/.gitlab-ci.yml`);
+    const ci = parse(await fs.readFile(path.join(repo, ".gitlab-ci.yml"), "utf8")) as {
+      variables: Record<string, string>;
+    };
+    expect(ci.variables).toMatchObject({
+      SETUP_COMMAND: "python -m pip install -r requirements-dev.txt",
+      CHECK_COMMAND: "python -m pytest",
+      TRAIN_COMMAND: "",
+    });
+  });
+
   it("uv + src layout: wires uv sync, ruff and pytest, which pass there", async () => {
     const repo = await testdir({
       "pyproject.toml": [

@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import path from "node:path";
 import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
@@ -35,4 +36,24 @@ it("generated workflows lint clean and the deploy targets work from the Makefile
   expect(noImage.all).toContain("IMAGE=<registry>/<name>@sha256:<digest> is required");
   const byTag = await make("deploy", "ENV=prod", "IMAGE=ghcr.io/acme/ci-deploy:latest");
   expect(byTag.exitCode).not.toBe(0);
+});
+
+it("--ci gitlab generates a schema-valid .gitlab-ci.yml and no GitHub workflows", async () => {
+  const root = await testdir();
+  const created = await runCli(
+    ["new", "on-gitlab", "--yes", "--ci", "gitlab", "--no-install", "--no-git"],
+    {
+      cwd: root,
+      env: { CI: "true" },
+    },
+  );
+  expect(created.exitCode, created.stderr).toBe(0);
+  const project = path.join(root, "on-gitlab");
+  const lint = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), project], {
+    all: true,
+    reject: false,
+  });
+  expect(lint.exitCode, lint.all).toBe(0);
+  expect(lint.all).toContain(`check-jsonschema vendor.gitlab-ci: ${project}/.gitlab-ci.yml`);
+  await expect(fs.access(path.join(project, ".github"))).rejects.toThrow();
 });

@@ -8,7 +8,10 @@ import type { Plan } from "./plan.js";
 
 // The hardening rules every workflow we generate must keep. actionlint and zizmor run on the
 // same files in scripts/lint-workflows.sh; these catch a regression without the tools.
-const plan = await planProject({ name: "churn-model", task: "classification" }, "/tmp/never");
+const plan = await planProject(
+  { name: "churn-model", task: "classification", ci: "github" },
+  "/tmp/never",
+);
 const text = (p: Plan, rel: string) => p.get(rel)?.content.toString("utf8") ?? "";
 const workflows = [...plan.keys()].filter((rel) => rel.startsWith(".github/workflows/"));
 
@@ -102,6 +105,28 @@ describe("config packs in a generated project", () => {
     expect(text(plan, "Makefile")).toContain("-include deploy/deploy.mk");
     expect(text(plan, "Dockerfile")).toContain("python -m churn_model.jobs.train");
     expect(text(plan, "Dockerfile")).toMatch(/^USER 10001:10001$/m);
+  });
+});
+
+describe("--ci gitlab", () => {
+  it("renders .gitlab-ci.yml instead of the GitHub workflows and dependabot", async () => {
+    const gitlab = await planProject(
+      { name: "churn-model", task: "classification", ci: "gitlab" },
+      "/tmp/never",
+    );
+    expect(gitlab.has(".gitlab-ci.yml")).toBe(true);
+    expect([...gitlab.keys()].filter((rel) => rel.startsWith(".github/"))).toEqual([]);
+    expect(plan.has(".gitlab-ci.yml")).toBe(false);
+    const ci = parse(text(gitlab, ".gitlab-ci.yml")) as {
+      variables: Record<string, string>;
+      default: { image: string };
+    };
+    expect(ci.variables).toMatchObject({
+      SETUP_COMMAND: "make setup",
+      CHECK_COMMAND: "make check",
+    });
+    expect(ci.default.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(text(gitlab, manifestPath)).answers.ci).toBe("gitlab");
   });
 });
 

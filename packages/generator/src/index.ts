@@ -2,6 +2,8 @@ export {
   type Answers,
   type AnswersInput,
   answersSchema,
+  type CiProvider,
+  ciProviders,
   type Task,
   type TemplateContext,
   taskDescriptions,
@@ -36,5 +38,6 @@ export { nameProblem } from "./names.js";
 export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";
 export { renderPlan } from "./render.js";
+export { fileApplies, selectFiles } from "./select.js";
 export { type FileSource, serviceTemplateSource, sources, type TemplateFile } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";

@@ -1,12 +1,13 @@
 import path from "node:path";
-import { addCi, adopt, type ExistingRepoResult } from "@ds-service/generator";
-import type { Command } from "commander";
+import { addCi, adopt, ciProviders, type ExistingRepoResult } from "@ds-service/generator";
+import { type Command, Option } from "commander";
 import type { Logger } from "../io.js";
 
 interface ExistingFlags {
   readonly cwd?: string;
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  readonly ci?: (typeof ciProviders)[number];
 }
 
 /** What was detected, what each file would become, and the diff of every file that changes. */
@@ -38,7 +39,10 @@ export function registerExistingCommands(program: Command, cwd: string, log: Log
     cwd: path.resolve(cwd, flags.cwd ?? "."),
     force: flags.force === true,
     dryRun: flags.dryRun === true,
+    ci: flags.ci ?? "github",
   });
+  const ciOption = () =>
+    new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders);
   const add = program.command("add").description("add a ds-service pack to an existing repository");
   add
     .command("ci")
@@ -48,6 +52,7 @@ export function registerExistingCommands(program: Command, cwd: string, log: Log
     .option("--cwd <path>", "the repository (default: the current directory)")
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
+    .addOption(ciOption())
     .action(async (flags: ExistingFlags) => {
       reportExisting(await addCi(options(flags)), log, "Added the CI pack");
     });
@@ -59,6 +64,7 @@ export function registerExistingCommands(program: Command, cwd: string, log: Log
     .option("--cwd <path>", "the repository (default: the current directory)")
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
+    .addOption(ciOption())
     .action(async (flags: ExistingFlags) => {
       reportExisting(await adopt(options(flags)), log, "Adopted");
     });

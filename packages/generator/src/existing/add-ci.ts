@@ -15,7 +15,11 @@ export async function addCi(options: ExistingRepoOptions): Promise<ExistingRepoR
     project.dockerfile &&
     project.makeTargets.includes("lint-docker") &&
     project.makeTargets.includes("verify-base-images");
-  const plan = planCiPack(commands, { dockerfile: project.dockerfile, imageJob });
+  const plan = planCiPack(commands, {
+    dockerfile: project.dockerfile,
+    imageJob,
+    provider: options.ci ?? "github",
+  });
   const packages = { [configCiSource.packageName]: configCiSource.packageVersion };
   return applyToExisting(plan, { project, commands, packages }, options);
 }

@@ -28,7 +28,11 @@ export async function adopt(options: ExistingRepoOptions): Promise<ExistingRepoR
     project.dockerfile &&
     project.makeTargets.includes("lint-docker") &&
     project.makeTargets.includes("verify-base-images");
-  const plan = planCiPack(commands, { dockerfile: project.dockerfile, imageJob });
+  const plan = planCiPack(commands, {
+    dockerfile: project.dockerfile,
+    imageJob,
+    provider: options.ci ?? "github",
+  });
   for (const source of adoptedPythonConfig) {
     const file = configPython.files.find((f) => f.source === source);
     if (file?.content === undefined) throw new Error(`@ds-service/config-python has no ${source}`);

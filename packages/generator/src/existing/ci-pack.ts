@@ -63,12 +63,45 @@ export function renderDependabot(options: { uv: boolean; dockerfile: boolean }):
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
+/** Job images pinned by digest (see the pins README); 3.11 unless the repo asks for 3.12. */
+const pythonImages: Record<string, string> = {
+  "3.11":
+    "python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b",
+  "3.12":
+    "python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254",
+};
+
+/** .gitlab-ci.yml with the repository's own commands (training off: a model-service step). */
+export function renderGitlabCi(commands: CiCommands): string {
+  const body = sourceText("_gitlab-ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const doc = parseDocument(body);
+  if (!isMap(doc.get("variables"))) throw new Error("config-ci's .gitlab-ci.yml has no variables");
+  doc.setIn(["variables", "SETUP_COMMAND"], commands.setup);
+  doc.setIn(["variables", "CHECK_COMMAND"], commands.check);
+  doc.setIn(["variables", "TRAIN_COMMAND"], "");
+  const image = pythonImages[commands.pythonVersion.split(".").slice(0, 2).join(".")];
+  if (image) doc.setIn(["default", "image"], image);
+  doc.commentBefore =
+    " GitLab CI for this repository, added by `ds-service add ci --ci gitlab`: it runs the\n" +
+    " commands found here. Change them in `variables:` below.";
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
 /** The CI pack for an existing repository, as a plan of managed files. */
 export function planCiPack(
   commands: CiCommands,
-  options: { dockerfile: boolean; imageJob: boolean },
+  options: { dockerfile: boolean; imageJob: boolean; provider?: "github" | "gitlab" },
 ): Plan {
   const plan: Plan = new Map();
+  if (options.provider === "gitlab") {
+    for (const [rel, text] of [
+      [".gitlab-ci.yml", renderGitlabCi(commands)],
+      ["SECURITY.md", sourceText("SECURITY.md")],
+    ] as const) {
+      plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
+    }
+    return plan;
+  }
   for (const source of ciPackFiles) {
     const rel = outputPath(source, "unused");
     const text =

@@ -32,7 +32,7 @@ export function toolCommands(project: ProjectLayout): {
   if (project.packageManager === "uv") {
     setup = project.locked ? "uv sync --locked" : "uv sync";
   } else if (project.packageManager === "poetry") {
-    setup = "pipx install poetry && poetry install --no-interaction";
+    setup = "python -m pip install --quiet poetry && poetry install --no-interaction";
     if (needsPytest) setup += " && poetry run python -m pip install pytest";
   } else {
     const args = project.requirements.flatMap((r) => ["-r", quote(r)]);

@@ -92,7 +92,7 @@ describe("detectProject and ciCommands", () => {
       pytest: "tests-only",
     });
     expect(ciCommands(project).setup).toBe(
-      "pipx install poetry && poetry install --no-interaction && poetry run python -m pip install pytest",
+      "python -m pip install --quiet poetry && poetry install --no-interaction && poetry run python -m pip install pytest",
     );
     expect(ciCommands(project).check).toBe("poetry run pytest");
   });
@@ -168,6 +168,27 @@ describe("addCi", () => {
       "update",
     );
     expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).not.toBe(mine);
+  });
+
+  it("--ci gitlab writes .gitlab-ci.yml wired to the repo and records the provider", async () => {
+    const cwd = await testdir(pipRepo);
+    await addCi({ cwd, ci: "gitlab" });
+    expect(await listTree(cwd)).toEqual(
+      [
+        ".ds-service/manifest.json",
+        ".gitlab-ci.yml",
+        "SECURITY.md",
+        ...Object.keys(pipRepo),
+      ].sort(),
+    );
+    const ci = parse(await fs.readFile(path.join(cwd, ".gitlab-ci.yml"), "utf8")) as {
+      variables: Record<string, string>;
+      default: { image: string };
+    };
+    expect(ci.variables.CHECK_COMMAND).toBe("python -m pytest");
+    expect(ci.default.image).toMatch(/^python:3\.11-slim-bookworm@sha256:[0-9a-f]{64}$/);
+    const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
+    expect(manifest.ci.provider).toBe("gitlab");
   });
 
   it("writes nothing on --dry-run", async () => {

@@ -11,7 +11,7 @@ import type { CiCommands } from "./commands.js";
  */
 export type ExistingManifest = Omit<Manifest, "answers"> & {
   readonly answers?: Manifest["answers"];
-  readonly ci?: CiCommands;
+  readonly ci?: CiCommands & { readonly provider: "github" | "gitlab" };
 };
 
 export async function readManifest(cwd: string): Promise<ExistingManifest | undefined> {
@@ -28,7 +28,7 @@ export function recordInManifest(
   existing: ExistingManifest | undefined,
   plan: Plan,
   packages: Record<string, string>,
-  ci: CiCommands,
+  ci: CiCommands & { readonly provider: "github" | "gitlab" },
 ): PlannedFile {
   const files: Record<string, ManifestFile> = { ...(existing?.files ?? {}) };
   for (const file of plan.values()) {

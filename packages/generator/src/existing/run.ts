@@ -11,6 +11,8 @@ export interface ExistingRepoOptions {
   readonly force?: boolean;
   /** Report what would change; write nothing. */
   readonly dryRun?: boolean;
+  /** Where CI runs (default github). */
+  readonly ci?: "github" | "gitlab";
 }
 
 export interface ExistingRepoResult {
@@ -35,7 +37,10 @@ export async function applyToExisting(
   const full: Plan = new Map(plan);
   full.set(
     manifestPath,
-    recordInManifest(await readManifest(options.cwd), plan, context.packages, context.commands),
+    recordInManifest(await readManifest(options.cwd), plan, context.packages, {
+      provider: options.ci ?? "github",
+      ...context.commands,
+    }),
   );
   const changes = await compareWithDisk(full, options.cwd);
   const result = { project: context.project, commands: context.commands, changes };
