@@ -6,16 +6,19 @@
 #   zizmor      — security audits (permissions, credentials, injection, pinning, dependabot),
 #                 offline only
 # Installs either tool if it is missing. Exits non-zero on any finding.
+#   bash scripts/lint-workflows.sh [repo-dir...]   also lints each repo's .github/ (the e2e
+#                                                   passes repos that `ds-service add ci` wrote)
 set -euo pipefail
 
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
+CHECK_JSONSCHEMA_VERSION="${CHECK_JSONSCHEMA_VERSION:-0.39.0}"
 ZIZMOR_VERSION="${ZIZMOR_VERSION:-1.32.0}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 mono_dir=".github"
-template_dir="templates/service/template/_github"
+template_dir="packages/config-ci/template/_github"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -60,8 +63,23 @@ ensure_zizmor() {
   fi
 }
 
+# GitLab has no offline linter: the pipeline is validated against GitLab's CI schema, which
+# check-jsonschema (PyPI) ships as a vendored built-in.
+ensure_check_jsonschema() {
+  if command -v check-jsonschema >/dev/null 2>&1; then
+    return
+  fi
+  log "installing check-jsonschema ${CHECK_JSONSCHEMA_VERSION}"
+  if command -v uv >/dev/null 2>&1; then
+    uv tool install --quiet "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}"
+  else
+    python3 -m pip install --user --quiet "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}"
+  fi
+}
+
 ensure_actionlint
 ensure_zizmor
+ensure_check_jsonschema
 export PATH
 hash -r
 
@@ -72,31 +90,50 @@ if ! command -v shellcheck >/dev/null 2>&1; then
 fi
 
 shopt -s nullglob
-workflows=(
-  "$mono_dir"/workflows/*.yml "$mono_dir"/workflows/*.yaml
-  "$template_dir"/workflows/*.yml "$template_dir"/workflows/*.yaml
-)
+mono_workflows=("$mono_dir"/workflows/*.yml "$mono_dir"/workflows/*.yaml)
+template_workflows=("$template_dir"/workflows/*.yml "$template_dir"/workflows/*.yaml)
 shopt -u nullglob
-if ((${#workflows[@]} == 0)); then
+if ((${#mono_workflows[@]} == 0 || ${#template_workflows[@]} == 0)); then
   log "no workflows found under $mono_dir or $template_dir"
   exit 1
 fi
 
 status=0
 
-log "actionlint: ${workflows[*]}"
-actionlint -no-color "${workflows[@]}" || status=1
-
-# zizmor finds workflows and dependabot.yml by their place under a `.github/` directory, so
-# the template's `_github/` is audited from a copy laid out as the generated project has it.
+# Both tools find workflows, reusable-workflow calls (`uses: ./.github/...`) and dependabot.yml
+# by their place under a `.github/` directory, so the template's `_github/` is linted from a
+# copy laid out as the generated project has it.
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 cp -R "$template_dir" "$stage/.github"
+
+log "actionlint: ${mono_workflows[*]}"
+actionlint -no-color "${mono_workflows[@]}" || status=1
+log "actionlint: ${template_workflows[*]} (as .github/)"
+(cd "$stage" && git init -q . && actionlint -no-color) || status=1
 
 log "zizmor --offline: $mono_dir"
 zizmor --offline --no-progress --strict-collection "$mono_dir" || status=1
 log "zizmor --offline: $template_dir (as .github/)"
 (cd "$stage" && zizmor --offline --no-progress --strict-collection .github) || status=1
+
+log "check-jsonschema vendor.gitlab-ci: packages/config-ci/template/_gitlab-ci.yml"
+check-jsonschema --builtin-schema vendor.gitlab-ci packages/config-ci/template/_gitlab-ci.yml || status=1
+
+for repo in "$@"; do
+  if [[ -f "$repo/.gitlab-ci.yml" ]]; then
+    log "check-jsonschema vendor.gitlab-ci: $repo/.gitlab-ci.yml"
+    check-jsonschema --builtin-schema vendor.gitlab-ci "$repo/.gitlab-ci.yml" || status=1
+  fi
+  [[ -d "$repo/.github" ]] || continue
+  copy="$(mktemp -d)"
+  cp -R "$repo/.github" "$copy/.github"
+  log "actionlint: $repo/.github"
+  (cd "$copy" && git init -q . && actionlint -no-color) || status=1
+  log "zizmor --offline: $repo/.github"
+  (cd "$copy" && zizmor --offline --no-progress --strict-collection .github) || status=1
+  rm -rf "$copy"
+done
 
 if ((status != 0)); then
   log "workflow lint FAILED"

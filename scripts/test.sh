@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: install + build, lint, typecheck, unit tests, workflow linting, then the slow e2e
+# Every test: install + build, lint, typecheck, unit tests, workflow linting, deploy-pack
+# validation (kustomize, Kubernetes schemas, hadolint), then the slow e2e
 # that generates real projects and runs their own make check with uv, ruff, mypy and pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -8,6 +9,7 @@ pnpm lint
 pnpm typecheck
 pnpm test
 bash scripts/lint-workflows.sh
+bash scripts/validate-deploy.sh
 bash scripts/install-chromium.sh
 pnpm test:e2e
 pnpm bench --quick

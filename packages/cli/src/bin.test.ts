@@ -14,7 +14,7 @@ describe("ds-service (built bin)", () => {
     const manifest = JSON.parse(
       await fs.readFile(path.join(cwd, "churn-model/.ds-service/manifest.json"), "utf8"),
     );
-    expect(manifest.answers).toEqual({ name: "churn-model", task: "classification" });
+    expect(manifest.answers).toEqual({ name: "churn-model", task: "classification", ci: "github" });
   });
 
   it.each([
@@ -65,7 +65,7 @@ describe("ds-service (built bin)", () => {
     const manifest = JSON.parse(
       await fs.readFile(path.join(cwd, "sub/out/.ds-service/manifest.json"), "utf8"),
     );
-    expect(manifest.answers).toEqual({ name: "from-flag", task: "regression" });
+    expect(manifest.answers).toEqual({ name: "from-flag", task: "regression", ci: "github" });
   });
 
   it("refuses an --answers file that is not a JSON object", async () => {

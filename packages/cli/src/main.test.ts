@@ -59,7 +59,7 @@ describe("run new", () => {
     const manifest = JSON.parse(
       await fs.readFile(path.join(cwd, "proj/.ds-service/manifest.json"), "utf8"),
     );
-    expect(manifest.answers).toEqual({ name: "picked-name", task: "regression" });
+    expect(manifest.answers).toEqual({ name: "picked-name", task: "regression", ci: "github" });
   });
 
   it("never prompts under CI, even at a terminal", async () => {

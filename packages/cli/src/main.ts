@@ -1,5 +1,12 @@
-import { CancelledError, DsServiceError, generatorVersion, tasks } from "@ds-service/generator";
+import {
+  CancelledError,
+  ciProviders,
+  DsServiceError,
+  generatorVersion,
+  tasks,
+} from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
+import { registerExistingCommands } from "./commands/existing.js";
 import { fleetReportCommand, fleetUpgradeCommand } from "./commands/fleet.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
@@ -50,6 +57,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .argument("[dir]", "target directory; the project name defaults to its basename")
     .option("--name <name>", "project name (npm, PyPI, Python and Kubernetes safe)")
     .addOption(new Option("--task <task>", "what the model predicts").choices(tasks))
+    .addOption(new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders))
     .option("--answers <file>", "read answers from a JSON file (flags win)")
     .option("-y, --yes", "never prompt: defaults for anything not given")
     .option("--no-install", "skip `uv lock` and `uv sync`")
@@ -101,6 +109,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--cwd <path>", "resolve paths from here")
     .option("--json", "machine-readable output")
     .action((paths: string[], flags) => fleetReportCommand(paths, flags, io.cwd, log));
+  registerExistingCommands(program, io.cwd, log);
   return program;
 }
 

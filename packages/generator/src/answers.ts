@@ -10,6 +10,10 @@ export const taskDescriptions: Record<Task, string> = {
   regression: "predict disease progression (a number)",
 };
 
+/** Where the generated CI runs; drives the schema, the `--ci` flag and which CI files render. */
+export const ciProviders = ["github", "gitlab"] as const;
+export type CiProvider = (typeof ciProviders)[number];
+
 /** The one schema every source of answers (flags, --answers file, prompts) ends in. */
 export const answersSchema = z
   .object({
@@ -18,6 +22,7 @@ export const answersSchema = z
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
     task: z.enum(tasks).default("classification"),
+    ci: z.enum(ciProviders).default("github"),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { ValidationError } from "./errors.js";
 import { createProject, parseAnswers, planProject } from "./generate.js";
 import { type Manifest, manifestPath, sha256 } from "./manifest.js";
 import { renderPlan } from "./render.js";
+import { selectFiles } from "./select.js";
 import { type FileSource, sources, type TemplateFile } from "./sources.js";
 
 describe("parseAnswers", () => {
@@ -14,6 +15,7 @@ describe("parseAnswers", () => {
     expect(parseAnswers({ name: "churn-model" })).toEqual({
       name: "churn-model",
       task: "classification",
+      ci: "github",
     });
     const attempt = () => parseAnswers({ name: "Bad_Name", task: "clustering", extra: 1 });
     expect(attempt).toThrow(ValidationError);
@@ -33,8 +35,10 @@ describe("planProject", () => {
   it.each(["classification", "regression"] as const)(
     "renders every template file for %s, mapped and fully substituted",
     async (task) => {
-      const plan = await planProject({ name: "churn-model", task }, "/tmp/never-written");
-      expect(plan.size).toBe(sources.reduce((n, s) => n + s.files.length, 0) + 1);
+      const answers = { name: "churn-model", task, ci: "github" } as const;
+      const plan = await planProject(answers, "/tmp/never-written");
+      const selected = selectFiles(sources, answers);
+      expect(plan.size).toBe(selected.reduce((n, s) => n + s.files.length, 0) + 1);
       for (const rel of plan.keys()) {
         expect(rel).not.toMatch(/\.hbs$|__package__|(^|\/)_[a-z]/);
       }
@@ -43,7 +47,7 @@ describe("planProject", () => {
       const pyproject = plan.get("pyproject.toml")?.content.toString("utf8") ?? "";
       expect(pyproject).toContain('name = "churn-model"');
       const manifest = JSON.parse(plan.get(manifestPath)?.content.toString("utf8") ?? "{}");
-      expect(manifest.answers).toEqual({ name: "churn-model", task });
+      expect(manifest.answers).toEqual(answers);
     },
   );
 
@@ -53,7 +57,7 @@ describe("planProject", () => {
     // biome-ignore lint/security/noGlobalEval: turning a precompiled spec back into an object
     const template = eval(`(${spec})`);
     const ctx = templateContext(
-      { name: "a", task: "classification" },
+      { name: "a", task: "classification", ci: "github" },
       { generator: "0", template: "0" },
     );
     await expect(
@@ -70,7 +74,7 @@ describe("planProject", () => {
     // biome-ignore lint/security/noGlobalEval: turning a precompiled spec back into an object
     const template = eval(`(${spec})`);
     const ctx = templateContext(
-      { name: "a-b", task: "classification" },
+      { name: "a-b", task: "classification", ci: "github" },
       { generator: "0", template: "0" },
     );
     const plan = await renderPlan(

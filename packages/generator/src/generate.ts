@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 import { type Answers, answersSchema, templateContext } from "./answers.js";
+import { derivePrometheusRule } from "./derive.js";
 import { ValidationError } from "./errors.js";
 import { buildManifest, manifestPath, serializeManifest } from "./manifest.js";
 import type { Plan } from "./plan.js";
 import { renderPlan } from "./render.js";
+import { selectFiles } from "./select.js";
 import { serviceTemplateSource, sources } from "./sources.js";
 import { inspectTarget, writePlan } from "./write.js";
 
@@ -45,7 +47,8 @@ export async function planProject(answers: Answers, targetDir: string): Promise<
     generator: generatorVersion,
     template: serviceTemplateSource.packageVersion,
   });
-  const plan = await renderPlan(sources, ctx, targetDir);
+  const plan = await renderPlan(selectFiles(sources, answers), ctx, targetDir);
+  derivePrometheusRule(plan, answers.name);
   const manifest = buildManifest(plan, answers, {
     generator: { name: pkg.name, version: generatorVersion },
     packages: Object.fromEntries(sources.map((s) => [s.packageName, s.packageVersion])),

@@ -2,14 +2,29 @@ export {
   type Answers,
   type AnswersInput,
   answersSchema,
+  type CiProvider,
+  ciProviders,
   type Task,
   type TemplateContext,
   taskDescriptions,
   tasks,
   templateContext,
 } from "./answers.js";
+export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
 export { CancelledError, DsServiceError, StepError, ValidationError } from "./errors.js";
 export { escapeHelpers } from "./escape.js";
+export {
+  addCi,
+  adopt,
+  type Change,
+  type ChangeKind,
+  type CiCommands,
+  ciCommands,
+  detectProject,
+  type ExistingRepoOptions,
+  type ExistingRepoResult,
+  type ProjectLayout,
+} from "./existing/index.js";
 export {
   type CreateOptions,
   type CreateResult,
@@ -29,5 +44,6 @@ export { nameProblem } from "./names.js";
 export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";
 export { renderPlan } from "./render.js";
+export { fileApplies, selectFiles } from "./select.js";
 export { type FileSource, serviceTemplateSource, sources, type TemplateFile } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";

@@ -1,3 +1,6 @@
+import * as configCi from "@ds-service/config-ci";
+import * as configDeploy from "@ds-service/config-deploy";
+import * as configPython from "@ds-service/config-python";
 import type { TemplateFile } from "@ds-service/template-service";
 import * as serviceTemplate from "@ds-service/template-service";
 
@@ -17,4 +20,9 @@ export const serviceTemplateSource: FileSource = serviceTemplate;
  * Every package rendered into a new project, in order. An explicit list, never discovered:
  * adding a config package means adding it here (and as a dependency).
  */
-export const sources: readonly FileSource[] = [serviceTemplateSource];
+export const sources: readonly FileSource[] = [
+  serviceTemplateSource,
+  configPython,
+  configCi,
+  configDeploy,
+];

@@ -6,6 +6,7 @@ import type { Prompter } from "../prompts.js";
 export interface NewFlags {
   readonly name?: string;
   readonly task?: string;
+  readonly ci?: string;
   readonly answers?: string;
   readonly yes?: boolean;
   readonly install: boolean;
@@ -37,6 +38,7 @@ export async function resolveNewOptions(
   const raw: Record<string, unknown> = { ...fromFile };
   if (flags.name !== undefined) raw.name = flags.name;
   if (flags.task !== undefined) raw.task = flags.task;
+  if (flags.ci !== undefined) raw.ci = flags.ci;
 
   const directory =
     dir ??

@@ -8,7 +8,7 @@ import { renameHoldoutFraction, renamePython } from "./index.js";
 
 const fixtures = path.join(import.meta.dirname, "__fixtures__");
 const context = {
-  answers: { name: "churn-model", task: "classification" as const },
+  answers: { name: "churn-model", task: "classification" as const, ci: "github" as const },
   package: "churn_model",
 };
 

@@ -1,0 +1,80 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { listTree, testdir } from "@ds-service/test-utils";
+import { describe, expect, it } from "vitest";
+import type { Io } from "../io.js";
+import { run } from "../main.js";
+
+function captureIo(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        into.push(String(chunk));
+        done();
+      },
+    });
+  const io: Io = {
+    cwd,
+    env: { CI: "true" },
+    stdout: sink(out),
+    stderr: sink(err),
+    stdinIsTTY: false,
+  };
+  return { io, out: () => out.join(""), err: () => err.join("") };
+}
+
+const repo = {
+  "app/__init__.py": "",
+  "tests/test_app.py": "def test_ok() -> None:\n    assert True\n",
+  "requirements.txt": "pytest\n",
+};
+
+describe("ds-service add ci / adopt", () => {
+  it("add ci --dry-run reports the detected commands and writes nothing", async () => {
+    const cwd = await testdir(repo);
+    const { io, out } = captureIo(cwd);
+    expect(await run(["add", "ci", "--dry-run"], { io })).toBe(0);
+    expect(out()).toContain("Detected: pip, flat layout (app)");
+    expect(out()).toContain("CI check: python -m pytest");
+    expect(out()).toContain("+ .github/workflows/ci.yml");
+    expect(out()).toMatch(/Dry run: 6 file\(s\) would be written/);
+    expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
+  });
+
+  it("add ci exits 2 with the diff instead of overwriting, and --force overwrites", async () => {
+    const root = await testdir({ "r/SECURITY.md": "mine\n", ...prefixed("r/", repo) });
+    const { io, err } = captureIo(root);
+    expect(await run(["add", "ci", "--cwd", "r"], { io })).toBe(2);
+    expect(err()).toContain("-mine");
+    expect(await fs.readFile(path.join(root, "r/SECURITY.md"), "utf8")).toBe("mine\n");
+    expect(await run(["add", "ci", "--cwd", "r", "--force"], { io })).toBe(0);
+    expect(await fs.readFile(path.join(root, "r/SECURITY.md"), "utf8")).toContain(
+      "Security policy",
+    );
+  });
+
+  it("adopt --dry-run shows the Makefile it would write; adopt writes it", async () => {
+    const cwd = await testdir(repo);
+    const { io, out } = captureIo(cwd);
+    expect(await run(["adopt", "--dry-run"], { io })).toBe(0);
+    expect(out()).toContain("+ Makefile");
+    expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
+    expect(await run(["adopt"], { io })).toBe(0);
+    const makefile = await fs.readFile(path.join(cwd, "Makefile"), "utf8");
+    expect(makefile).toContain("check: test");
+  });
+
+  it("refuses a directory that is not a Python project with exit 2", async () => {
+    const cwd = await testdir({ "README.md": "# hi\n" });
+    const { io, err } = captureIo(cwd);
+    expect(await run(["add", "ci"], { io })).toBe(2);
+    expect(err()).toContain("does not look like a Python project");
+  });
+});
+
+function prefixed(prefix: string, files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [`${prefix}${k}`, v]));
+}

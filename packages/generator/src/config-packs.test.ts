@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
+import { planProject } from "./generate.js";
+import type { Manifest } from "./manifest.js";
+import { manifestPath } from "./manifest.js";
+import type { Plan } from "./plan.js";
+
+// The hardening rules every workflow we generate must keep. actionlint and zizmor run on the
+// same files in scripts/lint-workflows.sh; these catch a regression without the tools.
+const plan = await planProject(
+  { name: "churn-model", task: "classification", ci: "github" },
+  "/tmp/never",
+);
+const text = (p: Plan, rel: string) => p.get(rel)?.content.toString("utf8") ?? "";
+const workflows = [...plan.keys()].filter((rel) => rel.startsWith(".github/workflows/"));
+
+describe("config packs in a generated project", () => {
+  it("composes config-python, config-ci and config-deploy as managed files with versions", () => {
+    for (const rel of [
+      ".editorconfig",
+      ".pre-commit-config.yaml",
+      ".github/dependabot.yml",
+      ".github/workflows/ci.yml",
+      ".github/workflows/cd.yml",
+      ".github/workflows/codeql.yml",
+      ".github/workflows/monitoring.yml",
+      ".github/workflows/python-ci.yml",
+      "SECURITY.md",
+      "Dockerfile",
+      ".dockerignore",
+      "deploy/deploy.mk",
+      "deploy/k8s/base/kustomization.yaml",
+      "deploy/k8s/overlays/staging/kustomization.yaml",
+      "deploy/k8s/overlays/prod/kustomization.yaml",
+      "deploy/kserve/inferenceservice.yaml",
+    ]) {
+      expect(plan.get(rel)?.ownership, rel).toBe("managed");
+    }
+    expect(plan.get("LICENSE")?.ownership).toBe("once");
+    const manifest = JSON.parse(text(plan, manifestPath)) as Manifest;
+    for (const pkg of ["config-python", "config-ci", "config-deploy"]) {
+      expect(manifest.packages[`@ds-service/${pkg}`]).toMatch(/^\d+\.\d+\.\d+/);
+    }
+  });
+
+  it.each(workflows)("%s pins every action by SHA and starts from read-only permissions", (rel) => {
+    const src = text(plan, rel);
+    const doc = parse(src) as {
+      permissions?: unknown;
+      jobs: Record<
+        string,
+        {
+          steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[];
+          uses?: string;
+          "timeout-minutes"?: number;
+        }
+      >;
+    };
+    expect(doc.permissions).toEqual({ contents: "read" });
+    for (const line of src.split("\n").filter((l) => /^\s*(- )?uses:/.test(l))) {
+      const ref = line.replace(/^\s*(- )?uses:\s*/, "");
+      if (ref.startsWith("./")) continue; // this repository's own reusable workflow
+      expect(ref, line).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+    for (const [id, job] of Object.entries(doc.jobs)) {
+      if (job.uses === undefined) expect(job["timeout-minutes"], `${rel} ${id}`).toBeGreaterThan(0);
+      for (const step of job.steps ?? []) {
+        if (step.run !== undefined) expect(step.run, `${rel} ${id}`).not.toMatch(/\$\{\{/);
+        if (step.uses?.startsWith("actions/checkout@")) {
+          expect(step.with?.["persist-credentials"], `${rel} ${id}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("keeps production behind its own environment and offers a rollback", () => {
+    const cd = parse(text(plan, ".github/workflows/cd.yml")) as {
+      on: { workflow_dispatch: { inputs: Record<string, unknown> } };
+      jobs: Record<string, { environment?: string; needs?: string[] }>;
+    };
+    expect(cd.jobs.production?.environment).toBe("production");
+    expect(cd.jobs.production?.needs).toContain("staging");
+    expect(Object.keys(cd.on.workflow_dispatch.inputs)).toEqual([
+      "environment",
+      "rollback",
+      "image",
+    ]);
+    expect(text(plan, "deploy/deploy.mk")).toMatch(/^rollback:.*\n\tkubectl .* rollout undo/m);
+  });
+
+  it("gives dependabot a cooldown for uv, actions and docker", () => {
+    const dependabot = parse(text(plan, ".github/dependabot.yml")) as {
+      updates: { "package-ecosystem": string; cooldown?: { "default-days": number } }[];
+    };
+    expect(dependabot.updates.map((u) => u["package-ecosystem"])).toEqual([
+      "uv",
+      "github-actions",
+      "docker",
+    ]);
+    for (const u of dependabot.updates) expect(u.cooldown?.["default-days"]).toBeGreaterThan(0);
+  });
+
+  it("includes the deploy targets from the Makefile and renders the package name", () => {
+    expect(text(plan, "Makefile")).toContain("-include deploy/deploy.mk");
+    expect(text(plan, "Dockerfile")).toContain("python -m churn_model.jobs.train");
+    expect(text(plan, "Dockerfile")).toMatch(/^USER 10001:10001$/m);
+  });
+});
+
+describe("--ci gitlab", () => {
+  it("renders .gitlab-ci.yml instead of the GitHub workflows and dependabot", async () => {
+    const gitlab = await planProject(
+      { name: "churn-model", task: "classification", ci: "gitlab" },
+      "/tmp/never",
+    );
+    expect(gitlab.has(".gitlab-ci.yml")).toBe(true);
+    expect([...gitlab.keys()].filter((rel) => rel.startsWith(".github/"))).toEqual([]);
+    expect(plan.has(".gitlab-ci.yml")).toBe(false);
+    const ci = parse(text(gitlab, ".gitlab-ci.yml")) as {
+      variables: Record<string, string>;
+      default: { image: string };
+    };
+    expect(ci.variables).toMatchObject({
+      SETUP_COMMAND: "make setup",
+      CHECK_COMMAND: "make check",
+    });
+    expect(ci.default.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(text(gitlab, manifestPath)).answers.ci).toBe("gitlab");
+  });
+});
+
+describe("derivePrometheusRule", () => {
+  const rules = [
+    "# Alerts for churn-model.",
+    "groups:",
+    "  - name: churn_model.drift",
+    "    rules:",
+    "      - alert: Drift",
+    "        expr: |",
+    "          max(churn_model_drift_score) > 0.2",
+    "",
+  ].join("\n");
+  const withRules = (content: string): Plan => {
+    const p: Plan = new Map(plan);
+    p.set(monitoringRulesPath, {
+      path: monitoringRulesPath,
+      content: Buffer.from(content),
+      ownership: "managed",
+    });
+    return p;
+  };
+
+  it("turns the project's Prometheus rules into the deployed PrometheusRule's spec", () => {
+    const p = withRules(rules);
+    derivePrometheusRule(p, "churn-model");
+    const derived = parse(text(p, prometheusRulePath)) as {
+      kind: string;
+      metadata: { name: string };
+      spec: { groups: { name: string; rules: { alert: string; expr: string }[] }[] };
+    };
+    expect(derived.kind).toBe("PrometheusRule");
+    expect(derived.metadata.name).toBe("churn-model");
+    expect(derived.spec).toEqual(parse(rules));
+    expect(p.get(prometheusRulePath)?.ownership).toBe("managed");
+  });
+
+  it("keeps the deploy pack's own alerts when there is no rules file", () => {
+    const p: Plan = new Map(plan);
+    derivePrometheusRule(p, "churn-model");
+    expect(text(p, prometheusRulePath)).toBe(text(plan, prometheusRulePath));
+    expect(text(plan, prometheusRulePath)).toContain("churn_model_model_ready");
+  });
+
+  it("refuses a rules file that is not a Prometheus rules document", () => {
+    const p = withRules("apiVersion: v1\nkind: ConfigMap\n");
+    expect(() => derivePrometheusRule(p, "churn-model")).toThrow(/groups:/);
+  });
+});

@@ -1,0 +1,25 @@
+import { configCiSource, planCiPack } from "./ci-pack.js";
+import { ciCommands } from "./commands.js";
+import { detectProject } from "./detect.js";
+import { applyToExisting, type ExistingRepoOptions, type ExistingRepoResult } from "./run.js";
+
+/**
+ * `ds-service add ci`: copies the CI pack into an existing Python repository, wired to the
+ * commands it has (its Makefile targets, else its package manager and declared tools), and
+ * records the files in `.ds-service/manifest.json` so upgrades keep them current.
+ */
+export async function addCi(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
+  const project = await detectProject(options.cwd);
+  const commands = ciCommands(project);
+  const imageJob =
+    project.dockerfile &&
+    project.makeTargets.includes("lint-docker") &&
+    project.makeTargets.includes("verify-base-images");
+  const plan = planCiPack(commands, {
+    dockerfile: project.dockerfile,
+    imageJob,
+    provider: options.ci ?? "github",
+  });
+  const packages = { [configCiSource.packageName]: configCiSource.packageVersion };
+  return applyToExisting(plan, { project, commands, packages }, options);
+}

@@ -1,0 +1,116 @@
+import * as configCi from "@ds-service/config-ci";
+import { isMap, isSeq, parseDocument } from "yaml";
+import { outputPath } from "../paths.js";
+import type { Plan } from "../plan.js";
+import type { CiCommands } from "./commands.js";
+
+export const configCiSource = configCi;
+
+/** The config-ci files `add ci` copies: CI, its reusable workflow, CodeQL, dependabot, policy. */
+const ciPackFiles = [
+  "_github/workflows/ci.yml",
+  "_github/workflows/python-ci.yml",
+  "_github/workflows/codeql.yml",
+  "_github/dependabot.yml",
+  "SECURITY.md",
+] as const;
+
+function sourceText(source: string): string {
+  const file = configCi.files.find((f) => f.source === source);
+  if (file?.content === undefined)
+    throw new Error(`@ds-service/config-ci has no plain file ${source}`);
+  return file.content;
+}
+
+/**
+ * ci.yml with the repository's own commands. The image job calls the deploy pack's make targets
+ * (lint-docker, verify-base-images), so it stays only where those exist.
+ */
+export function renderCiWorkflow(commands: CiCommands, options: { imageJob: boolean }): string {
+  // The template's header describes a generated model service; this repository gets its own.
+  const body = sourceText("_github/workflows/ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const doc = parseDocument(body);
+  const withPath = ["jobs", "check", "with"];
+  if (!isMap(doc.getIn(withPath))) throw new Error("config-ci's ci.yml has no jobs.check.with");
+  doc.setIn([...withPath, "python-version"], commands.pythonVersion);
+  doc.setIn([...withPath, "uv"], commands.uv);
+  doc.setIn([...withPath, "setup"], commands.setup);
+  doc.setIn([...withPath, "check"], commands.check);
+  // Training and its artifact are a model-service convention, not an arbitrary repo's.
+  doc.deleteIn([...withPath, "train"]);
+  doc.deleteIn([...withPath, "artifact-path"]);
+  if (!options.imageJob) doc.deleteIn(["jobs", "image"]);
+  doc.commentBefore =
+    " CI for this repository, added by `ds-service add ci`: it runs the commands found here.\n" +
+    " Change them in the `with:` block below; the steps are in python-ci.yml.";
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** dependabot.yml for the ecosystems the repository uses. */
+export function renderDependabot(options: { uv: boolean; dockerfile: boolean }): string {
+  const doc = parseDocument(sourceText("_github/dependabot.yml"));
+  const updates = doc.get("updates");
+  if (!isSeq(updates)) throw new Error("config-ci's dependabot.yml has no updates list");
+  updates.items = updates.items.filter((item) => {
+    const ecosystem = isMap(item) ? item.get("package-ecosystem") : undefined;
+    return ecosystem !== "docker" || options.dockerfile;
+  });
+  if (!options.uv) {
+    // poetry and pip projects are both the `pip` ecosystem.
+    const python = updates.items.find((i) => isMap(i) && i.get("package-ecosystem") === "uv");
+    if (isMap(python)) python.set("package-ecosystem", "pip");
+  }
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Job images pinned by digest (see the pins README); 3.11 unless the repo asks for 3.12. */
+const pythonImages: Record<string, string> = {
+  "3.11":
+    "python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b",
+  "3.12":
+    "python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254",
+};
+
+/** .gitlab-ci.yml with the repository's own commands (training off: a model-service step). */
+export function renderGitlabCi(commands: CiCommands): string {
+  const body = sourceText("_gitlab-ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const doc = parseDocument(body);
+  if (!isMap(doc.get("variables"))) throw new Error("config-ci's .gitlab-ci.yml has no variables");
+  doc.setIn(["variables", "SETUP_COMMAND"], commands.setup);
+  doc.setIn(["variables", "CHECK_COMMAND"], commands.check);
+  doc.setIn(["variables", "TRAIN_COMMAND"], "");
+  const image = pythonImages[commands.pythonVersion.split(".").slice(0, 2).join(".")];
+  if (image) doc.setIn(["default", "image"], image);
+  doc.commentBefore =
+    " GitLab CI for this repository, added by `ds-service add ci --ci gitlab`: it runs the\n" +
+    " commands found here. Change them in `variables:` below.";
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** The CI pack for an existing repository, as a plan of managed files. */
+export function planCiPack(
+  commands: CiCommands,
+  options: { dockerfile: boolean; imageJob: boolean; provider?: "github" | "gitlab" },
+): Plan {
+  const plan: Plan = new Map();
+  if (options.provider === "gitlab") {
+    for (const [rel, text] of [
+      [".gitlab-ci.yml", renderGitlabCi(commands)],
+      ["SECURITY.md", sourceText("SECURITY.md")],
+    ] as const) {
+      plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
+    }
+    return plan;
+  }
+  for (const source of ciPackFiles) {
+    const rel = outputPath(source, "unused");
+    const text =
+      source === "_github/workflows/ci.yml"
+        ? renderCiWorkflow(commands, { imageJob: options.imageJob })
+        : source === "_github/dependabot.yml"
+          ? renderDependabot({ uv: commands.uv, dockerfile: options.dockerfile })
+          : sourceText(source);
+    plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
+  }
+  return plan;
+}

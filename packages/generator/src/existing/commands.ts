@@ -1,0 +1,85 @@
+import type { ProjectLayout } from "./detect.js";
+
+/** What CI runs in a repository: each command exists there (or is installed by `setup`). */
+export interface CiCommands {
+  readonly uv: boolean;
+  readonly pythonVersion: string;
+  readonly setup: string;
+  /** Lint, typecheck and test: the tools the repository declares, joined with `&&`. */
+  readonly check: string;
+}
+
+const quote = (arg: string) =>
+  /^[\w./@=:+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+
+/** The per-tool commands, without the Makefile: `adopt` turns these into make targets. */
+export function toolCommands(project: ProjectLayout): {
+  setup: string;
+  lint?: string;
+  typecheck?: string;
+  test?: string;
+} {
+  const run =
+    project.packageManager === "uv"
+      ? "uv run "
+      : project.packageManager === "poetry"
+        ? "poetry run "
+        : "python -m ";
+  const dirs = project.codeDirs.map(quote).join(" ");
+  const needsPytest = project.pytest === "tests-only";
+
+  let setup: string;
+  if (project.packageManager === "uv") {
+    setup = project.locked ? "uv sync --locked" : "uv sync";
+  } else if (project.packageManager === "poetry") {
+    setup = "python -m pip install --quiet poetry && poetry install --no-interaction";
+    if (needsPytest) setup += " && poetry run python -m pip install pytest";
+  } else {
+    const args = project.requirements.flatMap((r) => ["-r", quote(r)]);
+    if (project.installable) {
+      const extras = project.extras.filter((e) => /^(dev|test|tests|testing|lint)$/.test(e));
+      args.push(extras.length > 0 ? quote(`.[${extras.join(",")}]`) : ".");
+    }
+    if (needsPytest) args.push("pytest");
+    setup = args.length > 0 ? `python -m pip install ${args.join(" ")}` : "python -m pip --version";
+  }
+
+  const pytest =
+    project.packageManager === "uv" && needsPytest ? "uv run --with pytest pytest" : `${run}pytest`;
+  return {
+    setup,
+    ...(project.ruff ? { lint: `${run}ruff check ${dirs}` } : {}),
+    ...(project.mypy ? { typecheck: `${run}mypy ${dirs}` } : {}),
+    ...(project.pytest ? { test: pytest } : {}),
+  };
+}
+
+/**
+ * Wires CI to what the repository already has: its own `make setup` / `make check` when the
+ * Makefile has them, else the declared tools through its package manager. With no linter and
+ * no tests there is still one real check: every module must byte-compile.
+ */
+export function ciCommands(project: ProjectLayout): CiCommands {
+  const tools = toolCommands(project);
+  const has = (t: string) => project.makeTargets.includes(t);
+  const setup = has("setup") ? "make setup" : tools.setup;
+  let check: string;
+  if (has("check")) check = "make check";
+  else {
+    const parts = [
+      has("lint") ? "make lint" : tools.lint,
+      has("typecheck") ? "make typecheck" : tools.typecheck,
+      has("test") ? "make test" : tools.test,
+    ].filter((c): c is string => c !== undefined);
+    check =
+      parts.length > 0
+        ? parts.join(" && ")
+        : `python -m compileall -q ${project.codeDirs.map(quote).join(" ")}`;
+  }
+  return {
+    uv: project.packageManager === "uv",
+    pythonVersion: project.pythonVersion,
+    setup,
+    check,
+  };
+}

@@ -1,0 +1,147 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { ValidationError } from "../errors.js";
+
+/** How an existing Python repository installs, where its code lives and what it already has. */
+export interface ProjectLayout {
+  readonly packageManager: "uv" | "poetry" | "pip";
+  /** uv.lock or poetry.lock is committed: CI installs exactly that. */
+  readonly locked: boolean;
+  readonly layout: "src" | "flat";
+  /** Top-level code directories (`src`, or the flat packages), for lint and type checks. */
+  readonly codeDirs: readonly string[];
+  /** "declared": a dependency; "tests-only": tests or pytest config but pytest is not declared. */
+  readonly pytest: "declared" | "tests-only" | false;
+  /** Declared as dependencies, so the setup command installs them. */
+  readonly ruff: boolean;
+  readonly mypy: boolean;
+  readonly pythonVersion: string;
+  /** `requirements*.txt` files, for pip. */
+  readonly requirements: readonly string[];
+  /** pip only: the project installs itself (`pyproject.toml` or `setup.py`). */
+  readonly installable: boolean;
+  /** Optional-dependency groups of a PEP 621 project (`dev`, `test`, …), for pip. */
+  readonly extras: readonly string[];
+  readonly makeTargets: readonly string[];
+  readonly dockerfile: boolean;
+}
+
+async function read(cwd: string, rel: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path.join(cwd, rel), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+async function isDir(cwd: string, rel: string): Promise<boolean> {
+  return (await fs.stat(path.join(cwd, rel)).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function exists(cwd: string, rel: string): Promise<boolean> {
+  return (await fs.stat(path.join(cwd, rel)).catch(() => undefined)) !== undefined;
+}
+
+const ignoredDirs = new Set(["tests", "test", "docs", "build", "dist", "node_modules", "venv"]);
+
+/** Packages directly under `dir`: folders holding an `__init__.py`. */
+async function packagesIn(cwd: string, dir: string): Promise<string[]> {
+  const entries = await fs.readdir(path.join(cwd, dir), { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!e.isDirectory() || e.name.startsWith(".") || ignoredDirs.has(e.name)) continue;
+    if (await exists(cwd, path.join(dir, e.name, "__init__.py"))) found.push(e.name);
+  }
+  return found;
+}
+
+/** Names of rules in a Makefile (`name:` at the start of a line, not variables or patterns). */
+export function makefileTargets(makefile: string): string[] {
+  const targets = new Set<string>();
+  for (const match of makefile.matchAll(/^([A-Za-z0-9][\w.-]*)\s*:(?!=)/gm)) {
+    if (match[1]) targets.add(match[1]);
+  }
+  return [...targets];
+}
+
+/** TOML table headers (`[tool.ruff]`, `[tool.ruff.lint]` …) and `[project.optional-dependencies]` keys. */
+function tomlInfo(pyproject: string) {
+  const tables = [...pyproject.matchAll(/^\s*\[+([^\]]+)\]+/gm)].map((m) => m[1]?.trim() ?? "");
+  const extras: string[] = [];
+  const optional = /^\[project\.optional-dependencies\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(
+    pyproject,
+  );
+  for (const m of optional?.[1]?.matchAll(/^([A-Za-z0-9_-]+)\s*=/gm) ?? [])
+    if (m[1]) extras.push(m[1]);
+  return { tables, extras };
+}
+
+/** Reads the repository without changing it; refuses a directory that is not a Python project. */
+export async function detectProject(cwd: string): Promise<ProjectLayout> {
+  const pyproject = (await read(cwd, "pyproject.toml")) ?? "";
+  const setupPy = await exists(cwd, "setup.py");
+  const rootFiles = await fs.readdir(cwd).catch(() => {
+    throw new ValidationError(`${cwd} is not a directory`);
+  });
+  const requirements = rootFiles.filter((f) => /^requirements.*\.txt$/.test(f)).sort();
+  const hasPython = rootFiles.some((f) => f.endsWith(".py"));
+  if (!pyproject && !setupPy && requirements.length === 0 && !hasPython) {
+    const srcOrPackages = (await isDir(cwd, "src")) || (await packagesIn(cwd, ".")).length > 0;
+    if (!srcOrPackages) {
+      throw new ValidationError(
+        `${cwd} does not look like a Python project (no pyproject.toml, setup.py, requirements*.txt or packages)`,
+      );
+    }
+  }
+  const { tables, extras } = tomlInfo(pyproject);
+  const uvLock = await exists(cwd, "uv.lock");
+  const poetryLock = await exists(cwd, "poetry.lock");
+  const packageManager =
+    uvLock || tables.includes("tool.uv")
+      ? "uv"
+      : poetryLock || tables.includes("tool.poetry")
+        ? "poetry"
+        : "pip";
+
+  const srcPackages = await packagesIn(cwd, "src");
+  const layout = srcPackages.length > 0 ? "src" : "flat";
+  const flatPackages = layout === "flat" ? await packagesIn(cwd, ".") : [];
+  const codeDirs = layout === "src" ? ["src"] : flatPackages.length > 0 ? flatPackages : ["."];
+
+  const requirementsText = (await Promise.all(requirements.map((r) => read(cwd, r)))).join("\n");
+  // A tool counts only when the setup command installs it: a dependency in pyproject.toml
+  // (PEP 621 or poetry) or a line of a requirements file.
+  const declares = (tool: string) =>
+    new RegExp(`["']${tool}(\\[[^\\]]*\\])?\\s*([<>=~!;,"']|$)`, "m").test(pyproject) ||
+    new RegExp(`^${tool}\\s*=`, "m").test(pyproject) ||
+    new RegExp(`^${tool}(\\[[^\\]]*\\])?\\s*([<>=~!;#]|$)`, "im").test(requirementsText);
+
+  const testsPresent =
+    (await isDir(cwd, "tests")) ||
+    (await isDir(cwd, "test")) ||
+    tables.some((t) => t.startsWith("tool.pytest")) ||
+    (await exists(cwd, "pytest.ini")) ||
+    (await exists(cwd, "conftest.py"));
+  const pytest = declares("pytest") ? "declared" : testsPresent ? "tests-only" : false;
+  const ruff = declares("ruff");
+  const mypy = declares("mypy");
+
+  const pythonVersion =
+    ((await read(cwd, ".python-version")) ?? "").trim().split("\n")[0] || "3.11";
+  const makefile = (await read(cwd, "Makefile")) ?? "";
+  return {
+    packageManager,
+    locked: packageManager === "uv" ? uvLock : packageManager === "poetry" ? poetryLock : false,
+    layout,
+    codeDirs,
+    pytest,
+    ruff,
+    mypy,
+    pythonVersion,
+    requirements,
+    installable: pyproject.includes("[project]") || pyproject.includes("[build-system]") || setupPy,
+    extras,
+    makeTargets: makefileTargets(makefile),
+    dockerfile: await exists(cwd, "Dockerfile"),
+  };
+}

@@ -1,0 +1,233 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { listTree, testdir } from "@ds-service/test-utils";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ValidationError } from "../errors.js";
+import { manifestPath, sha256 } from "../manifest.js";
+import { addCi } from "./add-ci.js";
+import { adopt } from "./adopt.js";
+import { ciCommands } from "./commands.js";
+import { detectProject } from "./detect.js";
+
+const pipRepo = {
+  "mylib/__init__.py": "def add(a: int, b: int) -> int:\n    return a + b\n",
+  "tests/test_add.py":
+    "from mylib import add\n\n\ndef test_add() -> None:\n    assert add(2, 3) == 5\n",
+  "requirements-dev.txt": "pytest>=8\n",
+};
+
+const uvRepo = {
+  "pyproject.toml": [
+    "[project]",
+    'name = "thing"',
+    'version = "0.1.0"',
+    'dependencies = ["numpy>=2"]',
+    "",
+    "[dependency-groups]",
+    'dev = ["pytest>=8", "ruff>=0.6", "mypy>=1.10"]',
+    "",
+    "[tool.ruff]",
+    "line-length = 100",
+    "",
+  ].join("\n"),
+  "uv.lock": "version = 1\n",
+  "src/thing/__init__.py": "",
+  "tests/test_thing.py": "def test_ok() -> None:\n    assert True\n",
+};
+
+const poetryRepo = {
+  "pyproject.toml": '[tool.poetry]\nname = "p"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n',
+  "poetry.lock": "",
+  "p/__init__.py": "",
+  "tests/test_p.py": "def test_ok() -> None:\n    assert True\n",
+};
+
+const ciWith = async (cwd: string) =>
+  (
+    parse(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")) as {
+      jobs: Record<string, { with?: Record<string, unknown> }>;
+    }
+  ).jobs;
+
+describe("detectProject and ciCommands", () => {
+  it("wires a pip repo with flat packages to pip and pytest", async () => {
+    const project = await detectProject(await testdir(pipRepo));
+    expect(project).toMatchObject({ packageManager: "pip", layout: "flat", codeDirs: ["mylib"] });
+    expect(project.pytest).toBe("declared");
+    expect(ciCommands(project)).toEqual({
+      uv: false,
+      pythonVersion: "3.11",
+      setup: "python -m pip install -r requirements-dev.txt",
+      check: "python -m pytest",
+    });
+  });
+
+  it("wires a uv src-layout repo to its declared ruff, mypy and pytest", async () => {
+    const project = await detectProject(await testdir(uvRepo));
+    expect(project).toMatchObject({ packageManager: "uv", layout: "src", ruff: true, mypy: true });
+    expect(ciCommands(project)).toMatchObject({
+      uv: true,
+      setup: "uv sync --locked",
+      check: "uv run ruff check src && uv run mypy src && uv run pytest",
+    });
+  });
+
+  it("does not demand a lockfile that is not there", async () => {
+    const { "uv.lock": _lock, ...unlocked } = uvRepo;
+    const cwd = await testdir({
+      ...unlocked,
+      "pyproject.toml": `${uvRepo["pyproject.toml"]}[tool.uv]\n`,
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ packageManager: "uv", locked: false });
+    expect(ciCommands(project).setup).toBe("uv sync");
+  });
+
+  it("installs pytest for a poetry repo whose tests do not declare it", async () => {
+    const project = await detectProject(await testdir(poetryRepo));
+    expect(project).toMatchObject({
+      packageManager: "poetry",
+      layout: "flat",
+      pytest: "tests-only",
+    });
+    expect(ciCommands(project).setup).toBe(
+      "python -m pip install --quiet poetry && poetry install --no-interaction && poetry run python -m pip install pytest",
+    );
+    expect(ciCommands(project).check).toBe("poetry run pytest");
+  });
+
+  it("prefers the repository's own make targets", async () => {
+    const cwd = await testdir({
+      ...pipRepo,
+      Makefile: "setup:\n\tpip install .\ncheck:\n\tpytest\n",
+    });
+    expect(ciCommands(await detectProject(cwd))).toMatchObject({
+      setup: "make setup",
+      check: "make check",
+    });
+  });
+
+  it("refuses a directory that is not a Python project", async () => {
+    await expect(detectProject(await testdir({ "README.md": "hi" }))).rejects.toThrow(
+      ValidationError,
+    );
+  });
+});
+
+describe("addCi", () => {
+  it("copies the CI pack, wired and recorded in the manifest", async () => {
+    const cwd = await testdir(pipRepo);
+    const result = await addCi({ cwd });
+    expect(result.written).toBe(true);
+    expect(await listTree(cwd)).toEqual(
+      [
+        ".ds-service/manifest.json",
+        ".github/dependabot.yml",
+        ".github/workflows/ci.yml",
+        ".github/workflows/codeql.yml",
+        ".github/workflows/python-ci.yml",
+        "SECURITY.md",
+        ...Object.keys(pipRepo),
+      ].sort(),
+    );
+    const jobs = await ciWith(cwd);
+    expect(jobs.check?.with).toMatchObject({
+      setup: "python -m pip install -r requirements-dev.txt",
+      uv: false,
+    });
+    expect(jobs.image).toBeUndefined();
+    const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
+    expect(manifest.packages["@ds-service/config-ci"]).toMatch(/^\d+\./);
+    const ci = await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"));
+    expect(manifest.files[".github/workflows/ci.yml"]).toEqual({
+      ownership: "managed",
+      sha256: sha256(ci),
+    });
+    const dependabot = await fs.readFile(path.join(cwd, ".github/dependabot.yml"), "utf8");
+    expect(dependabot).toContain("package-ecosystem: pip");
+    expect(dependabot).not.toContain("package-ecosystem: docker");
+    // Re-running is a no-op.
+    const again = await addCi({ cwd });
+    expect(again.changes.every((c) => c.kind === "unchanged")).toBe(true);
+  });
+
+  it("never overwrites a different file without --force, and shows the diff", async () => {
+    const mine = "name: mine\non: push\njobs: {}\n";
+    const cwd = await testdir({ ...pipRepo, ".github/workflows/ci.yml": mine });
+    const attempt = addCi({ cwd });
+    await expect(attempt).rejects.toThrow(ValidationError);
+    await expect(attempt).rejects.toThrow(/--force[\s\S]*-name: mine/);
+    expect(await listTree(cwd)).toEqual(
+      [".github/workflows/ci.yml", ...Object.keys(pipRepo)].sort(),
+    );
+    expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).toBe(mine);
+
+    const forced = await addCi({ cwd, force: true });
+    expect(forced.changes.find((c) => c.file.path === ".github/workflows/ci.yml")?.kind).toBe(
+      "update",
+    );
+    expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).not.toBe(mine);
+  });
+
+  it("--ci gitlab writes .gitlab-ci.yml wired to the repo and records the provider", async () => {
+    const cwd = await testdir(pipRepo);
+    await addCi({ cwd, ci: "gitlab" });
+    expect(await listTree(cwd)).toEqual(
+      [
+        ".ds-service/manifest.json",
+        ".gitlab-ci.yml",
+        "SECURITY.md",
+        ...Object.keys(pipRepo),
+      ].sort(),
+    );
+    const ci = parse(await fs.readFile(path.join(cwd, ".gitlab-ci.yml"), "utf8")) as {
+      variables: Record<string, string>;
+      default: { image: string };
+    };
+    expect(ci.variables.CHECK_COMMAND).toBe("python -m pytest");
+    expect(ci.default.image).toMatch(/^python:3\.11-slim-bookworm@sha256:[0-9a-f]{64}$/);
+    const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
+    expect(manifest.ci.provider).toBe("gitlab");
+  });
+
+  it("writes nothing on --dry-run", async () => {
+    const cwd = await testdir(pipRepo);
+    const result = await addCi({ cwd, dryRun: true });
+    expect(result.written).toBe(false);
+    expect(result.changes.filter((c) => c.kind === "create")).toHaveLength(6);
+    expect(await listTree(cwd)).toEqual(Object.keys(pipRepo).sort());
+  });
+});
+
+describe("adopt", () => {
+  it("appends only the missing make targets, keeps the code, and wires CI to make", async () => {
+    const makefile = "# mine\ntest:\n\tpython -m pytest -q\n";
+    const cwd = await testdir({ ...pipRepo, Makefile: makefile });
+    const result = await adopt({ cwd });
+    expect(result.written).toBe(true);
+    const after = await fs.readFile(path.join(cwd, "Makefile"), "utf8");
+    expect(after.startsWith(makefile)).toBe(true);
+    expect(after).toMatch(/^setup: .*\n\tpython -m pip install -r requirements-dev.txt$/m);
+    expect(after).toMatch(/^check: test /m);
+    expect(after.match(/^test:/gm)).toHaveLength(1);
+    expect((await ciWith(cwd)).check?.with).toMatchObject({
+      setup: "make setup",
+      check: "make check",
+    });
+    for (const [rel, content] of Object.entries(pipRepo)) {
+      expect(await fs.readFile(path.join(cwd, rel), "utf8")).toBe(content);
+    }
+    const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
+    expect(manifest.files.Makefile.ownership).toBe("merged");
+    expect(manifest.files[".editorconfig"].ownership).toBe("managed");
+  });
+
+  it("changes nothing on --dry-run", async () => {
+    const cwd = await testdir(uvRepo);
+    const result = await adopt({ cwd, dryRun: true });
+    expect(result.written).toBe(false);
+    expect(result.changes.map((c) => c.file.path)).toContain("Makefile");
+    expect(await listTree(cwd)).toEqual(Object.keys(uvRepo).sort());
+  });
+});

@@ -1,0 +1,130 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+// `ds-service add ci` on plain Python repositories that ds-service did not generate: the
+// workflows it writes must pass actionlint and zizmor, and the commands they call must exist
+// there and pass — and fail when the repository's tests fail.
+
+const lib = "def add(a: int, b: int) -> int:\n    return a + b\n";
+const test = (expected: number) =>
+  `from mylib import add\n\n\ndef test_add() -> None:\n    assert add(2, 3) == ${expected}\n`;
+
+async function ciCommands(repo: string): Promise<{ setup: string; check: string }> {
+  const ci = parse(await fs.readFile(path.join(repo, ".github/workflows/ci.yml"), "utf8")) as {
+    jobs: { check: { with: { setup: string; check: string } } };
+  };
+  return ci.jobs.check.with;
+}
+
+/** Runs a CI command as the reusable workflow does (`bash -c`), with `python` from a venv. */
+async function runAsCi(repo: string, command: string, venv?: string) {
+  const env = venv
+    ? { PATH: `${path.join(venv, "bin")}:${process.env.PATH}`, VIRTUAL_ENV: venv }
+    : {};
+  return execa("bash", ["-c", command], { cwd: repo, env, all: true, reject: false });
+}
+
+async function lintWorkflows(repo: string) {
+  const r = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), repo], {
+    all: true,
+    reject: false,
+  });
+  expect(r.exitCode, r.all).toBe(0);
+  expect(r.all).toContain(`actionlint: ${repo}/.github`);
+}
+
+describe("ds-service add ci on a plain repository", () => {
+  it("pip + flat layout: lint-clean workflows whose commands pass, and fail on a failing test", async () => {
+    const repo = await testdir({
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+      "requirements-dev.txt": "pytest>=8\n",
+    });
+    const added = await runCli(["add", "ci", "--cwd", repo], { env: { CI: "true" } });
+    expect(added.exitCode, added.stderr).toBe(0);
+    await lintWorkflows(repo);
+
+    const { setup, check } = await ciCommands(repo);
+    expect(setup).toBe("python -m pip install -r requirements-dev.txt");
+    const venv = path.join(repo, ".venv-ci");
+    await execa("python3", ["-m", "venv", venv]);
+    const installed = await runAsCi(repo, setup, venv);
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, check, venv);
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+
+    await fs.writeFile(path.join(repo, "tests/test_add.py"), test(6));
+    const failed = await runAsCi(repo, check, venv);
+    expect(failed.exitCode).not.toBe(0);
+  });
+
+  it("--ci gitlab: a schema-valid .gitlab-ci.yml with the same commands", async () => {
+    const repo = await testdir({
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+      "requirements-dev.txt": "pytest>=8\n",
+    });
+    const added = await runCli(["add", "ci", "--ci", "gitlab", "--cwd", repo], {
+      env: { CI: "true" },
+    });
+    expect(added.exitCode, added.stderr).toBe(0);
+    await expect(fs.access(path.join(repo, ".github"))).rejects.toThrow();
+    const r = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), repo], {
+      all: true,
+      reject: false,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain(`check-jsonschema vendor.gitlab-ci: ${repo}/.gitlab-ci.yml`);
+    const ci = parse(await fs.readFile(path.join(repo, ".gitlab-ci.yml"), "utf8")) as {
+      variables: Record<string, string>;
+    };
+    expect(ci.variables).toMatchObject({
+      SETUP_COMMAND: "python -m pip install -r requirements-dev.txt",
+      CHECK_COMMAND: "python -m pytest",
+      TRAIN_COMMAND: "",
+    });
+  });
+
+  it("uv + src layout: wires uv sync, ruff and pytest, which pass there", async () => {
+    const repo = await testdir({
+      "pyproject.toml": [
+        "[project]",
+        'name = "mylib"',
+        'version = "0.1.0"',
+        'requires-python = ">=3.11"',
+        "",
+        "[dependency-groups]",
+        'dev = ["pytest>=8", "ruff>=0.6"]',
+        "",
+        "[build-system]",
+        'requires = ["hatchling>=1.26"]',
+        'build-backend = "hatchling.build"',
+        "",
+        "[tool.ruff]",
+        "line-length = 100",
+        "",
+      ].join("\n"),
+      "src/mylib/__init__.py": `"""Adds."""\n\n\n${lib}`,
+      "tests/test_add.py": test(5),
+    });
+    const locked = await execa("uv", ["lock"], { cwd: repo, all: true, reject: false });
+    expect(locked.exitCode, locked.all).toBe(0);
+    const added = await runCli(["add", "ci", "--cwd", repo], { env: { CI: "true" } });
+    expect(added.exitCode, added.stderr).toBe(0);
+    await lintWorkflows(repo);
+
+    const { setup, check } = await ciCommands(repo);
+    expect(setup).toBe("uv sync --locked");
+    expect(check).toBe("uv run ruff check src && uv run pytest");
+    const installed = await runAsCi(repo, setup);
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, check);
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+  });
+});

@@ -1,0 +1,59 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { expect, it } from "vitest";
+
+// A generated project's CI and deploy packs, checked where they land: its workflows with
+// actionlint and zizmor, its Dockerfile through its own `make lint-docker`, and the guards of
+// `make deploy` (which must refuse an image that is not pinned by digest).
+it("generated workflows lint clean and the deploy targets work from the Makefile", async () => {
+  const root = await testdir();
+  const created = await runCli(["new", "ci-deploy", "--yes", "--no-install", "--no-git"], {
+    cwd: root,
+    env: { CI: "true" },
+  });
+  expect(created.exitCode, created.stderr).toBe(0);
+  const project = path.join(root, "ci-deploy");
+
+  const lint = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), project], {
+    all: true,
+    reject: false,
+  });
+  expect(lint.exitCode, lint.all).toBe(0);
+  expect(lint.all).toContain(`zizmor --offline: ${project}/.github`);
+
+  const make = (...args: string[]) =>
+    execa("make", args, { cwd: project, all: true, reject: false, env: { CI: "true" } });
+  const hadolint = await make("lint-docker");
+  expect(hadolint.exitCode, hadolint.all).toBe(0);
+  const help = await make("help");
+  for (const target of ["lint-docker", "verify-base-images", "deploy", "rollback", "manifests"]) {
+    expect(help.all).toContain(target);
+  }
+  const noImage = await make("deploy", "ENV=staging");
+  expect(noImage.exitCode).not.toBe(0);
+  expect(noImage.all).toContain("IMAGE=<registry>/<name>@sha256:<digest> is required");
+  const byTag = await make("deploy", "ENV=prod", "IMAGE=ghcr.io/acme/ci-deploy:latest");
+  expect(byTag.exitCode).not.toBe(0);
+});
+
+it("--ci gitlab generates a schema-valid .gitlab-ci.yml and no GitHub workflows", async () => {
+  const root = await testdir();
+  const created = await runCli(
+    ["new", "on-gitlab", "--yes", "--ci", "gitlab", "--no-install", "--no-git"],
+    {
+      cwd: root,
+      env: { CI: "true" },
+    },
+  );
+  expect(created.exitCode, created.stderr).toBe(0);
+  const project = path.join(root, "on-gitlab");
+  const lint = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), project], {
+    all: true,
+    reject: false,
+  });
+  expect(lint.exitCode, lint.all).toBe(0);
+  expect(lint.all).toContain(`check-jsonschema vendor.gitlab-ci: ${project}/.gitlab-ci.yml`);
+  await expect(fs.access(path.join(project, ".github"))).rejects.toThrow();
+});
