@@ -115,7 +115,31 @@ log "actionlint: ${template_workflows[*]} (as .github/)"
 log "zizmor --offline: $mono_dir"
 zizmor --offline --no-progress --strict-collection "$mono_dir" || status=1
 log "zizmor --offline: $template_dir (as .github/)"
-(cd "$stage" && zizmor --offline --no-progress --strict-collection .github) || status=1
+(cd "$stage" && zizmor --offline --no-progress --strict-collection --persona pedantic .github) || status=1
+
+# Each tool must be able to fail: on a broken copy of the shipped CI workflow (an action pinned
+# by tag and no top-level permissions for zizmor, a malformed timeout for actionlint) and of the
+# GitLab pipeline (an unknown key), each has to report a finding.
+log "self-test: each linter rejects a broken workflow"
+broken="$(mktemp -d)"
+cp -R "$template_dir" "$broken/.github"
+sed -i -e 's|actions/checkout@[0-9a-f]\{40\}|actions/checkout@v7|' -e '/^permissions:/,/^$/d' \
+  "$broken/.github/workflows/ci.yml"
+if (cd "$broken" && zizmor --offline --no-progress .github/workflows/ci.yml) >/dev/null 2>&1; then
+  log "self-test FAILED: zizmor accepted an unpinned action without permissions"
+  status=1
+fi
+sed -i 's/timeout-minutes: 30/timeout-minutes: thirty/' "$broken/.github/workflows/codeql.yml"
+if (cd "$broken" && git init -q . && actionlint -no-color .github/workflows/codeql.yml) >/dev/null 2>&1; then
+  log "self-test FAILED: actionlint accepted a malformed timeout"
+  status=1
+fi
+sed 's/^  script:/  scriptt:/' packages/config-ci/template/_gitlab-ci.yml >"$broken/gitlab-ci.yml"
+if check-jsonschema --builtin-schema vendor.gitlab-ci "$broken/gitlab-ci.yml" >/dev/null 2>&1; then
+  log "self-test FAILED: check-jsonschema accepted an unknown GitLab job key"
+  status=1
+fi
+rm -rf "$broken"
 
 log "check-jsonschema vendor.gitlab-ci: packages/config-ci/template/_gitlab-ci.yml"
 check-jsonschema --builtin-schema vendor.gitlab-ci packages/config-ci/template/_gitlab-ci.yml || status=1
@@ -131,7 +155,7 @@ for repo in "$@"; do
   log "actionlint: $repo/.github"
   (cd "$copy" && git init -q . && actionlint -no-color) || status=1
   log "zizmor --offline: $repo/.github"
-  (cd "$copy" && zizmor --offline --no-progress --strict-collection .github) || status=1
+  (cd "$copy" && zizmor --offline --no-progress --strict-collection --persona pedantic .github) || status=1
   rm -rf "$copy"
 done
 

@@ -64,7 +64,7 @@ done
 
 log "kustomize build deploy/kserve"
 kustomize build "$project/deploy/kserve" >"$work/kserve.yaml" || status=1
-grep -q '^kind: InferenceService$' "$work/kserve.yaml" || { log "no InferenceService rendered"; status=1; }
+$check kserve "$work/kserve.yaml" || status=1
 
 log "hadolint Dockerfile"
 (cd "$project" && hadolint Dockerfile) || status=1
@@ -87,6 +87,9 @@ sed -e 's/interval: 30s/interval: sometimes/' "$work/prod.yaml" >"$work/prod.crd
 expect_failure "a ServiceMonitor that breaks its CRD schema" $check manifests "$work/prod.crd.yaml"
 sed -e "s/minReplicas: 3/minReplicas: three/" "$work/prod.yaml" >"$work/prod.k8s.yaml"
 expect_failure "kubernetes-validate on a non-integer minReplicas" kubernetes-validate --strict --quiet "$work/prod.k8s.yaml"
+
+sed -e 's/canaryTrafficPercent: 10/canaryTrafficPercent: 150/' "$work/kserve.yaml" >"$work/kserve.bad.yaml"
+expect_failure "an InferenceService with a 150% canary" $check kserve "$work/kserve.bad.yaml"
 
 if ((status != 0)); then log "deploy validation FAILED"; else log "deploy validation passed"; fi
 exit "$status"

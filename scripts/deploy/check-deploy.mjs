@@ -2,6 +2,7 @@
 // has rendered it with kustomize and validated the built-in kinds with kubernetes-validate.
 //   node scripts/deploy/check-deploy.mjs dockerfile <Dockerfile>
 //   node scripts/deploy/check-deploy.mjs manifests <rendered.yaml>...
+//   node scripts/deploy/check-deploy.mjs kserve <rendered.yaml>
 // Exits 1 and lists every problem when a rule is broken.
 import fs from "node:fs";
 import {
@@ -134,10 +135,41 @@ export function manifestProblems(docs) {
   return problems;
 }
 
+/** The optional KServe InferenceService: a canary, the protocol's probes, the same hardening. */
+export function kserveProblems(docs) {
+  const problems = [];
+  const isvcs = docs.filter(
+    (d) => d.apiVersion === "serving.kserve.io/v1beta1" && d.kind === "InferenceService",
+  );
+  if (isvcs.length !== 1 || docs.length !== 1)
+    problems.push("expected exactly one InferenceService");
+  for (const isvc of isvcs) {
+    const predictor = isvc.spec?.predictor ?? {};
+    const pct = predictor.canaryTrafficPercent;
+    if (!Number.isInteger(pct) || pct < 0 || pct > 100)
+      problems.push("canaryTrafficPercent must be 0..100");
+    const containers = predictor.containers ?? [];
+    if (containers.length !== 1) problems.push("the predictor must run exactly one container");
+    for (const c of containers) {
+      const sc = c.securityContext ?? {};
+      if (sc.runAsNonRoot !== true) problems.push("predictor container: runAsNonRoot is not true");
+      if (sc.readOnlyRootFilesystem !== true)
+        problems.push("predictor container: root file system is writable");
+      if (sc.allowPrivilegeEscalation !== false)
+        problems.push("predictor container: allowPrivilegeEscalation is not false");
+      if (c.readinessProbe?.httpGet?.path !== "/v2/health/ready")
+        problems.push("predictor: readiness probe is not /v2/health/ready");
+      if (c.livenessProbe?.httpGet?.path !== "/v2/health/live")
+        problems.push("predictor: liveness probe is not /v2/health/live");
+    }
+  }
+  return problems;
+}
+
 function main(argv) {
   const [mode, ...files] = argv;
-  if ((mode !== "dockerfile" && mode !== "manifests") || files.length === 0) {
-    console.error("usage: check-deploy.mjs dockerfile <Dockerfile> | manifests <rendered.yaml>...");
+  if (!["dockerfile", "manifests", "kserve"].includes(mode) || files.length === 0) {
+    console.error("usage: check-deploy.mjs dockerfile|manifests|kserve <file>...");
     return 2;
   }
   let failed = false;
@@ -148,8 +180,9 @@ function main(argv) {
     else {
       const parsed = parseAllDocuments(text);
       const errors = parsed.flatMap((d) => d.errors.map((e) => e.message));
-      problems =
-        errors.length > 0 ? errors : manifestProblems(parsed.map((d) => d.toJS()).filter(Boolean));
+      const docs = parsed.map((d) => d.toJS()).filter(Boolean);
+      const check = mode === "kserve" ? kserveProblems : manifestProblems;
+      problems = errors.length > 0 ? errors : check(docs);
     }
     if (problems.length > 0) {
       failed = true;

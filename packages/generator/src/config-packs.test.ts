@@ -77,10 +77,12 @@ describe("config packs in a generated project", () => {
   it("keeps production behind its own environment and offers a rollback", () => {
     const cd = parse(text(plan, ".github/workflows/cd.yml")) as {
       on: { workflow_dispatch: { inputs: Record<string, unknown> } };
-      jobs: Record<string, { environment?: string; needs?: string[] }>;
+      jobs: Record<string, { environment?: string; needs?: string[]; if?: string }>;
     };
     expect(cd.jobs.production?.environment).toBe("production");
     expect(cd.jobs.production?.needs).toContain("staging");
+    // A manual run for production skips staging; production must not be skipped with it.
+    expect(cd.jobs.production?.if).toMatch(/!failure\(\) && !cancelled\(\)/);
     expect(Object.keys(cd.on.workflow_dispatch.inputs)).toEqual([
       "environment",
       "rollback",
