@@ -90,6 +90,18 @@ describe("ds-service (built bin)", () => {
     );
   });
 
+  it("gives a project created inside another repository a repository of its own", async () => {
+    const outer = await testdir({ ".gitignore": "generated/\n" });
+    await execa("git", ["init", "-q"], { cwd: outer });
+    const r = await runCli(["new", "generated/proj", "--no-install"], { cwd: outer });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const inner = path.join(outer, "generated/proj");
+    expect((await execa("git", ["rev-parse", "--show-toplevel"], { cwd: inner })).stdout).toBe(
+      inner,
+    );
+    expect((await execa("git", ["rev-list", "--count", "HEAD"], { cwd: inner })).stdout).toBe("1");
+  });
+
   it("prints its version and exits 0", async () => {
     const r = await runCli(["--version"]);
     expect(r.exitCode).toBe(0);

@@ -112,7 +112,7 @@ describe("run new", () => {
       "proj: uv --version",
       "proj: uv lock",
       "proj: uv sync",
-      "proj: git rev-parse --is-inside-work-tree",
+      "proj: git rev-parse --show-toplevel",
       "proj: git init --quiet --initial-branch=main",
       "proj: git config user.email",
       "proj: git add --all",

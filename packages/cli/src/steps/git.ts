@@ -1,3 +1,5 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { type Exec, mustRun } from "../exec.js";
 
 /**
@@ -19,8 +21,11 @@ export async function initialCommit(
   versions: { generator: string; template: string },
 ): Promise<void> {
   const run = (args: readonly string[]) => mustRun(exec, "git", args, { cwd: projectDir });
-  const inside = await exec("git", ["rev-parse", "--is-inside-work-tree"], { cwd: projectDir });
-  if (inside.exitCode !== 0 || inside.output.trim() !== "true") {
+  // Only a repository rooted at the project counts: a project created inside another
+  // repository's work tree (a monorepo, a git-ignored folder) gets a repository of its own.
+  const top = await exec("git", ["rev-parse", "--show-toplevel"], { cwd: projectDir });
+  const realDir = await fs.realpath(projectDir);
+  if (top.exitCode !== 0 || path.resolve(top.output.trim()) !== realDir) {
     await run(["init", "--quiet", "--initial-branch=main"]);
   }
   const email = await exec("git", ["config", "user.email"], { cwd: projectDir });
