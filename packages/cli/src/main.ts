@@ -7,10 +7,8 @@ import {
 } from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
 import { registerExistingCommands } from "./commands/existing.js";
-import { fleetReportCommand, fleetUpgradeCommand } from "./commands/fleet.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
-import { checkCommand, upgradeCommand } from "./commands/upgrade.js";
 import { type Exec, execaExec } from "./exec.js";
 import { createLogger, type Io, isInteractive, processIo } from "./io.js";
 import { inquirerPrompter, type Prompter } from "./prompts.js";
@@ -39,6 +37,11 @@ export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<
     return exitCodeFor(error, log);
   }
 }
+
+// Upgrades load codemods and a native Python parser: only the commands that need them pay for
+// that at start-up, so `new` stays fast.
+const upgradeCommands = () => import("./commands/upgrade.js");
+const fleetCommands = () => import("./commands/fleet.js");
 
 function buildProgram(io: Io, deps: RunDeps): Command {
   const log = createLogger(io);
@@ -81,14 +84,14 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--dry-run", "print the full diff and write nothing")
     .option("--allow-dirty", "upgrade even with uncommitted changes")
     .option("--json", "machine-readable output")
-    .action((flags) => upgradeCommand(flags, io.cwd, log));
+    .action(async (flags) => (await upgradeCommands()).upgradeCommand(flags, io.cwd, log));
 
   program
     .command("check")
     .description("for CI: fail when managed files drifted or a newer template exists")
     .option("--cwd <path>", "the project (default: the current directory)")
     .option("--json", "machine-readable output")
-    .action((flags) => checkCommand(flags, io.cwd, log));
+    .action(async (flags) => (await upgradeCommands()).checkCommand(flags, io.cwd, log));
 
   const fleet = program.command("fleet").description("upgrade and report on many repositories");
   fleet
@@ -99,7 +102,9 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--concurrency <n>", "repositories upgraded at once", "4")
     .option("--cwd <path>", "resolve paths from here")
     .option("--json", "machine-readable output")
-    .action((paths: string[], flags) => fleetUpgradeCommand(paths, flags, io.cwd, log));
+    .action(async (paths: string[], flags) =>
+      (await fleetCommands()).fleetUpgradeCommand(paths, flags, io.cwd, log),
+    );
   fleet
     .command("report")
     .description("each repository's template version and drifted managed files")
@@ -108,7 +113,9 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--html <file>", "write a self-contained HTML page")
     .option("--cwd <path>", "resolve paths from here")
     .option("--json", "machine-readable output")
-    .action((paths: string[], flags) => fleetReportCommand(paths, flags, io.cwd, log));
+    .action(async (paths: string[], flags) =>
+      (await fleetCommands()).fleetReportCommand(paths, flags, io.cwd, log),
+    );
   registerExistingCommands(program, io.cwd, log);
   return program;
 }
