@@ -1,3 +1,4 @@
+import * as configMonitoring from "@ds-service/config-monitoring";
 import type { TemplateFile } from "@ds-service/template-service";
 import * as serviceTemplate from "@ds-service/template-service";
 
@@ -17,4 +18,4 @@ export const serviceTemplateSource: FileSource = serviceTemplate;
  * Every package rendered into a new project, in order. An explicit list, never discovered:
  * adding a config package means adding it here (and as a dependency).
  */
-export const sources: readonly FileSource[] = [serviceTemplateSource];
+export const sources: readonly FileSource[] = [serviceTemplateSource, configMonitoring];
