@@ -8,4 +8,5 @@ pnpm lint
 pnpm typecheck
 pnpm test
 bash scripts/lint-workflows.sh
+bash scripts/install-prometheus.sh  # promtool + Prometheus for the monitoring e2e
 pnpm test:e2e

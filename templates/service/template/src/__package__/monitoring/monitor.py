@@ -53,10 +53,12 @@ class Monitor:
     def observe_input(self, rows: pd.DataFrame) -> None:
         """Count received rows and, per feature, rows where it is missing."""
         self.metrics.input_rows.inc(len(rows))
+        columns = [str(column) for column in rows.columns]
+        nulls = pd.isna(rows.to_numpy()).sum(axis=0)  # numpy: pandas per column is 10x slower
         for name in FEATURES:
-            missing = int(rows[name].isna().sum()) if name in rows else len(rows)
-            if missing:
-                self.metrics.input_missing_values.labels(feature=name).inc(missing)
+            count = int(nulls[columns.index(name)]) if name in columns else len(rows)
+            if count:
+                self.metrics.input_missing_values.labels(feature=name).inc(count)
 
     def observe_scored(
         self,
@@ -69,7 +71,8 @@ class Monitor:
         for score in scores.tolist():
             histogram.observe(score)
         if self.window is not None:
-            self.window.observe(features[list(FEATURES)].to_numpy(dtype=np.float64), scores)
+            ordered = features if tuple(features.columns) == FEATURES else features[list(FEATURES)]
+            self.window.observe(ordered.to_numpy(dtype=np.float64), scores)
         if self.request_log.sample():
             records = [{str(k): v for k, v in row.items()} for row in features.to_dict("records")]
             self.request_log.write(records, outputs())
