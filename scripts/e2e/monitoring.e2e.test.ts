@@ -200,7 +200,9 @@ print(json.dumps({"iid": iid.to_dict("records"), "shifted": shifted.to_dict("rec
           `${median(onTimes).toFixed(2)} ms on vs ${median(offTimes).toFixed(2)} ms off, ` +
           `median paired difference ${diff.toFixed(2)} ms`,
       );
-      expect(diff).toBeLessThan(5);
+      // Measured in-process the cost is ~0.1 ms a request; the bound leaves room for a loaded
+      // 2-core CI machine: 5 ms or 10% of the request, whichever is larger.
+      expect(diff).toBeLessThan(Math.max(5, 0.1 * median(offTimes)));
     } finally {
       await on.stop();
       await off.stop();
