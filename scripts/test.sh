@@ -11,5 +11,6 @@ pnpm test
 bash scripts/lint-workflows.sh
 bash scripts/validate-deploy.sh
 bash scripts/install-chromium.sh
+bash scripts/install-prometheus.sh  # promtool + Prometheus for the monitoring e2e
 pnpm test:e2e
 pnpm bench --quick

@@ -23,11 +23,14 @@ export interface RunningService {
  * `make serve` in `projectDir` on a loopback port, waiting (bounded) until the protocol's
  * readiness route answers 200. The whole process group (make → uv → uvicorn) is stopped.
  */
-export async function startService(projectDir: string): Promise<RunningService> {
+export async function startService(
+  projectDir: string,
+  env: Record<string, string> = {},
+): Promise<RunningService> {
   const port = await freePort();
   const child: ResultPromise = execa("make", ["serve"], {
     cwd: projectDir,
-    env: { HOST: "127.0.0.1", PORT: String(port) },
+    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
     detached: true,
     reject: false,
     all: true,

@@ -1,7 +1,7 @@
 import type { Plan } from "./plan.js";
 
 /** Prometheus rules as promtool checks them (@ds-service/config-monitoring writes this). */
-export const monitoringRulesPath = "monitoring/prometheus/rules.yml";
+export const monitoringRulesPath = "monitoring/prometheus/rules.yaml";
 /** The PrometheusRule the kustomize base deploys (@ds-service/config-deploy writes this). */
 export const prometheusRulePath = "deploy/k8s/base/prometheusrule.yaml";
 

@@ -1,5 +1,6 @@
 import * as configCi from "@ds-service/config-ci";
 import * as configDeploy from "@ds-service/config-deploy";
+import * as configMonitoring from "@ds-service/config-monitoring";
 import * as configPython from "@ds-service/config-python";
 import type { TemplateFile } from "@ds-service/template-service";
 import * as serviceTemplate from "@ds-service/template-service";
@@ -25,4 +26,5 @@ export const sources: readonly FileSource[] = [
   configPython,
   configCi,
   configDeploy,
+  configMonitoring,
 ];

@@ -22,6 +22,7 @@ from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import TARGET, Dataset, load_dataset
 from ..io.model_card import write_model_card
 from ..meta import MODEL_NAME, TASK, package_version
+from ..monitoring.reference import build_reference, save_reference
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ def train(config: TrainConfig, dataset: Dataset, output: Path) -> ArtifactMetada
     if failures:
         raise QualityGateError("quality gate failed: " + "; ".join(failures))
     model_sha256 = save_model(trained.pipeline, output)
+    # What production inputs and predictions are compared with to detect drift.
+    save_reference(build_reference(trained.pipeline, trained.train.features), output)
     git_sha, git_dirty = git_revision()
     metadata = ArtifactMetadata(
         name=MODEL_NAME,

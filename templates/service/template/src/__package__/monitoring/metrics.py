@@ -17,6 +17,7 @@ from prometheus_client import (
 )
 
 from ..meta import METRICS_NAMESPACE
+from .window import DriftWindow
 
 # `<name>_created` series double the output and no dashboard or alert here uses them.
 # The switch is process-wide in prometheus-client, hence at import time.
@@ -25,11 +26,18 @@ disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstre
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 """Seconds; a small tabular model answers in milliseconds, so resolution is kept low down."""
 
+PROBABILITY_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+"""Default buckets of the prediction histogram: a probability of the positive class."""
+
 
 class ServiceMetrics:
     """Every metric the service updates, registered in one dedicated registry."""
 
-    def __init__(self, namespace: str = METRICS_NAMESPACE) -> None:
+    def __init__(
+        self,
+        namespace: str = METRICS_NAMESPACE,
+        prediction_buckets: tuple[float, ...] = PROBABILITY_BUCKETS,
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
         self.requests = Counter(
@@ -56,8 +64,50 @@ class ServiceMetrics:
         )
         self.validation_failures = Counter(
             "validation_failures",
-            "Rejected request inputs by feature ('unexpected' for undeclared columns).",
+            "Rejected request inputs by feature ('unexpected' for undeclared columns) and check.",
+            ["feature", "check"],
+            namespace=namespace,
+            registry=registry,
+        )
+        self.input_rows = Counter(
+            "input_rows",
+            "Rows received for scoring, valid or not: the denominator of data-quality ratios.",
+            namespace=namespace,
+            registry=registry,
+        )
+        self.input_missing_values = Counter(
+            "input_missing_values",
+            "Received rows whose value for a feature is missing (null or absent).",
             ["feature"],
+            namespace=namespace,
+            registry=registry,
+        )
+        self.prediction_scores = Histogram(
+            "prediction_score",
+            "Distribution of the model's output per row (probability of the positive class, "
+            "or the predicted value for a regressor).",
+            namespace=namespace,
+            registry=registry,
+            buckets=prediction_buckets,
+        )
+        self.feature_drift = Gauge(
+            "feature_drift_score",
+            "Drift of a feature over the recent window vs training: PSI and KS for numeric "
+            "features, Jensen-Shannon distance for categorical ones.",
+            ["feature", "method"],
+            namespace=namespace,
+            registry=registry,
+        )
+        self.prediction_drift = Gauge(
+            "prediction_drift_score",
+            "Drift of the model's output over the recent window vs its training predictions.",
+            ["method"],
+            namespace=namespace,
+            registry=registry,
+        )
+        self.drift_window_rows = Gauge(
+            "drift_window_rows",
+            "Rows in the sliding window that drift scores are computed over.",
             namespace=namespace,
             registry=registry,
         )
@@ -98,3 +148,12 @@ class ServiceMetrics:
         self.model_info.info(labels or {})
         if created_at is not None:
             self.model_created.set(created_at)
+
+    def publish_drift(self, window: DriftWindow) -> None:
+        """Set the drift gauges from the window (a no-op until it holds enough rows)."""
+        self.drift_window_rows.set(window.rows)
+        features, prediction = window.scores()
+        for (feature, method), score in features.items():
+            self.feature_drift.labels(feature=feature, method=method).set(score)
+        for (_, method), score in prediction.items():
+            self.prediction_drift.labels(method=method).set(score)

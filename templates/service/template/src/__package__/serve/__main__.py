@@ -2,6 +2,7 @@
 
 import uvicorn
 
+from ..monitoring.logs import configure_json_logging
 from .app import create_app
 from .settings import ServeSettings
 
@@ -9,7 +10,8 @@ from .settings import ServeSettings
 def main() -> None:
     """Start the server; settings come from the environment (see `ServeSettings`)."""
     settings = ServeSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    configure_json_logging()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 
 if __name__ == "__main__":

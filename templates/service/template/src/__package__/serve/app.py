@@ -12,19 +12,29 @@ from fastapi import FastAPI
 
 from ..meta import MODEL_NAME, TASK, package_version
 from ..monitoring.metrics import ServiceMetrics
+from ..monitoring.monitor import Monitor
+from ..monitoring.reference import load_reference
+from ..monitoring.settings import MonitoringSettings
 from .errors import install_error_handlers
 from .middleware import BodySizeLimit, RequestMetrics
+from .predictions import PREDICTION_BUCKETS
 from .protocol_routes import protocol_router
+from .request_id import RequestId
 from .scoring import Scorer
 from .service_routes import service_router
 from .settings import ServeSettings
 from .state import ModelState
 
 
-def create_app(settings: ServeSettings | None = None) -> FastAPI:
-    """Build the service; `settings` default to the environment (see `ServeSettings`)."""
+def create_app(
+    settings: ServeSettings | None = None, monitoring: MonitoringSettings | None = None
+) -> FastAPI:
+    """Build the service; settings default to the environment (see both settings classes)."""
     settings = settings or ServeSettings()
-    scorer = Scorer(state=ModelState(settings.model_dir), metrics=ServiceMetrics())
+    monitoring = monitoring or MonitoringSettings()
+    metrics = ServiceMetrics(prediction_buckets=PREDICTION_BUCKETS)
+    monitor = Monitor(metrics, monitoring) if monitoring.monitoring_enabled else None
+    scorer = Scorer(state=ModelState(settings.model_dir), metrics=metrics, monitor=monitor)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -44,6 +54,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     # The last middleware added runs first: metrics see every request, 413s included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestMetrics, metrics=scorer.metrics)
+    app.add_middleware(RequestId)
     return app
 
 
@@ -51,6 +62,9 @@ def load_model(scorer: Scorer) -> None:
     """(Re)load the artifact and publish which model is serving, or that none is."""
     scorer.state.load()
     artifact = scorer.state.artifact
+    if scorer.monitor is not None:
+        reference = None if artifact is None else load_reference(scorer.state.model_dir)
+        scorer.monitor.set_reference(reference)
     if artifact is None:
         scorer.metrics.set_model(None, None)
         return

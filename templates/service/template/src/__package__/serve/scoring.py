@@ -5,8 +5,9 @@ feature for monitoring, and only then does the pipeline run, timed on its own so
 model is told apart from a slow network.
 """
 
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from pandera.errors import SchemaErrors
@@ -14,16 +15,23 @@ from pandera.errors import SchemaErrors
 from ..core.schemas import FEATURES, validate_features
 from ..io.artifacts import Artifact
 from ..monitoring.metrics import ServiceMetrics
+from ..monitoring.monitor import Monitor
 from .errors import InputError, PredictionError
-from .predictions import Prediction, predict
+from .predictions import Prediction, predict, to_records
 from .state import ModelState
 
 MAX_REPORTED_FAILURES = 10
 
 
-def describe_schema_errors(errors: SchemaErrors) -> tuple[list[str], list[str]]:
-    """Return (features to count as failed, one readable sentence per distinct failure)."""
-    features: list[str] = []
+def check_name(check: str) -> str:
+    """`greater_than_or_equal_to(0)` → `greater_than_or_equal_to`: a closed set of labels."""
+    match = re.match(r"[A-Za-z_]+", check)
+    return match.group(0) if match else "other"
+
+
+def describe_schema_errors(errors: SchemaErrors) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return ((feature, check) per failure to count, one sentence per distinct failure)."""
+    features: list[tuple[str, str]] = []
     messages: list[str] = []
     for case in errors.failure_cases.to_dict("records"):
         check, value, row = str(case["check"]), case["failure_case"], case["index"]
@@ -37,7 +45,7 @@ def describe_schema_errors(errors: SchemaErrors) -> tuple[list[str], list[str]]:
             message = f"{feature}: {value!r}{where} fails {check}"
         if feature not in FEATURES:
             feature = "unexpected"  # never a label value taken from user input
-        features.append(feature)
+        features.append((feature, check_name(check)))
         if message not in messages:
             messages.append(message)
     return features, messages
@@ -49,6 +57,7 @@ class Scorer:
 
     state: ModelState
     metrics: ServiceMetrics
+    monitor: Monitor | None = field(default=None)
 
     def score(self, rows: pd.DataFrame) -> tuple[Artifact, Prediction]:
         """Return the artifact used and its prediction for `rows`.
@@ -56,12 +65,14 @@ class Scorer:
         Raises `ModelNotReadyError` (503), `InputError` (422) or `PredictionError` (500).
         """
         artifact = self.state.require()
+        if self.monitor is not None:
+            self.monitor.observe_input(rows)
         try:
             features = validate_features(rows)
         except SchemaErrors as errors:
             failed, messages = describe_schema_errors(errors)
-            for feature in failed:
-                self.metrics.validation_failures.labels(feature=feature).inc()
+            for feature, check in failed:
+                self.metrics.validation_failures.labels(feature=feature, check=check).inc()
             shown = messages[:MAX_REPORTED_FAILURES]
             if len(messages) > len(shown):
                 shown.append(f"and {len(messages) - len(shown)} more")
@@ -75,4 +86,6 @@ class Scorer:
         finally:
             self.metrics.inference_latency.observe(time.perf_counter() - started)
         self.metrics.predictions.inc(len(prediction))
+        if self.monitor is not None:
+            self.monitor.observe_scored(features, prediction.scores, lambda: to_records(prediction))
         return artifact, prediction

@@ -44,6 +44,8 @@ def service_router(scorer: Scorer) -> APIRouter:
     @router.get("/metrics", tags=["Monitoring"])
     def metrics() -> Response:
         """Prometheus text exposition of this service's registry."""
+        if scorer.monitor is not None:
+            scorer.monitor.publish()  # drift is computed here, not on the request path
         body = generate_latest(scorer.metrics.registry)
         return Response(content=body, media_type=CONTENT_TYPE_LATEST)
 

@@ -1,0 +1,83 @@
+"""What the service records about every scored batch, beyond requests and latency.
+
+Inputs: rows received and missing values per feature (before validation, so broken
+clients show up). Outputs: the prediction-score histogram. Both together: the drift window
+and the sampled request log. The drift window exists only when the artifact carries a
+drift reference (`make train` writes one).
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.schemas import FEATURES
+from .drift import Array
+from .logs import RequestLog
+from .metrics import ServiceMetrics
+from .reference import DriftReference
+from .settings import MonitoringSettings
+from .window import DriftWindow
+
+
+class Monitor:
+    """Feeds the metrics, the drift window and the request log from scored batches."""
+
+    def __init__(self, metrics: ServiceMetrics, settings: MonitoringSettings) -> None:
+        self.metrics = metrics
+        self.settings = settings
+        self.window: DriftWindow | None = None
+        self.request_log = RequestLog(
+            settings.request_log_sample_rate,
+            settings.request_log_redact,
+            settings.request_log_path,
+        )
+        for name in FEATURES:  # every series exists from the start, so rate() sees the first
+            metrics.input_missing_values.labels(feature=name)
+
+    def set_reference(self, reference: DriftReference | None) -> None:
+        """Start a fresh window against a (new) model's reference, or stop drift tracking."""
+        self.window = (
+            None
+            if reference is None
+            else DriftWindow(
+                reference,
+                capacity=self.settings.drift_window,
+                min_rows=self.settings.drift_min_rows,
+            )
+        )
+        self.metrics.feature_drift.clear()
+        self.metrics.prediction_drift.clear()
+
+    def observe_input(self, rows: pd.DataFrame) -> None:
+        """Count received rows and, per feature, rows where it is missing."""
+        self.metrics.input_rows.inc(len(rows))
+        columns = [str(column) for column in rows.columns]
+        nulls = pd.isna(rows.to_numpy()).sum(axis=0)  # numpy: pandas per column is 10x slower
+        for name in FEATURES:
+            count = int(nulls[columns.index(name)]) if name in columns else len(rows)
+            if count:
+                self.metrics.input_missing_values.labels(feature=name).inc(count)
+
+    def observe_scored(
+        self,
+        features: pd.DataFrame,
+        scores: Array,
+        outputs: Callable[[], Mapping[str, Any]],
+    ) -> None:
+        """Record a validated batch; `outputs` is only built when the request is sampled."""
+        histogram = self.metrics.prediction_scores
+        for score in scores.tolist():
+            histogram.observe(score)
+        if self.window is not None:
+            ordered = features if tuple(features.columns) == FEATURES else features[list(FEATURES)]
+            self.window.observe(ordered.to_numpy(dtype=np.float64), scores)
+        if self.request_log.sample():
+            records = [{str(k): v for k, v in row.items()} for row in features.to_dict("records")]
+            self.request_log.write(records, outputs())
+
+    def publish(self) -> None:
+        """Bring the drift gauges up to date; called before each `/metrics` scrape."""
+        if self.window is not None:
+            self.metrics.publish_drift(self.window)
