@@ -41,7 +41,7 @@ describe("@ds-service/config-monitoring", () => {
 
   it("gives every alert a runbook that exists and names it", () => {
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1] ?? "");
-    expect(alerts).toHaveLength(9);
+    expect(alerts).toHaveLength(10);
     const links = [...rules.matchAll(/runbook_url: (\S+)/g)].map((m) => m[1] ?? "");
     expect(links).toHaveLength(alerts.length);
     links.forEach((link, i) => {

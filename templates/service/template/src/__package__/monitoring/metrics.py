@@ -13,6 +13,7 @@ from prometheus_client import (
     Gauge,
     Histogram,
     Info,
+    ProcessCollector,
     disable_created_metrics,
 )
 
@@ -40,6 +41,8 @@ class ServiceMetrics:
     ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
+        # Memory and CPU of this process, `<namespace>_process_*` (read from /proc: Linux only).
+        ProcessCollector(namespace=namespace, registry=registry)
         self.requests = Counter(
             "requests",
             "HTTP requests by route template, method and status code.",
