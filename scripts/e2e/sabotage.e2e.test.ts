@@ -1,8 +1,9 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { runCli, testdir } from "@ds-service/test-utils";
+import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Tests that test the tests: each sabotage is a realistic bug patched into a freshly generated
 // project. The project's own `make check` must turn red and name the test that guards against
@@ -101,10 +102,13 @@ const sabotages: readonly Sabotage[] = [
   },
 ];
 
+let root = "";
 let project = "";
 
+// One project for all six sabotages (generation and uv sync are the slow part); each test
+// restores it with git before the next. testdir() is per-test, so the suite owns this one.
 beforeAll(async () => {
-  const root = await testdir();
+  root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-sabotage-")));
   const created = await runCli(["new", name, "--yes", "--task", "classification"], {
     cwd: root,
     env: { CI: "true" },
@@ -112,6 +116,10 @@ beforeAll(async () => {
   expect(created.exitCode, created.stderr).toBe(0);
   project = path.join(root, name);
 }, 10 * 60_000);
+
+afterAll(async () => {
+  if (root) await fs.rm(root, { recursive: true, force: true });
+});
 
 async function restore() {
   await execa("git", ["checkout", "--", "."], { cwd: project });

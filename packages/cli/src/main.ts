@@ -1,5 +1,6 @@
 import { CancelledError, DsServiceError, generatorVersion, tasks } from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
+import { registerAdd } from "./commands/add-feature-command.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
 import { type Exec, execaExec } from "./exec.js";
@@ -64,6 +65,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
     });
+  registerAdd(program, io, log);
   return program;
 }
 
