@@ -83,6 +83,25 @@ describe("ds-service add feature", () => {
     );
   });
 
+  it("wraps a long field the way ruff formats it, and appends after a wrapped field", async () => {
+    const dir = await project();
+    const long = "A very long description of the waist circumference measured at the clinic, cm";
+    const first = await cli(dir, [
+      "waist",
+      ...valid.slice(0, 4),
+      "--description",
+      long,
+      ...valid.slice(6),
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await cli(dir, ["hip", ...valid]);
+    expect(second.code, second.stderr).toBe(0);
+    const text = await fs.readFile(path.join(dir, "src/churn_model/core/schemas.py"), "utf8");
+    expect(text).toContain(
+      `    waist: Series[float] = pa.Field(\n        ge=0.0, le=40.0, description="${long}"\n    )\n    hip: Series[float]`,
+    );
+  });
+
   it.each([
     ["a bad name", ["Waist-cm", ...valid], /lowercase Python identifier/],
     ["a Python keyword", ["class", ...valid], /lowercase Python identifier/],

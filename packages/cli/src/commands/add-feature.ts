@@ -94,8 +94,18 @@ export async function planFeature(options: AddFeatureOptions): Promise<Map<strin
   if (!/^features:\s*$/m.test(registry)) {
     throw new ValidationError(`${files.registry}: no top-level \`features:\` mapping`);
   }
-  const last = fields[fields.length - 1] ?? 0;
-  const field = `    ${name}: Series[float] = pa.Field(ge=${num(min)}, le=${num(max)}, description="${options.description}")`;
+  // Insert after the last field, past its closing parenthesis when it spans several lines.
+  let last = fields[fields.length - 1] ?? 0;
+  if (!(lines[last] ?? "").trimEnd().endsWith(")")) {
+    while (last < lines.length - 1 && (lines[last] ?? "").trim() !== ")") last += 1;
+  }
+  const args = `ge=${num(min)}, le=${num(max)}, description="${options.description}"`;
+  const oneLine = `    ${name}: Series[float] = pa.Field(${args})`;
+  // ruff's line length is 100: wrap the way ruff format would.
+  const field =
+    oneLine.length <= 100
+      ? oneLine
+      : `    ${name}: Series[float] = pa.Field(\n        ${args}\n    )`;
   lines.splice(last + 1, 0, field);
 
   const entry =
