@@ -23,5 +23,14 @@ if ! command -v uv >/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check --user uv
 fi
 
+# Headless Chromium renders the generated evaluation report in the e2e (Debian's package).
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  echo "bootstrap: installing chromium"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
 pnpm install --frozen-lockfile
 pnpm build

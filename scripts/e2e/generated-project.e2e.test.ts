@@ -3,6 +3,7 @@ import path from "node:path";
 import { runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { renderHtml } from "./chromium.js";
 import { startService } from "./serve.js";
 
 // Every option combination of the template, generated outside the workspace and checked with
@@ -54,6 +55,46 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
       await fs.readFile(path.join(project, "artifacts/metadata.json"), "utf8"),
     );
     expect(metadata.task).toBe(task);
+
+    // The ML Test Score, computed by the project from its own tests and CI wiring.
+    await make(project, "score");
+    const score = JSON.parse(
+      await fs.readFile(path.join(project, "reports/ml_test_score.json"), "utf8"),
+    ) as { sections: Record<string, number>; score: number; tests: Record<string, unknown> };
+    expect(Object.keys(score.tests)).toHaveLength(28);
+    expect(score.sections.data).toBeGreaterThan(5);
+    expect(score.sections.model).toBeGreaterThan(5);
+    expect(score.sections.infrastructure).toBeGreaterThan(5);
+    // Monitoring reaches > 5 once the monitoring checks (N4, N7) land; today N1-N3, N5, N6.
+    expect(score.sections.monitoring).toBeGreaterThanOrEqual(5);
+    expect(score.score).toBe(Math.min(...Object.values(score.sections)));
+
+    // The evaluation report renders in a real browser with every plot decoded.
+    await make(project, "report");
+    const rendered = await renderHtml(path.join(project, "reports/evaluation/index.html"));
+    expect(rendered.dom).toContain('id="metrics"');
+    expect(rendered.images).toBe(task === "classification" ? 6 : 4);
+    expect(rendered.loadedImages).toBe(rendered.images);
+    await fs.access(path.join(project, "artifacts/MODEL_CARD.md"));
+
+    const explained = await execa("make", ["explain", `ROW=${JSON.stringify(diabetesRow)}`], {
+      cwd: project,
+      all: true,
+      reject: false,
+    });
+    expect(explained.exitCode, String(explained.all)).toBe(0);
+    expect(explained.stdout).toContain("contributions (largest first):");
+
+    await make(project, "backtest");
+    const backtest = JSON.parse(
+      await fs.readFile(path.join(project, "reports/backtest.json"), "utf8"),
+    ) as { curve: unknown[]; ordering: string };
+    expect(backtest.curve.length).toBeGreaterThan(0);
+    expect(backtest.ordering).toContain("no time column");
+
+    // `make tune` finds exactly what the project ships in confs/tuned.yaml: the tree stays clean.
+    await make(project, "tune");
+    expect((await execa("git", ["status", "--porcelain"], { cwd: project })).stdout).toBe("");
 
     const service = await startService(project);
     try {

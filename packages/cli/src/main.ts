@@ -6,6 +6,7 @@ import {
   tasks,
 } from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
+import { registerAdd } from "./commands/add-feature-command.js";
 import { registerExistingCommands } from "./commands/existing.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
@@ -116,7 +117,9 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .action(async (paths: string[], flags) =>
       (await fleetCommands()).fleetReportCommand(paths, flags, io.cwd, log),
     );
-  registerExistingCommands(program, io.cwd, log);
+  const add = program.command("add").description("add a pack or a piece to a repository");
+  registerExistingCommands(program, add, io.cwd, log);
+  registerAdd(add, io, log);
   return program;
 }
 

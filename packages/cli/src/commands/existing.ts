@@ -34,7 +34,13 @@ export function reportExisting(result: ExistingRepoResult, log: Logger, verb: st
 }
 
 /** `ds-service add ci` and `ds-service adopt`, for repositories ds-service did not generate. */
-export function registerExistingCommands(program: Command, cwd: string, log: Logger): void {
+export function registerExistingCommands(
+  program: Command,
+  /** The shared `add` command: `add ci` lives here, `add feature` beside it. */
+  add: Command,
+  cwd: string,
+  log: Logger,
+): void {
   const options = (flags: ExistingFlags) => ({
     cwd: path.resolve(cwd, flags.cwd ?? "."),
     force: flags.force === true,
@@ -43,7 +49,6 @@ export function registerExistingCommands(program: Command, cwd: string, log: Log
   });
   const ciOption = () =>
     new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders);
-  const add = program.command("add").description("add a ds-service pack to an existing repository");
   add
     .command("ci")
     .description(

@@ -47,6 +47,10 @@ class ArtifactMetadata(BaseModel):
     sklearn_version: str
     model_sha256: str
     config: dict[str, Any]
+    linear_baseline_metrics: dict[str, float] = {}
+    slice_metrics: dict[str, dict[str, float]] = {}
+    fairness_gaps: dict[str, float] = {}
+    lockfile_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,19 @@ from .artifacts import MODEL_CARD_FILE, ArtifactMetadata
 
 def render_model_card(metadata: ArtifactMetadata) -> str:
     """Render the card as Markdown from the manifest alone, so it can never disagree with it."""
+    nan = float("nan")
     rows = "\n".join(
-        f"| {name} | {value:.4f} | {metadata.baseline_metrics.get(name, float('nan')):.4f} |"
+        f"| {name} | {value:.4f} | {metadata.baseline_metrics.get(name, nan):.4f} "
+        f"| {metadata.linear_baseline_metrics.get(name, nan):.4f} |"
         for name, value in sorted(metadata.metrics.items())
     )
+    metric_names = sorted(metadata.metrics)
+    slice_rows = "\n".join(
+        f"| {name} | " + " | ".join(f"{values.get(m, nan):.4f}" for m in metric_names) + " |"
+        for name, values in metadata.slice_metrics.items()
+    )
+    gaps = ", ".join(f"`{k}`: {v:.4f}" for k, v in metadata.fairness_gaps.items()) or "none"
+    hyperparameters = ", ".join(f"`{k}={v}`" for k, v in metadata.config.get("model", {}).items())
     commit = metadata.git_sha or "unknown (not a git checkout)"
     if metadata.git_dirty:
         commit += " (with uncommitted changes)"
@@ -25,15 +34,26 @@ def render_model_card(metadata: ArtifactMetadata) -> str:
 - **Trained**: {metadata.created_at.isoformat()} from commit {commit}
 - **Package**: {metadata.name} {metadata.package_version}, scikit-learn {metadata.sklearn_version}
 - **Training data SHA-256**: `{metadata.data_hash}`
+- **uv.lock SHA-256**: `{metadata.lockfile_sha256 or "unknown"}`
+- **Hyperparameters**: {hyperparameters or "defaults"} (seed {metadata.config.get("seed")})
 
 ## Held-out metrics
 
-| metric | model | baseline |
-|---|---|---|
+| metric | model | dummy baseline | linear baseline |
+|---|---|---|---|
 {rows}
 
-The baseline is the simplest sensible predictor; the quality gate in `confs/train.yaml`
-requires the model to beat it by a margin and to meet absolute thresholds.
+The dummy baseline is the simplest sensible predictor, the linear baseline an untuned
+linear model on the raw features; the gates in `confs/train.yaml` and `confs/quality.yaml`
+require the model to beat both and to meet absolute thresholds.
+
+## Metrics by slice
+
+| slice | {" | ".join(metric_names)} |
+|---|{"---|" * len(metric_names)}
+{slice_rows}
+
+Fairness gaps over the protected attributes in `confs/quality.yaml`: {gaps}.
 
 ## Intended use and limits
 

@@ -16,15 +16,27 @@ from typing import Any
 import sklearn
 
 from ..core.metrics import evaluate, gate_failures
-from ..core.model import build_baseline, build_pipeline
-from ..io.artifacts import ArtifactMetadata, git_revision, save_metadata, save_model
+from ..core.model import build_baseline, build_linear_baseline, build_pipeline
+from ..core.quality import QualityConfig, fairness_gaps, quality_failures, slice_metrics
+from ..io.artifacts import (
+    ArtifactMetadata,
+    file_sha256,
+    git_revision,
+    save_metadata,
+    save_model,
+)
 from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import TARGET, Dataset, load_dataset
 from ..io.model_card import write_model_card
+from ..io.quality import load_production, load_quality
 from ..meta import MODEL_NAME, TASK, package_version
 from ..monitoring.reference import build_reference, save_reference
 
 logger = logging.getLogger(__name__)
+
+
+LOCKFILE = Path("uv.lock")
+"""Recorded by hash in the manifest: the exact dependency set the model was trained with."""
 
 
 class QualityGateError(Exception):
@@ -38,6 +50,7 @@ class Trained:
     pipeline: Any
     metrics: dict[str, float]
     baseline_metrics: dict[str, float]
+    linear_metrics: dict[str, float]
     train: Dataset
     holdout: Dataset
 
@@ -47,19 +60,40 @@ def fit(config: TrainConfig, dataset: Dataset) -> Trained:
     train, holdout = dataset.split(config.holdout_fraction, config.seed)
     pipeline = build_pipeline(config.model, config.seed).fit(train.features, train.target)
     baseline = build_baseline().fit(train.features, train.target)
+    linear = build_linear_baseline().fit(train.features, train.target)
     return Trained(
         pipeline=pipeline,
         metrics=evaluate(pipeline, holdout.features, holdout.target),
         baseline_metrics=evaluate(baseline, holdout.features, holdout.target),
+        linear_metrics=evaluate(linear, holdout.features, holdout.target),
         train=train,
         holdout=holdout,
     )
 
 
-def train(config: TrainConfig, dataset: Dataset, output: Path) -> ArtifactMetadata:
-    """Fit, gate and write the artifact to `output`; raise `QualityGateError` on a bad model."""
+def train(
+    config: TrainConfig,
+    dataset: Dataset,
+    output: Path,
+    quality: QualityConfig | None = None,
+    production: dict[str, Any] | None = None,
+) -> ArtifactMetadata:
+    """Fit, gate and write the artifact to `output`; raise `QualityGateError` on a bad model.
+
+    The gate is absolute (`confs/train.yaml`), relative to the dummy and linear baselines,
+    per slice and per protected group (`confs/quality.yaml`), and non-regressive against
+    the production record (`confs/production_metrics.json`, when one exists).
+    """
+    quality = quality or load_quality()
+    production = production if production is not None else load_production()
     trained = fit(config, dataset)
+    slices = slice_metrics(
+        trained.pipeline, trained.holdout.features, trained.holdout.target, quality
+    )
     failures = gate_failures(trained.metrics, trained.baseline_metrics, config.quality_gate)
+    failures += quality_failures(
+        trained.metrics, trained.linear_metrics, slices, production, quality
+    )
     if failures:
         raise QualityGateError("quality gate failed: " + "; ".join(failures))
     model_sha256 = save_model(trained.pipeline, output)
@@ -82,6 +116,10 @@ def train(config: TrainConfig, dataset: Dataset, output: Path) -> ArtifactMetada
         sklearn_version=sklearn.__version__,
         model_sha256=model_sha256,
         config=config.model_dump(mode="json"),
+        linear_baseline_metrics=trained.linear_metrics,
+        slice_metrics=slices,
+        fairness_gaps=fairness_gaps(slices, quality),
+        lockfile_sha256=file_sha256(LOCKFILE) if LOCKFILE.is_file() else None,
     )
     save_metadata(metadata, output)
     write_model_card(metadata, output)
@@ -93,8 +131,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="training config")
     parser.add_argument("--output", type=Path, default=Path("artifacts"), help="artifact dir")
+    parser.add_argument(
+        "--require-clean-tree",
+        action="store_true",
+        help="refuse to train from uncommitted code or config (CI sets this)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    if args.require_clean_tree and git_revision()[1] is not False:
+        logger.error("refusing to train: the git tree is dirty or not a git checkout")
+        return 1
     try:
         metadata = train(load_config(args.config), load_dataset(), args.output)
     except QualityGateError as error:

@@ -1,0 +1,57 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { execa } from "execa";
+
+/** The headless Chromium binary (Debian's `chromium`); scripts/bootstrap.sh installs it. */
+export async function chromiumBinary(): Promise<string> {
+  for (const candidate of ["chromium", "chromium-browser", "google-chrome"]) {
+    const found = await execa("sh", ["-c", `command -v ${candidate}`], { reject: false });
+    if (found.exitCode === 0) return found.stdout.trim();
+  }
+  throw new Error("chromium not found: run scripts/bootstrap.sh (it installs Debian's chromium)");
+}
+
+export interface Rendered {
+  readonly dom: string;
+  readonly images: number;
+  readonly loadedImages: number;
+}
+
+/**
+ * Render an HTML file in headless Chromium and count the images that actually decoded.
+ * A copy of the page gets a tiny script that records the count in the DOM, so the report
+ * itself stays static; `--dump-dom` then returns the DOM after load.
+ */
+export async function renderHtml(file: string): Promise<Rendered> {
+  const probe = path.join(path.dirname(file), `.render-check-${path.basename(file)}`);
+  const script = `<script>addEventListener("load", () => {
+    const imgs = [...document.images];
+    document.body.dataset.images = String(imgs.length);
+    document.body.dataset.loaded = String(imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+  });</script>`;
+  await fs.writeFile(
+    probe,
+    (await fs.readFile(file, "utf8")).replace("</body>", `${script}</body>`),
+  );
+  try {
+    const result = await execa(
+      await chromiumBinary(),
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        `file://${probe}`,
+      ],
+      { timeout: 120_000 },
+    );
+    const dom = result.stdout;
+    const images = Number(/data-images="(\d+)"/.exec(dom)?.[1] ?? "-1");
+    const loadedImages = Number(/data-loaded="(\d+)"/.exec(dom)?.[1] ?? "-1");
+    return { dom, images, loadedImages };
+  } finally {
+    await fs.rm(probe, { force: true });
+  }
+}

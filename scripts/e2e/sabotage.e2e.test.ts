@@ -1,0 +1,152 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { runCli } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Tests that test the tests: each sabotage is a realistic bug patched into a freshly generated
+// project. The project's own `make check` must turn red and name the test that guards against
+// it. `make -k` keeps going after a lint finding the patch causes, so pytest always reports.
+
+interface Edit {
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+interface Sabotage {
+  readonly name: string;
+  readonly edits: readonly Edit[];
+  /** Test ids (file::name prefix) that must be reported as FAILED or ERROR. */
+  readonly caughtBy: readonly string[];
+}
+
+const name = "sabotaged";
+const pkg = "sabotaged";
+
+const sabotages: readonly Sabotage[] = [
+  {
+    name: "a constant predictor",
+    edits: [
+      {
+        file: `src/${pkg}/core/model.py`,
+        from: "estimator = LogisticRegression(C=params.c, max_iter=params.max_iter, random_state=seed)",
+        to: 'estimator = DummyClassifier(strategy="prior")',
+      },
+    ],
+    caughtBy: ["tests/core/test_model.py::test_beats_the_baseline_by_the_configured_margin"],
+  },
+  {
+    name: "shuffled feature order at serving time",
+    edits: [
+      {
+        file: `src/${pkg}/serve/scoring.py`,
+        from: "prediction = predict(artifact.pipeline, features)",
+        to: "prediction = predict(artifact.pipeline, features.set_axis(features.columns[::-1], axis=1))",
+      },
+    ],
+    caughtBy: ["tests/test_end_to_end.py::test_served_predictions_equal_offline_predictions"],
+  },
+  {
+    name: "a NaN leaking into predictions",
+    edits: [
+      {
+        file: `src/${pkg}/serve/predictions.py`,
+        from: "    probabilities = np.asarray(pipeline.predict_proba(features), dtype=np.float64)\n",
+        to: "    probabilities = np.asarray(pipeline.predict_proba(features), dtype=np.float64)\n    probabilities[-1] = np.nan\n",
+      },
+    ],
+    caughtBy: ["tests/test_end_to_end.py::test_served_predictions_equal_offline_predictions"],
+  },
+  {
+    name: "a dropped schema range check",
+    edits: [
+      {
+        file: `src/${pkg}/core/schemas.py`,
+        from: 'bmi: Series[float] = pa.Field(ge=10, le=80, description="Body mass index, kg/m².")',
+        to: 'bmi: Series[float] = pa.Field(description="Body mass index, kg/m².")',
+      },
+    ],
+    caughtBy: ["tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[bmi]"],
+  },
+  {
+    name: "a seed removed from training",
+    edits: [
+      {
+        file: `src/${pkg}/io/data.py`,
+        from: "random_state=seed,",
+        to: "random_state=None,",
+      },
+    ],
+    caughtBy: ["tests/core/test_model.py::test_training_is_reproducible"],
+  },
+  {
+    name: "a deny-listed feature added",
+    edits: [
+      {
+        file: `src/${pkg}/core/schemas.py`,
+        from: '    s6: Series[float] = pa.Field(ge=20, le=600, description="Blood sugar level, mg/dL.")\n',
+        to: '    s6: Series[float] = pa.Field(ge=20, le=600, description="Blood sugar level, mg/dL.")\n    patient_id: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n',
+      },
+      {
+        file: `src/${pkg}/io/data.py`,
+        from: 'features = validate_features(raw.drop(columns="target"))',
+        to: 'features = validate_features(raw.drop(columns="target").assign(patient_id=raw.index.astype(float)))',
+      },
+    ],
+    caughtBy: [
+      "tests/core/test_registry.py::test_schema_features_obey_the_policy",
+      "tests/core/test_registry.py::test_trained_model_features_obey_the_policy",
+    ],
+  },
+];
+
+let root = "";
+let project = "";
+
+// One project for all six sabotages (generation and uv sync are the slow part); each test
+// restores it with git before the next. testdir() is per-test, so the suite owns this one.
+beforeAll(async () => {
+  root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-sabotage-")));
+  const created = await runCli(["new", name, "--yes", "--task", "classification"], {
+    cwd: root,
+    env: { CI: "true" },
+  });
+  expect(created.exitCode, created.stderr).toBe(0);
+  project = path.join(root, name);
+}, 10 * 60_000);
+
+afterAll(async () => {
+  if (root) await fs.rm(root, { recursive: true, force: true });
+});
+
+async function restore() {
+  await execa("git", ["checkout", "--", "."], { cwd: project });
+  await execa("git", ["clean", "-fdq"], { cwd: project });
+}
+
+describe("sabotage: the generated make check catches each bug", () => {
+  it.each(sabotages)("$name", async ({ edits, caughtBy }) => {
+    try {
+      for (const edit of edits) {
+        const file = path.join(project, edit.file);
+        const text = await fs.readFile(file, "utf8");
+        // The patch must apply: a template change that moved the line must fail here, loudly.
+        expect(text, `${edit.file} no longer contains the line to sabotage`).toContain(edit.from);
+        await fs.writeFile(file, text.replace(edit.from, edit.to));
+      }
+      const run = await execa("make", ["-k", "check"], { cwd: project, all: true, reject: false });
+      const output = String(run.all);
+      expect(run.exitCode, "make check stayed green with the sabotage applied").not.toBe(0);
+      for (const test of caughtBy) {
+        const escaped = test.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        expect(output, `${test} did not fail:\n${output.slice(-4000)}`).toMatch(
+          new RegExp(`(FAILED|ERROR) ${escaped}`),
+        );
+      }
+    } finally {
+      await restore();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+"""`make explain ROW='{"age": 50, ...}'`: why the model said what it said (ML Test Score I5).
+
+Prints, for one row: the validated input, the output of every Pipeline step (the model
+inputs the estimator actually saw), each feature's contribution to the score when the
+estimator is linear, and the prediction. Uses the trained artifact, as the service does.
+"""
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.schemas import validate_features
+from ..io.artifacts import load_artifact
+
+
+def explain(pipeline: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """Step-by-step account of one prediction, as plain JSON-ready values."""
+    frame = validate_features(pd.DataFrame([row]))
+    steps: dict[str, dict[str, float]] = {}
+    current: Any = frame
+    for name, step in pipeline.steps[:-1]:
+        current = step.transform(current)
+        columns = [str(c) for c in step.get_feature_names_out()]
+        steps[name] = dict(zip(columns, np.asarray(current, dtype=float)[0].tolist(), strict=True))
+    estimator = pipeline.steps[-1][1]
+    result: dict[str, Any] = {
+        "input": {str(k): float(v) for k, v in frame.iloc[0].items()},
+        "steps": steps,
+        "prediction": np.asarray(pipeline.predict(frame)).tolist()[0],
+    }
+    if hasattr(estimator, "predict_proba"):
+        result["probabilities"] = np.asarray(pipeline.predict_proba(frame))[0].tolist()
+    coef = getattr(estimator, "coef_", None)
+    if coef is not None:
+        inputs = np.asarray(current, dtype=float)[0]
+        weights = np.asarray(coef, dtype=float).reshape(-1)
+        names = list(steps[list(steps)[-1]]) if steps else list(frame.columns)
+        result["contributions"] = dict(zip(names, (weights * inputs).tolist(), strict=True))
+        result["intercept"] = float(np.asarray(estimator.intercept_).reshape(-1)[0])
+        result["score"] = result["intercept"] + sum(result["contributions"].values())
+    return result
+
+
+def render(result: dict[str, Any]) -> str:
+    """The explanation as text a person reads top to bottom."""
+    lines = ["input:"] + [f"  {k:>12} = {v:g}" for k, v in result["input"].items()]
+    for step, values in result["steps"].items():
+        lines += [f"step {step!r} output:"] + [f"  {k:>12} = {v:+.4f}" for k, v in values.items()]
+    if "contributions" in result:
+        ranked = sorted(result["contributions"].items(), key=lambda kv: -abs(kv[1]))
+        lines += ["contributions (largest first):"]
+        lines += [f"  {k:>12} {v:+.4f}" for k, v in ranked]
+        lines += [f"  {'intercept':>12} {result['intercept']:+.4f}"]
+        lines += [f"  {'= score':>12} {result['score']:+.4f}"]
+    if "probabilities" in result:
+        lines.append(f"probabilities: {result['probabilities']}")
+    lines.append(f"prediction: {result['prediction']}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(description="Explain one prediction of the trained model.")
+    parser.add_argument("--row", required=True, help="one JSON object of feature values")
+    parser.add_argument("--model-dir", type=Path, default=Path("artifacts"))
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    args = parser.parse_args(argv)
+    result = explain(load_artifact(args.model_dir).pipeline, json.loads(args.row))
+    print(json.dumps(result, indent=2) if args.json else render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

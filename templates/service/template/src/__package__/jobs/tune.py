@@ -1,0 +1,79 @@
+"""Tune the model's hyperparameters: `make tune` (ML Test Score M3).
+
+A cross-validated grid search over `confs/tune.yaml`, on the training split only (the
+held-out rows stay unseen), writes the winner to `confs/tuned.yaml`. Copy its `model:`
+into `confs/train.yaml` and commit both; a test fails while they disagree, unless
+`pinned:` in tune.yaml says why the trained values differ on purpose.
+"""
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold, cross_val_score
+
+from ..core.model import ModelParams, build_pipeline
+from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
+from ..io.data import load_dataset
+from ..meta import TASK
+
+logger = logging.getLogger(__name__)
+
+
+class SearchSpace(BaseModel):
+    """`confs/tune.yaml`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cv_folds: int = Field(ge=2)
+    scoring: str
+    grid: dict[str, list[Any]] = Field(min_length=1)
+    pinned: str | None = Field(description="Why train.yaml deliberately differs, or null.")
+
+
+def search(config: TrainConfig, space: SearchSpace) -> dict[str, Any]:
+    """Return `{"model": best params, "score": mean CV score, "scoring": ...}`."""
+    train, _ = load_dataset().split(config.test_size, config.seed)
+    splitter_type = StratifiedKFold if TASK == "classification" else KFold
+    folds = splitter_type(n_splits=space.cv_folds, shuffle=True, random_state=config.seed)
+    best: tuple[float, dict[str, Any]] | None = None
+    for candidate in ParameterGrid(space.grid):
+        params = config.model.model_copy(update=candidate)
+        ModelParams.model_validate(params.model_dump())  # refuse an out-of-range grid value
+        scores = cross_val_score(
+            build_pipeline(params, config.seed),
+            train.features,
+            train.target,
+            scoring=space.scoring,
+            cv=folds,
+        )
+        score = float(np.mean(scores))
+        if best is None or score > best[0]:
+            best = (score, params.model_dump())
+    assert best is not None  # ParameterGrid over a non-empty grid yields candidates
+    return {"model": best[1], "score": round(best[0], 6), "scoring": space.scoring}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(description="Grid-search the model's hyperparameters.")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--search", type=Path, default=Path("confs/tune.yaml"))
+    parser.add_argument("--output", type=Path, default=Path("confs/tuned.yaml"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    space = SearchSpace.model_validate(yaml.safe_load(args.search.read_text()))
+    result = search(load_config(args.config), space)
+    header = "# Written by `make tune`; copy `model:` into confs/train.yaml and commit both.\n"
+    args.output.write_text(header + yaml.safe_dump(result, sort_keys=True))
+    logger.info("best %s = %s with %s", space.scoring, result["score"], result["model"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
