@@ -3,6 +3,7 @@ import path from "node:path";
 import { readManifest, serviceTemplateSource, sha256 } from "@ds-service/generator";
 import semver from "semver";
 import { projectTemplateVersion } from "./upgrade.js";
+import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
 export interface Drift {
   readonly path: string;
@@ -15,10 +16,13 @@ export interface CheckResult {
   readonly outdated: boolean;
   /** Managed files that differ from what ds-service rendered. */
   readonly drift: readonly Drift[];
+  /** An interrupted upgrade was rolled back first; this many files were restored. */
+  readonly recovered: number;
 }
 
 /** Compares a project with its manifest: drifted managed files, and whether a newer template exists. */
 export async function checkProject(dir: string): Promise<CheckResult> {
+  const recovered = await recoverInterrupted(dir);
   const manifest = await readManifest(dir);
   const templateVersion = projectTemplateVersion(manifest);
   const latestVersion = serviceTemplateSource.packageVersion;
@@ -36,5 +40,12 @@ export async function checkProject(dir: string): Promise<CheckResult> {
     latestVersion,
     outdated: semver.lt(templateVersion, latestVersion),
     drift,
+    recovered,
   };
+}
+
+/** Rolls back an upgrade killed mid-way, so check judges the tree as it was; 0 outside git. */
+async function recoverInterrupted(dir: string): Promise<number> {
+  const txnDir = await transactionDir(dir).catch(() => null);
+  return txnDir === null ? 0 : recoverUpgrade(dir, txnDir);
 }
