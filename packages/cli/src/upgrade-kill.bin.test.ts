@@ -44,6 +44,22 @@ function delays(seed: number, count: number, maxMs: number): number[] {
   });
 }
 
+/** Resolves when the upgrade's journal exists (or the process has ended). */
+async function journalAppears(dir: string, child: { exitCode?: number | null }): Promise<void> {
+  const journal = path.join(dir, ".git/ds-service/upgrade-txn/journal.json");
+  for (let waited = 0; waited < 30_000; waited += 2) {
+    if (
+      await fs.stat(journal).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    if (child.exitCode !== null && child.exitCode !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 describe("killed upgrade (built bin)", () => {
   it(`is rolled back by the next check, across ${iterations} random kills`, async () => {
     const reference = await oldProject();
@@ -64,10 +80,13 @@ describe("killed upgrade (built bin)", () => {
         stdin: "ignore",
         env: { NO_COLOR: "1" },
       });
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      // Odd iterations aim inside the transaction: kill once its journal exists (+ 0–30 ms).
+      const inTxn = i % 2 === 1;
+      if (inTxn) await journalAppears(dir, child);
+      await new Promise((resolve) => setTimeout(resolve, inTxn ? delay % 31 : delay));
       child.kill("SIGKILL");
       await child;
-      const where = `seed ${seed}, iteration ${i}, SIGKILL after ${delay} ms`;
+      const where = `seed ${seed}, iteration ${i}, SIGKILL ${inTxn ? `${delay % 31} ms after the journal` : `after ${delay} ms`}`;
       const check = await runCli(["check", "--cwd", dir]);
       if (/Restored \d+ file/.test(check.stdout)) outcomes.restoredByCheck++;
       await expect(fs.stat(path.join(dir, ".git/ds-service/upgrade-txn")), where).rejects.toThrow(

@@ -1,6 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { readManifest, serviceTemplateSource, sha256 } from "@ds-service/generator";
+import {
+  readManifest,
+  serviceTemplateSource,
+  sha256,
+  ValidationError,
+} from "@ds-service/generator";
 import semver from "semver";
 import { projectTemplateVersion } from "./upgrade.js";
 import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
@@ -26,6 +31,11 @@ export async function checkProject(dir: string): Promise<CheckResult> {
   const manifest = await readManifest(dir);
   const templateVersion = projectTemplateVersion(manifest);
   const latestVersion = serviceTemplateSource.packageVersion;
+  if (semver.gt(templateVersion, latestVersion)) {
+    throw new ValidationError(
+      `the project is on template ${templateVersion}, newer than this ds-service's ${latestVersion}: update ds-service first`,
+    );
+  }
   const drift: Drift[] = [];
   for (const [rel, entry] of Object.entries(manifest.files).sort(([a], [b]) =>
     a.localeCompare(b),
