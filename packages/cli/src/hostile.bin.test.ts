@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { listTree, runCli, testdir } from "@ds-service/test-utils";
+import { listTree, repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 
 // Hostile names and targets through the built binary: each is refused with exit 2, a message
@@ -195,5 +196,29 @@ describe("hostile targets (built bin)", () => {
       /inside the ds-service project/,
       before,
     );
+  });
+
+  // Inside the monorepo is allowed where the repo ignores it (quickstart scaffolds demo/): the
+  // project is complete, and the monorepo's own tracked and untracked state does not change.
+  it("generates inside the monorepo's git-ignored demo/ without touching the monorepo", async () => {
+    const status = async () =>
+      (await execa("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: repoRoot }))
+        .stdout;
+    const before = await status();
+    const demo = path.join(repoRoot, "demo");
+    const target = path.join(demo, `hostile-${process.pid}`);
+    const demoExisted = await fs.stat(demo).then(
+      () => true,
+      () => false,
+    );
+    try {
+      const r = await runCli(["new", target, "--name", "inside-repo", ...flags]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(await listTree(target)).toContain(".ds-service/manifest.json");
+      expect((await fs.readdir(demo)).filter((e) => e.includes(".ds-service-"))).toEqual([]);
+      expect(await status()).toBe(before);
+    } finally {
+      await fs.rm(demoExisted ? target : demo, { recursive: true, force: true });
+    }
   });
 });
