@@ -1,8 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { readManifest, serviceTemplateSource, sha256 } from "@ds-service/generator";
+import {
+  readManifest,
+  serviceTemplateSource,
+  sha256,
+  ValidationError,
+} from "@ds-service/generator";
 import semver from "semver";
 import { projectTemplateVersion } from "./upgrade.js";
+import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
 export interface Drift {
   readonly path: string;
@@ -15,13 +21,21 @@ export interface CheckResult {
   readonly outdated: boolean;
   /** Managed files that differ from what ds-service rendered. */
   readonly drift: readonly Drift[];
+  /** An interrupted upgrade was rolled back first; this many files were restored. */
+  readonly recovered: number;
 }
 
 /** Compares a project with its manifest: drifted managed files, and whether a newer template exists. */
 export async function checkProject(dir: string): Promise<CheckResult> {
+  const recovered = await recoverInterrupted(dir);
   const manifest = await readManifest(dir);
   const templateVersion = projectTemplateVersion(manifest);
   const latestVersion = serviceTemplateSource.packageVersion;
+  if (semver.gt(templateVersion, latestVersion)) {
+    throw new ValidationError(
+      `the project is on template ${templateVersion}, newer than this ds-service's ${latestVersion}: update ds-service first`,
+    );
+  }
   const drift: Drift[] = [];
   for (const [rel, entry] of Object.entries(manifest.files).sort(([a], [b]) =>
     a.localeCompare(b),
@@ -36,5 +50,12 @@ export async function checkProject(dir: string): Promise<CheckResult> {
     latestVersion,
     outdated: semver.lt(templateVersion, latestVersion),
     drift,
+    recovered,
   };
+}
+
+/** Rolls back an upgrade killed mid-way, so check judges the tree as it was; 0 outside git. */
+async function recoverInterrupted(dir: string): Promise<number> {
+  const txnDir = await transactionDir(dir).catch(() => null);
+  return txnDir === null ? 0 : recoverUpgrade(dir, txnDir);
 }

@@ -1,10 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { serviceTemplateSource } from "@ds-service/generator";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { registry } from "./registry.js";
 import { selectCodemods } from "./select.js";
 import { renameHoldoutFraction } from "./transforms/rename-holdout-fraction/index.js";
+import { releasedTemplateVersions } from "./upgrade.js";
 
 const transforms = path.join(import.meta.dirname, "transforms");
 
@@ -49,5 +51,15 @@ describe("selectCodemods", () => {
     ]);
     expect(selectCodemods(list, "0.2.0", "0.2.0")).toEqual([]);
     expect(selectCodemods(list, "0.3.0", "2.0.0").map((c) => c.introducedIn)).toEqual(["1.0.0"]);
+  });
+});
+
+describe("releasedTemplateVersions", () => {
+  it("is ascending, ends at the template this ds-service carries, and covers every codemod", () => {
+    expect([...releasedTemplateVersions].sort(semver.compare)).toEqual(releasedTemplateVersions);
+    expect(releasedTemplateVersions.at(-1)).toBe(serviceTemplateSource.packageVersion);
+    for (const codemod of registry) {
+      expect(releasedTemplateVersions).toContain(codemod.introducedIn);
+    }
   });
 });

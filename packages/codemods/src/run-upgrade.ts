@@ -2,10 +2,10 @@ import path from "node:path";
 import { ValidationError } from "@ds-service/generator";
 import type { Codemod } from "./codemod.js";
 import { unifiedDiff } from "./diff.js";
-import { dirtyPaths, gitDir, writeBase } from "./git.js";
+import { dirtyPaths, writeBase } from "./git.js";
 import { registry } from "./registry.js";
-import { applyTransaction, recover } from "./transaction.js";
 import { type Conflict, planUpgrade } from "./upgrade.js";
+import { applyUpgradeTransaction, recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
 export interface UpgradeOptions {
   readonly dir: string;
@@ -27,10 +27,7 @@ export interface UpgradeResult {
   readonly dryRun: boolean;
 }
 
-/** Where an upgrade's transaction journal lives: inside .git, never in the work tree. */
-export async function transactionDir(dir: string): Promise<string> {
-  return path.join(await gitDir(dir), "ds-service", "upgrade-txn");
-}
+export { transactionDir };
 
 /**
  * `ds-service upgrade`: refuses a dirty tree (unless allowed), restores an interrupted upgrade,
@@ -40,7 +37,7 @@ export async function transactionDir(dir: string): Promise<string> {
 export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeResult> {
   const dir = path.resolve(options.dir);
   const txnDir = await transactionDir(dir);
-  const recovered = options.dryRun ? 0 : await recover(dir, txnDir);
+  const recovered = options.dryRun ? 0 : await recoverUpgrade(dir, txnDir);
   if (!options.allowDirty) {
     const dirty = await dirtyPaths(dir);
     if (dirty.length > 0) {
@@ -62,6 +59,6 @@ export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeRe
     dryRun: options.dryRun === true,
   };
   if (options.dryRun || changes.length === 0) return result;
-  await applyTransaction(dir, txnDir, changes, () => writeBase(dir, plan.to, plan.base));
+  await applyUpgradeTransaction(dir, txnDir, changes, () => writeBase(dir, plan.to, plan.base));
   return result;
 }

@@ -177,6 +177,16 @@ describe("refusals", () => {
           ),
         ),
     ],
+    [
+      "records template 0.1.5, which was never released",
+      async (dir: string) =>
+        edit(dir, manifestPath, (s) =>
+          s.replace(
+            '"@ds-service/template-service": "0.1.0"',
+            '"@ds-service/template-service": "0.1.5"',
+          ),
+        ),
+    ],
   ])("exit-2 error when the project %s", async (message, breakIt) => {
     const dir = await oldProject();
     await breakIt(dir);

@@ -99,11 +99,24 @@ export async function planUpgrade(
   };
 }
 
+/**
+ * Every @ds-service/template-service version ever released, oldest first; the last one is the
+ * template this ds-service carries (a test keeps the two in step). A manifest naming any other
+ * version at or below it was edited by hand or corrupted: upgrading from it would guess.
+ */
+export const releasedTemplateVersions: readonly string[] = ["0.1.0", "0.2.0"];
+
 export function projectTemplateVersion(manifest: Manifest): string {
   const version = manifest.packages[serviceTemplateSource.packageName];
   if (!version || !semver.valid(version)) {
     throw new ValidationError(
       `${manifestPath} records no valid ${serviceTemplateSource.packageName} version (found ${JSON.stringify(version)})`,
+    );
+  }
+  const latest = serviceTemplateSource.packageVersion;
+  if (semver.lte(version, latest) && !releasedTemplateVersions.includes(version)) {
+    throw new ValidationError(
+      `${manifestPath} records template ${version}, which was never released (known: ${releasedTemplateVersions.join(", ")}); restore the manifest from git history`,
     );
   }
   return version;

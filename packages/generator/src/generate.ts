@@ -8,6 +8,7 @@ import type { Plan } from "./plan.js";
 import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
 import { serviceTemplateSource, sources } from "./sources.js";
+import { assertTargetLocation } from "./target-location.js";
 import { inspectTarget, writePlan } from "./write.js";
 
 export const generatorVersion: string = pkg.version;
@@ -68,6 +69,7 @@ export async function planProject(answers: Answers, targetDir: string): Promise<
 export async function createProject(options: CreateOptions): Promise<CreateResult> {
   const answers = parseAnswers(options.answers);
   await inspectTarget(options.targetDir);
+  await assertTargetLocation(options.targetDir);
   const plan = await planProject(answers, options.targetDir);
   await writePlan(plan, options.targetDir, options.signal ? { signal: options.signal } : {});
   return { targetDir: options.targetDir, answers, plan };

@@ -22,13 +22,19 @@ export async function writePlan(plan: Plan, targetDir: string, options: WriteOpt
   const target = path.resolve(targetDir);
   const existing = await inspectTarget(target);
   // mkdir -p returns the top-most directory it created: on failure we remove exactly that.
-  const createdParent = await fs.mkdir(path.dirname(target), { recursive: true });
+  const createdParent = await fs
+    .mkdir(path.dirname(target), { recursive: true })
+    .catch((error: unknown) => {
+      throw unwritable(path.dirname(target), error);
+    });
   const staging = path.join(
     path.dirname(target),
     `.${path.basename(target)}.ds-service-${randomBytes(4).toString("hex")}`,
   );
   try {
-    await fs.mkdir(staging);
+    await fs.mkdir(staging).catch((error: unknown) => {
+      throw unwritable(path.dirname(target), error);
+    });
     for (const file of plan.values()) {
       throwIfAborted(options.signal);
       const dest = assertInside(staging, file.path);
@@ -45,6 +51,17 @@ export async function writePlan(plan: Plan, targetDir: string, options: WriteOpt
   }
 }
 
+/** A parent we cannot create or write into is the user's choice of target, not our bug. */
+function unwritable(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && ["EACCES", "EPERM", "EROFS", "ENOENT", "ENOTDIR", "EEXIST"].includes(code)) {
+    return new ValidationError(
+      `cannot create the project under ${dir} (${code}: it is not a writable directory); choose another target — nothing was written`,
+    );
+  }
+  return error;
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError("cancelled: nothing was written");
 }
@@ -55,7 +72,13 @@ export async function inspectTarget(target: string): Promise<"absent" | "empty">
   try {
     stat = await fs.stat(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "absent";
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "absent";
+    if (code === "ENOTDIR") {
+      throw new ValidationError(
+        `${target} is not a possible directory: a component of its parent path is a file; choose another target`,
+      );
+    }
     throw error;
   }
   if (!stat.isDirectory()) {

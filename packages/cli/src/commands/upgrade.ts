@@ -78,6 +78,12 @@ export async function checkCommand(
 }
 
 function checkSummary(r: CheckResult): string {
+  const restored =
+    r.recovered > 0 ? `Restored ${r.recovered} file(s) from an interrupted upgrade first.\n` : "";
+  return restored + checkVerdict(r);
+}
+
+function checkVerdict(r: CheckResult): string {
   if (r.drift.length === 0 && !r.outdated) {
     return `OK: template ${r.templateVersion} is current and no managed file drifted.`;
   }

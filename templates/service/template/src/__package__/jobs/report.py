@@ -43,7 +43,7 @@ def build_report(model_dir: Path, config_path: Path, output: Path) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     artifact = load_artifact(model_dir)
     config = load_config(config_path)
-    _, holdout = load_dataset().split(config.test_size, config.seed)
+    _, holdout = load_dataset().split(config.holdout_fraction, config.seed)
     model, rows, truth = artifact.pipeline, holdout.features, holdout.target.to_numpy()
     plots = classification_plots if TASK == "classification" else regression_plots
     images: list[Path] = plots(model, rows, truth, output)

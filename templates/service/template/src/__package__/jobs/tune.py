@@ -38,7 +38,7 @@ class SearchSpace(BaseModel):
 
 def search(config: TrainConfig, space: SearchSpace) -> dict[str, Any]:
     """Return `{"model": best params, "score": mean CV score, "scoring": ...}`."""
-    train, _ = load_dataset().split(config.test_size, config.seed)
+    train, _ = load_dataset().split(config.holdout_fraction, config.seed)
     splitter_type = StratifiedKFold if TASK == "classification" else KFold
     folds = splitter_type(n_splits=space.cv_folds, shuffle=True, random_state=config.seed)
     best: tuple[float, dict[str, Any]] | None = None

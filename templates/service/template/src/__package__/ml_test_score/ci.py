@@ -15,8 +15,10 @@ RULE = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?!=)\s*([^#]*)
 
 
 def workflow_targets(root: Path) -> set[str]:
-    """Every make target a workflow runs: in a `run:` step, or handed as an input (`with:`) to a
-    reusable workflow, as the generated CI hands `make check` to `python-ci.yml`."""
+    """Every make target a workflow runs, in a `run:` step or as a reusable workflow's input.
+
+    The generated CI hands `make check` to `python-ci.yml` through `with:`, so inputs count.
+    """
     targets: set[str] = set()
     for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
         workflow: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
