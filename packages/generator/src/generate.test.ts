@@ -101,7 +101,9 @@ describe("createProject", () => {
     }
     expect(manifest.files[".github/workflows/ci.yml"]?.ownership).toBe("managed");
     expect(manifest.files["pyproject.toml"]?.ownership).toBe("merged");
-    expect(manifest.files["src/churn_model/core/schemas.py"]?.ownership).toBe("once");
+    expect(manifest.files["src/churn_model/core/schemas.py"]?.ownership).toBe("merged");
+    expect(manifest.files["confs/train.yaml"]?.ownership).toBe("merged");
+    expect(manifest.files.LICENSE?.ownership).toBe("once");
   });
 
   it("validates before touching the disk", async () => {
