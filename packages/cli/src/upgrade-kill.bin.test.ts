@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { cliBin, listTree, repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { cliBin, listTree, oldProjectRepo, runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 
@@ -8,20 +8,11 @@ import { describe, expect, it } from "vitest";
 // `ds-service check` must leave the tree — every file and refs/ds-service/* — either exactly as
 // before the upgrade or exactly upgraded, never in between.
 const iterations = 16;
-const fixture = path.join(repoRoot, "scripts/e2e/fixtures/template-0.1.0/churn-model");
 
 const git = (dir: string, ...args: string[]) =>
   execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir });
 
-async function oldProject(): Promise<string> {
-  const dir = path.join(await testdir(), "churn-model");
-  await fs.cp(fixture, dir, { recursive: true });
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "scaffold");
-  await git(dir, "update-ref", "refs/ds-service/base", "HEAD");
-  return dir;
-}
+const oldProject = () => oldProjectRepo();
 
 /** Work-tree bytes, and each refs/ds-service/* ref by the tree it holds (commit times vary). */
 async function snapshot(dir: string): Promise<Record<string, string>> {

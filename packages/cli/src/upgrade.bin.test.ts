@@ -1,22 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { oldProjectRepo, runCli, templateV010Project, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 
-const fixture = path.join(repoRoot, "scripts/e2e/fixtures/template-0.1.0/churn-model");
+const fixture = templateV010Project;
 const git = (cwd: string, ...args: string[]) =>
   execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd });
 
-async function oldProject(): Promise<string> {
-  const dir = path.join(await testdir(), "p");
-  await fs.cp(fixture, dir, { recursive: true });
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "scaffold");
-  await git(dir, "update-ref", "refs/ds-service/base", "HEAD");
-  return dir;
-}
+const oldProject = () => oldProjectRepo();
 
 describe("ds-service upgrade / check (built bin)", () => {
   it("check: 0 on a fresh project, 1 naming an edited managed file", async () => {

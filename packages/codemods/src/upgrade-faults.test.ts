@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { listTree, repoRoot, testdir } from "@ds-service/test-utils";
+import { listTree, oldProjectRepo } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { baseRef } from "./git.js";
@@ -10,7 +10,6 @@ import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 // Failure injection at every write step of a real upgrade of the 0.1.0 fixture: whatever step
 // fails, the work tree and refs/ds-service/* are byte for byte what they were, and no journal is
 // left behind. The one boundary mocked is node:fs/promises, to make exactly one call fail.
-const fixture = path.join(repoRoot, "scripts/e2e/fixtures/template-0.1.0/churn-model");
 
 async function git(dir: string, ...args: string[]): Promise<string> {
   const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
@@ -19,15 +18,7 @@ async function git(dir: string, ...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-async function oldProject(): Promise<string> {
-  const dir = path.join(await testdir(), "churn-model");
-  await fs.cp(fixture, dir, { recursive: true });
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "scaffold");
-  await git(dir, "update-ref", baseRef, "HEAD");
-  return dir;
-}
+const oldProject = () => oldProjectRepo();
 
 /** Every work-tree file's bytes (as base64) and every refs/ds-service/* ref. */
 async function snapshot(dir: string): Promise<Record<string, string>> {

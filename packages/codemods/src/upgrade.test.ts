@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { createProject, manifestPath, ValidationError } from "@ds-service/generator";
-import { listTree, repoRoot, testdir } from "@ds-service/test-utils";
+import { listTree, oldProjectRepo, templateV010Project, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { checkProject } from "./check.js";
@@ -11,7 +11,7 @@ import { registry } from "./registry.js";
 import { upgradeProject } from "./run-upgrade.js";
 import { renameHoldoutFraction } from "./transforms/rename-holdout-fraction/index.js";
 
-const fixture = path.join(repoRoot, "scripts/e2e/fixtures/template-0.1.0/churn-model");
+const fixture = templateV010Project;
 
 async function git(dir: string, ...args: string[]): Promise<string> {
   const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
@@ -20,16 +20,7 @@ async function git(dir: string, ...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** The 0.1.0 fixture as a user's repository: first commit = pristine render = template base. */
-async function oldProject(options: { base?: boolean } = {}): Promise<string> {
-  const dir = path.join(await testdir(), "churn-model");
-  await fs.cp(fixture, dir, { recursive: true });
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "scaffold");
-  if (options.base !== false) await git(dir, "update-ref", baseRef, "HEAD");
-  return dir;
-}
+const oldProject = (options: { base?: boolean } = {}) => oldProjectRepo(options);
 
 async function edit(dir: string, rel: string, fn: (s: string) => string): Promise<void> {
   const file = path.join(dir, rel);
