@@ -1,28 +1,42 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "tsup";
 
-// Everything is bundled (the generator, the precompiled template, node-plop, handlebars, zod),
-// so the CLI starts from one file and the published package carries its own template. The two
-// dependencies loaded only on the paths that need them stay external: prompts and execa; and
-// ast-grep, whose native parser cannot be bundled.
-export default defineConfig({
-  entry: ["src/bin.ts", "src/index.ts"],
-  format: "esm",
-  target: "node20",
-  platform: "node",
-  dts: { entry: "src/index.ts" },
-  clean: true,
-  splitting: true,
-  noExternal: [/^(?!@inquirer\/prompts$|execa$|@ast-grep\/).*/],
-  esbuildOptions(options) {
-    // node-plop imports inquirer 9 (+ rxjs) for its own prompts, which we never run: our
-    // prompts are @inquirer/prompts, asked before generation. Keep that stack out of the bundle.
-    options.alias = {
-      inquirer: fileURLToPath(new URL("./src/vendor/inquirer-unused.ts", import.meta.url)),
-    };
+const alias = {
+  // node-plop imports inquirer 9 (+ rxjs) for its own prompts, which we never run: our
+  // prompts are @inquirer/prompts, asked before generation. Keep that stack out of the bundle.
+  inquirer: fileURLToPath(new URL("./src/vendor/inquirer-unused.ts", import.meta.url)),
+};
+
+export default defineConfig([
+  {
+    // The CLI itself, as one CommonJS file: on Node 20 only CommonJS can go through V8's code
+    // cache (src/launch/compile-cache.ts), which is most of a fast start. Everything is bundled
+    // (the generator, the precompiled template, node-plop, handlebars, zod), so the published
+    // package carries its own template. Prompts and execa are bundled too (a script run from
+    // V8's cache cannot import() an ES module on Node 20), behind import() so that esbuild
+    // initialises them only on the paths that use them. Only ast-grep, whose native parser
+    // cannot be bundled, stays external.
+    entry: { cli: "src/index.ts" },
+    format: "cjs",
+    target: "node20",
+    platform: "node",
+    dts: true,
+    noExternal: [/^(?!@ast-grep\/).*/],
+    esbuildOptions(options) {
+      options.alias = alias;
+      // Bundled ES modules (fdir, our template locations) read import.meta.url.
+      options.define = { "import.meta.url": "__dsImportMetaUrl" };
+    },
+    banner: {
+      js: 'const __dsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+    },
   },
-  banner: {
-    // Bundled CommonJS dependencies (handlebars, node-plop's) call require().
-    js: "import { createRequire as __dsCreateRequire } from 'node:module'; const require = __dsCreateRequire(import.meta.url);",
+  {
+    // The bins and the launcher other packages' bins share: small ES modules that load cli.cjs.
+    entry: { bin: "src/bin.ts", launch: "src/launch/launch.ts" },
+    format: "esm",
+    target: "node20",
+    platform: "node",
+    dts: { entry: { launch: "src/launch/launch.ts" } },
   },
-});
+]);

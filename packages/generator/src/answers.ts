@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { nameProblem } from "./names.js";
 
 /** The tasks the template supports; drives the schema, the `--task` flag and the prompt. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { type Answers, answersSchema } from "./answers.js";
 import { ValidationError } from "./errors.js";
 import type { Ownership, Plan } from "./plan.js";
@@ -26,13 +26,21 @@ export function sha256(content: Buffer): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
+/**
+ * Orders manifest paths by UTF-16 code unit: the same on every machine whatever its locale, and
+ * without the ICU collator `localeCompare` starts, which alone cost ~8 ms of a `new`.
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function buildManifest(
   plan: Plan,
   answers: Answers,
   versions: { generator: { name: string; version: string }; packages: Record<string, string> },
 ): Manifest {
   const files: Record<string, ManifestFile> = {};
-  for (const file of [...plan.values()].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const file of [...plan.values()].sort((a, b) => compareCodeUnits(a.path, b.path))) {
     files[file.path] = { ownership: file.ownership, sha256: sha256(file.content) };
   }
   return {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { CancelledError, ValidationError } from "./errors.js";
@@ -35,11 +36,20 @@ export async function writePlan(plan: Plan, targetDir: string, options: WriteOpt
     await fs.mkdir(staging).catch((error: unknown) => {
       throw unwritable(path.dirname(target), error);
     });
+    // Synchronous writes into the private staging directory: ~150 small files cost a few
+    // milliseconds this way, against ~20 ms of thread-pool round trips with fs/promises. A
+    // signal arriving meanwhile is seen by the check before the rename, so Ctrl-C still leaves
+    // nothing behind.
+    const made = new Set<string>();
     for (const file of plan.values()) {
       throwIfAborted(options.signal);
       const dest = assertInside(staging, file.path);
-      await fs.mkdir(path.dirname(dest), { recursive: true });
-      await fs.writeFile(dest, file.content, { flag: "wx" });
+      const dir = path.dirname(dest);
+      if (!made.has(dir)) {
+        fsSync.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fsSync.writeFileSync(dest, file.content, { flag: "wx" });
     }
     throwIfAborted(options.signal);
     if (existing === "absent") await fs.rename(staging, target);

@@ -1,7 +1,13 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { type Manifest, type ManifestFile, manifestPath, sha256 } from "../manifest.js";
+import {
+  compareCodeUnits,
+  type Manifest,
+  type ManifestFile,
+  manifestPath,
+  sha256,
+} from "../manifest.js";
 import type { Plan, PlannedFile } from "../plan.js";
 import type { CiCommands } from "./commands.js";
 
@@ -34,7 +40,9 @@ export function recordInManifest(
   for (const file of plan.values()) {
     files[file.path] = { ownership: file.ownership, sha256: sha256(file.content) };
   }
-  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(
+    Object.entries(files).sort(([a], [b]) => compareCodeUnits(a, b)),
+  );
   const manifest: ExistingManifest = {
     ...(existing ?? {}),
     schemaVersion: 1,
