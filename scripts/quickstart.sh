@@ -10,7 +10,7 @@ rm -rf "$project" # demo/ is this script's own output
 mkdir -p "$demo_root"
 
 echo "==> pnpm create ds-service churn-model (from this checkout)"
-node packages/create-ds-service/dist/bin.js "$project" --yes --task classification
+node packages/create-ds-service/dist/bin.cjs "$project" --yes --task classification
 
 cd "$project"
 echo "==> make train"

@@ -47,7 +47,7 @@ log "$(kustomize version) / kubernetes-validate $(kubernetes-validate --version)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-node packages/cli/dist/bin.js new deploy-check --yes --no-install --no-git --cwd "$work" >/dev/null
+node packages/cli/dist/bin.cjs new deploy-check --yes --no-install --no-git --cwd "$work" >/dev/null
 project="$work/deploy-check"
 check="node $root/scripts/deploy/check-deploy.mjs"
 status=0

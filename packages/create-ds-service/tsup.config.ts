@@ -1,9 +1,10 @@
 import { defineConfig } from "tsup";
 
-// Thin on purpose: the bin forwards to the cli's `new`, which carries the generator.
+// Thin on purpose: the bin forwards to the cli's `new`, which carries the generator. CommonJS,
+// like the cli's own bin, so Node starts without its ES module loader.
 export default defineConfig({
   entry: ["src/bin.ts"],
-  format: "esm",
+  format: "cjs",
   target: "node20",
   platform: "node",
   clean: true,

@@ -9,8 +9,8 @@ import { oldProjectRepo } from "./fixtures.js";
 import { compare, node, timeOnce } from "./measure.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const createBin = path.join(root, "packages/create-ds-service/dist/bin.js");
-const cliBin = path.join(root, "packages/cli/dist/bin.js");
+const createBin = path.join(root, "packages/create-ds-service/dist/bin.cjs");
+const cliBin = path.join(root, "packages/cli/dist/bin.cjs");
 const fixture = path.join(root, "scripts/e2e/fixtures/template-0.1.0/churn-model");
 
 const quick = process.argv.includes("--quick");

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { launch } from "./launch/launch.js";
 
-await launch();
+void launch();

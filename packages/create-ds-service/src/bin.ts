@@ -2,4 +2,4 @@
 import { launch } from "@ds-service/cli/launch";
 
 // `pnpm create ds-service <dir> [flags]` is `ds-service new <dir> [flags]`.
-await launch(["new"]);
+void launch(["new"]);

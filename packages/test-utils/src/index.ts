@@ -7,7 +7,7 @@ import { onTestFinished } from "vitest";
 
 /** The monorepo root, for tests that need the built CLI. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const cliBin = path.join(repoRoot, "packages/cli/dist/bin.js");
+export const cliBin = path.join(repoRoot, "packages/cli/dist/bin.cjs");
 
 /**
  * A real temp directory (outside the monorepo, so generated projects never see its config),
