@@ -55,6 +55,14 @@ describe("upgrade of a 0.1.0 project", () => {
       "Reviewed by the risk team.",
     );
 
+    // The tool config moved to config-python's managed files; pyproject.toml only extends ruff's.
+    const pyproject = await fs.readFile(path.join(dir, "pyproject.toml"), "utf8");
+    expect(pyproject).toContain('extend = "ruff-base.toml"');
+    expect(pyproject).not.toMatch(/\[tool\.(mypy|pytest|coverage)/);
+    for (const managed of ["ruff-base.toml", "mypy.ini", "pytest.ini", ".coveragerc"]) {
+      await expect(fs.stat(path.join(dir, managed)), managed).resolves.toBeTruthy();
+    }
+
     const check = await runCli(["check", "--cwd", dir]);
     expect(check.exitCode, check.stderr).toBe(0);
 

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { serviceTemplateSource } from "@ds-service/generator";
 import { cliBin, listTree, oldProjectRepo, runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -86,10 +87,10 @@ describe("killed upgrade (built bin)", () => {
       const after = await snapshot(dir);
       if (
         after["pyproject.toml"] === before["pyproject.toml"] &&
-        !after["refs/ds-service/bases/0.2.0"]
+        !after[`refs/ds-service/bases/${serviceTemplateSource.packageVersion}`]
       ) {
         expect(after, where).toEqual(before);
-        expect(check.exitCode, `${where}: ${check.stderr}`).toBe(1); // outdated: 0.2.0 exists
+        expect(check.exitCode, `${where}: ${check.stderr}`).toBe(1); // outdated: a newer template exists
         outcomes.before++;
       } else {
         expect(after, where).toEqual(upgraded);

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { serviceTemplateSource } from "@ds-service/generator";
 import { oldProjectRepo, runCli, templateV010Project, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -26,7 +27,9 @@ describe("ds-service upgrade / check (built bin)", () => {
   it("check: 1 when a newer template exists", async () => {
     const r = await runCli(["check", "--cwd", fixture]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/template 0\.2\.0 is available \(project is on 0\.1\.0\)/);
+    expect(r.stderr).toContain(
+      `template ${serviceTemplateSource.packageVersion} is available (project is on 0.1.0)`,
+    );
   });
 
   it("upgrade: a no-op on an up-to-date project", async () => {
@@ -57,7 +60,11 @@ describe("ds-service upgrade / check (built bin)", () => {
 
     const up = await runCli(["upgrade", "--cwd", dir, "--json"]);
     expect(up.exitCode, up.stderr).toBe(0);
-    expect(JSON.parse(up.stdout)).toMatchObject({ from: "0.1.0", to: "0.2.0", conflicts: [] });
+    expect(JSON.parse(up.stdout)).toMatchObject({
+      from: "0.1.0",
+      to: serviceTemplateSource.packageVersion,
+      conflicts: [],
+    });
 
     const conflicted = await oldProject();
     const readme = path.join(conflicted, "README.md");

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { serviceTemplateSource } from "@ds-service/generator";
 import { repoRoot, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -60,7 +61,7 @@ describe("fleetUpgrade", () => {
 
     // One commit on the new branch; the repository is back on main with main untouched.
     const branch = entries[0]?.branch ?? "";
-    expect(branch).toBe("ds-service/upgrade-0.2.0");
+    expect(branch).toBe(`ds-service/upgrade-${serviceTemplateSource.packageVersion}`);
     expect(await git(plain, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
     expect(await git(plain, "rev-list", "--count", `main..${branch}`)).toBe("1");
     expect(await git(plain, "status", "--porcelain")).toBe("");

@@ -1,4 +1,5 @@
 import type { Codemod } from "./codemod.js";
+import { moveToolConfig } from "./transforms/move-tool-config/index.js";
 import { renameHoldoutFraction } from "./transforms/rename-holdout-fraction/index.js";
 
 /**
@@ -6,4 +7,4 @@ import { renameHoldoutFraction } from "./transforms/rename-holdout-fraction/inde
  * folders hides a codemod that fails to load. `registry.test.ts` checks this list against the
  * folders under transforms/.
  */
-export const registry: readonly Codemod[] = [renameHoldoutFraction];
+export const registry: readonly Codemod[] = [renameHoldoutFraction, moveToolConfig];

@@ -11,9 +11,15 @@ export class StagedTree {
   readonly #root: string;
   readonly #staged = new Map<string, string | null>();
   readonly #original = new Map<string, string | null>();
+  readonly #files: ReadonlyMap<string, string> | undefined;
 
-  constructor(root: string) {
+  /**
+   * `files`, when given, replaces the disk as what the tree starts from: the upgrade runs the
+   * codemods over the template's pristine base that way, never touching `root`.
+   */
+  constructor(root: string, files?: ReadonlyMap<string, string>) {
     this.#root = root;
+    this.#files = files;
   }
 
   get root(): string {
@@ -45,15 +51,7 @@ export class StagedTree {
 
   /** Files under `dir` (relative to the root), on disk or staged, minus staged deletions. */
   async list(dir: string): Promise<string[]> {
-    const abs = assertInside(this.#root, dir);
-    const entries = await fs.readdir(abs, { recursive: true, withFileTypes: true }).catch(() => []);
-    const found = new Set(
-      entries
-        .filter((e) => e.isFile())
-        .map((e) =>
-          path.relative(this.#root, path.join(e.parentPath, e.name)).split(path.sep).join("/"),
-        ),
-    );
+    const found = new Set(await this.#listOriginal(dir));
     for (const [rel, content] of this.#staged) {
       if (!rel.startsWith(`${dir}/`)) continue;
       if (content === null) found.delete(rel);
@@ -69,9 +67,26 @@ export class StagedTree {
       .sort((a, b) => a.path.localeCompare(b.path));
   }
 
+  async #listOriginal(dir: string): Promise<string[]> {
+    const abs = assertInside(this.#root, dir);
+    if (this.#files) return [...this.#files.keys()].filter((rel) => rel.startsWith(`${dir}/`));
+    const entries = await fs.readdir(abs, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) =>
+        path.relative(this.#root, path.join(e.parentPath, e.name)).split(path.sep).join("/"),
+      );
+  }
+
   async #readOriginal(rel: string): Promise<string | null> {
     if (this.#original.has(rel)) return this.#original.get(rel) ?? null;
     let content: string | null;
+    if (this.#files) {
+      assertInside(this.#root, rel);
+      content = this.#files.get(rel) ?? null;
+      this.#original.set(rel, content);
+      return content;
+    }
     try {
       content = await fs.readFile(assertInside(this.#root, rel), "utf8");
     } catch (error) {

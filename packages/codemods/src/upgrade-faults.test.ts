@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { serviceTemplateSource } from "@ds-service/generator";
 import { listTree, oldProjectRepo } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -97,7 +98,12 @@ describe("upgrade fault injection", () => {
             baseRef,
             before["<refs>"]?.match(/refs\/ds-service\/base (\w+)/)?.[1] ?? "",
           );
-          await git(dir, "update-ref", "-d", "refs/ds-service/bases/0.2.0");
+          await git(
+            dir,
+            "update-ref",
+            "-d",
+            `refs/ds-service/bases/${serviceTemplateSource.packageVersion}`,
+          );
         }
         await expect(fs.stat(await transactionDir(dir)), where).rejects.toThrow(/ENOENT/);
         expect(await snapshot(dir), where).toEqual(before);
@@ -105,13 +111,16 @@ describe("upgrade fault injection", () => {
       }
     }
     console.log(`upgrade fault injection: ${cases} cases, calls per op ${JSON.stringify(counts)}`);
-  }, 600_000);
+  }, 900_000); // one full upgrade per fs call: grows with the template's file count
 
   it("restores the refs too when recording the new base fails half-way", async () => {
     const dir = await oldProject();
     const before = await snapshot(dir);
     // A stale lock on the per-version ref: fast-import has moved refs/ds-service/base by then.
-    const lock = path.join(dir, ".git/refs/ds-service/bases/0.2.0.lock");
+    const lock = path.join(
+      dir,
+      `.git/refs/ds-service/bases/${serviceTemplateSource.packageVersion}.lock`,
+    );
     await fs.mkdir(path.dirname(lock), { recursive: true });
     await fs.writeFile(lock, "");
     await expect(upgradeProject({ dir })).rejects.toThrow(/recording the new template base failed/);

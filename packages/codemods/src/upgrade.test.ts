@@ -1,6 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { createProject, manifestPath, ValidationError } from "@ds-service/generator";
+import {
+  createProject,
+  manifestPath,
+  serviceTemplateSource,
+  ValidationError,
+} from "@ds-service/generator";
 import { listTree, oldProjectRepo, templateV010Project, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -63,7 +68,7 @@ describe("upgrade from the 0.1.0 fixture", () => {
     const result = await upgradeProject({ dir });
     expect(result.from).toBe("0.1.0");
     expect(result.conflicts).toEqual([]);
-    expect(result.codemods).toEqual(["rename-holdout-fraction"]);
+    expect(result.codemods).toEqual(["rename-holdout-fraction", "move-tool-config"]);
 
     const train = await fs.readFile(path.join(dir, "confs/train.yaml"), "utf8");
     expect(train).toContain("seed: 7 # our seed");
@@ -86,6 +91,32 @@ describe("upgrade from the 0.1.0 fixture", () => {
     expect(again.changed).toEqual([]);
   });
 
+  it("moves the tool config out of an edited pyproject.toml without a conflict", async () => {
+    const dir = await oldProject();
+    // A dependency of the team's, and a table appended right after the tables that go.
+    await edit(dir, "pyproject.toml", (s) =>
+      s
+        .replace('  "uvicorn>=0.34",\n', '  "uvicorn>=0.34",\n  "polars>=1.0", # our export\n')
+        .concat(
+          '\n# Our private index.\n[tool.uv]\nindex-url = "https://pypi.example.com/simple"\n',
+        ),
+    );
+    await commitAll(dir);
+    const result = await upgradeProject({ dir });
+    expect(result.conflicts).toEqual([]);
+    expect(result.codemods).toContain("move-tool-config");
+    const pyproject = await fs.readFile(path.join(dir, "pyproject.toml"), "utf8");
+    expect(pyproject).toContain('"polars>=1.0", # our export');
+    expect(pyproject).toContain('"matplotlib>=3.9"'); // the template's own change, merged in
+    expect(pyproject).toMatch(
+      /extend = "ruff-base.toml"\n\n# Our private index.\n\[tool.uv\]\nindex-url = "https:\/\/pypi.example.com\/simple"\n$/,
+    );
+    expect(pyproject).not.toMatch(/\[tool\.(mypy|pytest|coverage)|line-length/);
+    for (const managed of ["ruff-base.toml", "mypy.ini", "pytest.ini", ".coveragerc"]) {
+      await expect(fs.stat(path.join(dir, managed)), managed).resolves.toBeTruthy();
+    }
+  });
+
   it("makes an unedited project equal to a fresh render of the new version", async () => {
     const dir = await oldProject();
     await upgradeProject({ dir });
@@ -102,7 +133,9 @@ describe("upgrade from the 0.1.0 fixture", () => {
     expect(result.conflicts.map((c) => c.path)).toEqual(["README.md"]);
     const readme = await fs.readFile(path.join(dir, "README.md"), "utf8");
     expect(readme).toMatch(/<<<<<<< yours\n0\.1\.0, customised\)\.\n/);
-    expect(readme).toMatch(/=======\n0\.2\.0\)\.\n>>>>>>> template/);
+    expect(readme).toContain(
+      `=======\n${serviceTemplateSource.packageVersion}).\n>>>>>>> template`,
+    );
   });
 
   it("without the template base, replaces unedited files and conflicts on edited ones", async () => {

@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import semver from "semver";
-import { type Codemod, CodemodError } from "./codemod.js";
+import { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
 import { readBase } from "./git.js";
 import { threeWayMerge, twoWayConflict } from "./merge.js";
 import { registry } from "./registry.js";
@@ -82,7 +82,7 @@ export async function planUpgrade(
   const plan = await planProject(manifest.answers, dir);
   const next = new Map([...plan].filter(([p]) => p !== manifestPath));
   const paths = [...new Set([...Object.keys(manifest.files), ...next.keys()])].sort();
-  const base = await readBase(dir, from, paths);
+  const base = await rebase(await readBase(dir, from, paths), selected, context, dir);
   const conflicts: Conflict[] = [];
   for (const rel of paths) {
     const conflict = await upgradeFile(rel, { manifest, next, base, tree, unedited });
@@ -104,7 +104,7 @@ export async function planUpgrade(
  * template this ds-service carries (a test keeps the two in step). A manifest naming any other
  * version at or below it was edited by hand or corrupted: upgrading from it would guess.
  */
-export const releasedTemplateVersions: readonly string[] = ["0.1.0", "0.2.0"];
+export const releasedTemplateVersions: readonly string[] = ["0.1.0", "0.2.0", "0.3.0"];
 
 export function projectTemplateVersion(manifest: Manifest): string {
   const version = manifest.packages[serviceTemplateSource.packageName];
@@ -120,6 +120,34 @@ export function projectTemplateVersion(manifest: Manifest): string {
     );
   }
   return version;
+}
+
+/**
+ * The pristine base as the codemods would have left it. The project's files went through the
+ * codemods before the merge, so the base must too: otherwise a codemod's edit counts as the
+ * user's, and one next to a user's own edit (a table appended after the tables a codemod
+ * removes) is a conflict. A codemod that refuses the pristine render leaves the base as it was.
+ */
+async function rebase(
+  base: Map<string, string> | null,
+  codemods: readonly Codemod[],
+  context: CodemodContext,
+  dir: string,
+): Promise<Map<string, string> | null> {
+  if (base === null || codemods.length === 0) return base;
+  const tree = new StagedTree(dir, base);
+  try {
+    for (const codemod of codemods) await codemod.transform(tree, context);
+  } catch (error) {
+    if (error instanceof CodemodError) return base;
+    throw error;
+  }
+  const rebased = new Map(base);
+  for (const change of tree.changes()) {
+    if (change.after === null) rebased.delete(change.path);
+    else rebased.set(change.path, change.after);
+  }
+  return rebased;
 }
 
 async function uneditedFiles(tree: StagedTree, manifest: Manifest): Promise<Set<string>> {

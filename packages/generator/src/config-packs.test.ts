@@ -20,6 +20,10 @@ describe("config packs in a generated project", () => {
     for (const rel of [
       ".editorconfig",
       ".pre-commit-config.yaml",
+      "ruff-base.toml",
+      "mypy.ini",
+      "pytest.ini",
+      ".coveragerc",
       ".github/dependabot.yml",
       ".github/workflows/ci.yml",
       ".github/workflows/cd.yml",
@@ -42,6 +46,19 @@ describe("config packs in a generated project", () => {
     for (const pkg of ["config-python", "config-ci", "config-deploy"]) {
       expect(manifest.packages[`@ds-service/${pkg}`]).toMatch(/^\d+\.\d+\.\d+/);
     }
+  });
+
+  it("keeps the shared tool config in config-python's files, which each tool finds itself", () => {
+    const pyproject = text(plan, "pyproject.toml");
+    expect(pyproject).toContain('extend = "ruff-base.toml"');
+    // mypy.ini and pytest.ini win over pyproject.toml: a table left there would be dead config.
+    expect(pyproject).not.toMatch(/\[tool\.(mypy|pytest|coverage)|\[tool\.ruff\./);
+    expect(text(plan, "ruff-base.toml")).toMatch(/^select = \[/m);
+    expect(text(plan, "mypy.ini")).toMatch(/^strict = True$[\s\S]*^plugins = pydantic\.mypy$/m);
+    expect(text(plan, "mypy.ini")).toContain("[mypy-sklearn.*,joblib.*]");
+    expect(text(plan, "pytest.ini")).toMatch(/^addopts = .*--strict-markers/m);
+    expect(text(plan, "pytest.ini")).toMatch(/^ {4}ml_test_score\(\*ids\): /m);
+    expect(text(plan, ".coveragerc")).toMatch(/^branch = True$/m);
   });
 
   it.each(workflows)("%s pins every action by SHA and starts from read-only permissions", (rel) => {

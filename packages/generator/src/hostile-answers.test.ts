@@ -10,7 +10,7 @@ import { assertInside } from "./paths.js";
 
 // Every refusal names the rule it broke, in words a person can act on.
 const rules =
-  /empty|at most 63|Kubernetes DNS label|contains "--"|npm package name|Python keyword|standard library|shadow|invalid answer/;
+  /empty|at most 55|Kubernetes DNS label|contains "--"|npm package name|Python keyword|standard library|shadow|invalid answer/;
 
 // Characters that have broken scaffolders: separators, dots, control characters, shell and
 // template syntax, and Unicode look-alikes of the characters a valid name may hold.

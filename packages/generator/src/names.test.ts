@@ -4,7 +4,7 @@ import { pythonKeywords, pythonStdlibModules } from "./data/python-names.js";
 import { nameProblem } from "./names.js";
 
 describe("nameProblem", () => {
-  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(63)])("accepts %s", (name) => {
+  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(55)])("accepts %s", (name) => {
     expect(nameProblem(name)).toBeUndefined();
   });
 
@@ -23,7 +23,8 @@ describe("nameProblem", () => {
     ["a;rm", "Kubernetes DNS label"],
     ["{{name}}", "Kubernetes DNS label"],
     ["сhurn", "Kubernetes DNS label"], // Cyrillic "с"
-    ["x".repeat(64), "at most 63"],
+    ["x".repeat(64), "at most 55"],
+    ["x".repeat(56), 'namespace "<name>-staging" must fit in 63'],
     ["a--b", "__"],
     ["class", "Python keyword"],
     ["match", "Python keyword"],
@@ -41,7 +42,10 @@ describe("nameProblem", () => {
       fc.property(fc.string({ maxLength: 70 }), (name) => {
         if (nameProblem(name) !== undefined) return;
         const pkg = name.replaceAll("-", "_");
-        expect(name).toMatch(/^[a-z][-a-z0-9]{0,62}$/);
+        expect(name).toMatch(/^[a-z][-a-z0-9]{0,54}$/);
+        // Every namespace the deploy overlays derive is a DNS label too.
+        for (const env of ["staging", "prod"])
+          expect(`${name}-${env}`.length).toBeLessThanOrEqual(63);
         expect(pkg).toMatch(/^[a-z][a-z0-9_]*$/);
         expect(pythonKeywords.has(pkg) || pythonStdlibModules.has(pkg)).toBe(false);
       }),

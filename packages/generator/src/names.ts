@@ -27,7 +27,11 @@ const runtimeDependencyImports = new Set([
 
 // A Kubernetes Service name is an RFC 1035 label: it must start with a letter.
 const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const maxLength = 63;
+const dnsLabelMax = 63;
+/** config-deploy's overlays: each deploys into the namespace `<name>-<environment>`. */
+const deployEnvironments = ["staging", "prod"];
+const longestNamespaceSuffix = Math.max(...deployEnvironments.map((env) => env.length + 1));
+const maxLength = dnsLabelMax - longestNamespaceSuffix;
 
 /**
  * Why `name` cannot be a project name, or undefined when it can. The name becomes the npm-style
@@ -37,7 +41,7 @@ const maxLength = 63;
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return "the name is empty";
   if (name.length > maxLength) {
-    return `"${preview(name)}" is ${name.length} characters; a Kubernetes name allows at most ${maxLength}`;
+    return `"${preview(name)}" is ${name.length} characters; at most ${maxLength} are allowed, because the Kubernetes namespace "<name>-staging" must fit in ${dnsLabelMax}`;
   }
   if (!dnsLabel.test(name)) {
     return `"${preview(name)}" is not a Kubernetes DNS label: use lowercase letters, digits and "-", start with a letter and end with a letter or digit`;

@@ -24,7 +24,8 @@ function sourceText(source: string): string {
 
 /**
  * ci.yml with the repository's own commands. The image job calls the deploy pack's make targets
- * (lint-docker, verify-base-images), so it stays only where those exist.
+ * (lint-docker, verify-base-images), so it stays only where those exist; the monitoring-rules
+ * job (make monitoring-test) never does.
  */
 export function renderCiWorkflow(commands: CiCommands, options: { imageJob: boolean }): string {
   // The template's header describes a generated model service; this repository gets its own.
@@ -40,6 +41,8 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   doc.deleteIn([...withPath, "train"]);
   doc.deleteIn([...withPath, "artifact-path"]);
   if (!options.imageJob) doc.deleteIn(["jobs", "image"]);
+  // The rules it tests come with a generated service's monitoring pack, not with `add ci`.
+  doc.deleteIn(["jobs", "monitoring-rules"]);
   doc.commentBefore =
     " CI for this repository, added by `ds-service add ci`: it runs the commands found here.\n" +
     " Change them in the `with:` block below; the steps are in python-ci.yml.";

@@ -137,6 +137,7 @@ describe("addCi", () => {
       uv: false,
     });
     expect(jobs.image).toBeUndefined();
+    expect(jobs["monitoring-rules"]).toBeUndefined(); // no monitoring pack here
     const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
     expect(manifest.packages["@ds-service/config-ci"]).toMatch(/^\d+\./);
     const ci = await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"));
