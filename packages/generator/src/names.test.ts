@@ -1,12 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pythonKeywords, pythonStdlibModules } from "./data/python-names.js";
-import { nameProblem } from "./names.js";
+import { parseAnswers, planProject } from "./generate.js";
+import { nameProblem, projectDirectories } from "./names.js";
 
 describe("nameProblem", () => {
-  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(63)])("accepts %s", (name) => {
-    expect(nameProblem(name)).toBeUndefined();
-  });
+  // "test" and "src-model" are fine: no directory of the project has those names.
+  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(63), "test", "src-model"])(
+    "accepts %s",
+    (name) => {
+      expect(nameProblem(name)).toBeUndefined();
+    },
+  );
 
   it.each([
     ["", "empty"],
@@ -32,6 +37,10 @@ describe("nameProblem", () => {
     ["events", "npm package name"], // a Node.js core module
     ["pandas", "shadow"],
     ["sklearn", "shadow"],
+    ["tests", 'own "tests/" directory'],
+    ["src", 'own "src/" directory'],
+    ["monitoring", 'own "monitoring/" directory'],
+    ["artifacts", 'own "artifacts/" directory'],
   ])("refuses %j (%s)", (name, rule) => {
     expect(nameProblem(name)).toContain(rule);
   });
@@ -47,5 +56,16 @@ describe("nameProblem", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("refuses every top-level directory a generated project has", async () => {
+    const plan = await planProject(parseAnswers({ name: "dir-probe" }), "/nonexistent/dir-probe");
+    const directories = new Set(
+      [...plan.keys()]
+        .filter((file) => file.includes("/") && !file.startsWith("."))
+        .map((file) => file.split("/")[0] ?? ""),
+    );
+    expect(directories.size).toBeGreaterThan(3);
+    for (const directory of directories) expect(projectDirectories).toContain(directory);
   });
 });
