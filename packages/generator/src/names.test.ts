@@ -68,4 +68,19 @@ describe("nameProblem", () => {
     expect(directories.size).toBeGreaterThan(3);
     for (const directory of directories) expect(projectDirectories).toContain(directory);
   });
+
+  it("keeps every Python line within ruff's 100 columns for the longest valid names", async () => {
+    // The package name is substituted into imports; a long one must not break `make lint`.
+    for (const name of [`a${"b".repeat(61)}c`, `a${"-b".repeat(31)}`]) {
+      expect(nameProblem(name)).toBeUndefined();
+      const plan = await planProject(parseAnswers({ name }), "/nonexistent/long-name");
+      for (const [file, planned] of plan) {
+        if (!file.endsWith(".py")) continue;
+        const lines = planned.content.toString("utf8").split("\n");
+        const pkg = name.replaceAll("-", "_");
+        const long = lines.filter((line) => line.includes(pkg) && line.length > 100);
+        expect(long, `${file} (${name.length} characters)`).toEqual([]);
+      }
+    }
+  });
 });
