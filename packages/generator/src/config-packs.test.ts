@@ -120,6 +120,22 @@ describe("config packs in a generated project", () => {
     for (const u of dependabot.updates) expect(u.cooldown?.["default-days"]).toBeGreaterThan(0);
   });
 
+  it("gives Kubernetes longer to wait than the server's graceful shutdown takes", () => {
+    // Past terminationGracePeriodSeconds the pod is SIGKILLed: in-flight requests would be cut
+    // off before uvicorn's own bound (GRACEFUL_SHUTDOWN_SECONDS) let them finish.
+    const deployment = parse(text(plan, "deploy/k8s/base/deployment.yaml"));
+    const grace = deployment.spec.template.spec.terminationGracePeriodSeconds as number;
+    const settings = text(plan, "src/churn_model/serve/settings.py");
+    const shutdown = Number(
+      /graceful_shutdown_seconds: int = Field\(default=(\d+)/.exec(settings)?.[1],
+    );
+    expect(shutdown).toBeGreaterThan(0);
+    expect(grace).toBeGreaterThan(shutdown);
+    const env = deployment.spec.template.spec.containers[0].env as { name: string }[];
+    // An override in the manifest would have to be checked instead; there is none.
+    expect(env.map((e) => e.name)).not.toContain("GRACEFUL_SHUTDOWN_SECONDS");
+  });
+
   it("includes the deploy targets from the Makefile and renders the package name", () => {
     expect(text(plan, "Makefile")).toContain("-include deploy/deploy.mk");
     expect(text(plan, "Dockerfile")).toContain("python -m churn_model.jobs.train");

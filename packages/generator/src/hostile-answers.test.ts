@@ -7,10 +7,11 @@ import { ValidationError } from "./errors.js";
 import { createProject, parseAnswers, planProject } from "./generate.js";
 import { nameProblem } from "./names.js";
 import { assertInside } from "./paths.js";
+import { validName } from "./valid-name.js";
 
 // Every refusal names the rule it broke, in words a person can act on.
 const rules =
-  /empty|at most 55|Kubernetes DNS label|contains "--"|npm package name|Python keyword|standard library|shadow|invalid answer/;
+  /empty|at most 55|Kubernetes DNS label|contains "--"|npm package name|Python keyword|standard library|shadow|directory|invalid answer/;
 
 // Characters that have broken scaffolders: separators, dots, control characters, shell and
 // template syntax, and Unicode look-alikes of the characters a valid name may hold.
@@ -42,10 +43,6 @@ const hostileChars = [
 const hostileName = fc
   .array(fc.constantFrom(...hostileChars), { maxLength: 80 })
   .map((parts) => parts.join(""));
-
-const validName = fc
-  .stringMatching(/^[a-z][a-z0-9]{0,12}(-[a-z0-9]{1,8}){0,3}$/)
-  .filter((name) => nameProblem(name) === undefined);
 
 function refusalOrSafe(name: string): void {
   try {

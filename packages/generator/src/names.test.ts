@@ -1,12 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pythonKeywords, pythonStdlibModules } from "./data/python-names.js";
-import { nameProblem } from "./names.js";
+import { parseAnswers, planProject } from "./generate.js";
+import { nameProblem, projectDirectories } from "./names.js";
 
 describe("nameProblem", () => {
-  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(55)])("accepts %s", (name) => {
-    expect(nameProblem(name)).toBeUndefined();
-  });
+  // "test" and "src-model" are fine: no directory of the project has those names.
+  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(55), "test", "src-model"])(
+    "accepts %s",
+    (name) => {
+      expect(nameProblem(name)).toBeUndefined();
+    },
+  );
 
   it.each([
     ["", "empty"],
@@ -33,6 +38,10 @@ describe("nameProblem", () => {
     ["events", "npm package name"], // a Node.js core module
     ["pandas", "shadow"],
     ["sklearn", "shadow"],
+    ["tests", 'own "tests/" directory'],
+    ["src", 'own "src/" directory'],
+    ["monitoring", 'own "monitoring/" directory'],
+    ["artifacts", 'own "artifacts/" directory'],
   ])("refuses %j (%s)", (name, rule) => {
     expect(nameProblem(name)).toContain(rule);
   });
@@ -51,5 +60,31 @@ describe("nameProblem", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("refuses every top-level directory a generated project has", async () => {
+    const plan = await planProject(parseAnswers({ name: "dir-probe" }), "/nonexistent/dir-probe");
+    const directories = new Set(
+      [...plan.keys()]
+        .filter((file) => file.includes("/") && !file.startsWith("."))
+        .map((file) => file.split("/")[0] ?? ""),
+    );
+    expect(directories.size).toBeGreaterThan(3);
+    for (const directory of directories) expect(projectDirectories).toContain(directory);
+  });
+
+  it("keeps every Python line within ruff's 100 columns for the longest valid names", async () => {
+    // The package name is substituted into imports; a long one must not break `make lint`.
+    for (const name of [`a${"b".repeat(61)}c`, `a${"-b".repeat(31)}`]) {
+      expect(nameProblem(name)).toBeUndefined();
+      const plan = await planProject(parseAnswers({ name }), "/nonexistent/long-name");
+      for (const [file, planned] of plan) {
+        if (!file.endsWith(".py")) continue;
+        const lines = planned.content.toString("utf8").split("\n");
+        const pkg = name.replaceAll("-", "_");
+        const long = lines.filter((line) => line.includes(pkg) && line.length > 100);
+        expect(long, `${file} (${name.length} characters)`).toEqual([]);
+      }
+    }
   });
 });

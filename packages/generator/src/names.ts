@@ -25,6 +25,24 @@ const runtimeDependencyImports = new Set([
   "ruff",
 ]);
 
+/**
+ * Top-level directories of a generated project, and those its make targets create. A package
+ * with one of these names breaks the project: `make test` passes `--cov=<package>`, and
+ * coverage takes an existing directory for a path, so it would measure that directory instead
+ * of the package (`tests` would measure the test suite itself, `monitoring` only YAML).
+ */
+export const projectDirectories: ReadonlySet<string> = new Set([
+  "src",
+  "tests",
+  "confs",
+  "deploy",
+  "docs",
+  "monitoring",
+  "artifacts",
+  "reports",
+  "data",
+]);
+
 // A Kubernetes Service name is an RFC 1035 label: it must start with a letter.
 const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const dnsLabelMax = 63;
@@ -58,6 +76,9 @@ export function nameProblem(name: string): string | undefined {
   if (pythonKeywords.has(pkg)) return `"${name}" is a Python keyword`;
   if (pythonStdlibModules.has(pkg)) {
     return `"${name}" would shadow the Python standard library module "${pkg}"`;
+  }
+  if (projectDirectories.has(pkg)) {
+    return `"${name}" is the name of the generated project's own "${pkg}/" directory, which the package would collide with`;
   }
   if (runtimeDependencyImports.has(pkg)) {
     return `"${name}" would shadow the "${pkg}" package the generated project depends on`;

@@ -115,7 +115,12 @@ def _flatten(tensor: RequestInput) -> list[float]:
         for element in item if isinstance(item, list) else [item]:
             if isinstance(element, bool) or not isinstance(element, int | float):
                 raise InputError(f"input {tensor.name!r}: element {element!r} is not a number")
-            values.append(float(element))
+            try:
+                values.append(float(element))
+            except OverflowError:  # JSON integers are unbounded; a float is not
+                raise InputError(
+                    f"input {tensor.name!r}: element {element} is too large for FP64"
+                ) from None
     return values
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat
 
@@ -41,7 +42,8 @@ def service_router(scorer: Scorer) -> APIRouter:
             **to_records(prediction),
         }
 
-    @router.get("/metrics", tags=["Monitoring"])
+    # Documented as text, which it is: the OpenAPI default (JSON) would misdescribe it.
+    @router.get("/metrics", tags=["Monitoring"], response_class=PlainTextResponse)
     def metrics() -> Response:
         """Prometheus text exposition of this service's registry."""
         if scorer.monitor is not None:
