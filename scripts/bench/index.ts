@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { oldProjectRepo } from "./fixtures.js";
 import { compare, node, timeOnce } from "./measure.js";
+import { measureServing, type ServingCase, servingRows } from "./serving.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const createBin = path.join(root, "packages/create-ds-service/dist/bin.cjs");
@@ -17,6 +18,14 @@ const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
 const runs = quick ? 1 : 9;
 const fleetSize = quick ? 4 : 100;
+const serving = { runs: quick ? 1 : 2, seconds: quick ? 1 : 10 };
+// `--only serving` (or scaffold, upgrade, green) runs one group, e.g. to iterate on one figure.
+const only = process.argv[process.argv.indexOf("--only") + 1];
+const want = (group: string) => !process.argv.includes("--only") || only === group;
+// `--project <dir>`: measure serving on an existing project (it is retrained) instead.
+const project = process.argv.includes("--project")
+  ? path.resolve(process.argv[process.argv.indexOf("--project") + 1] ?? ".")
+  : undefined;
 
 interface Row {
   readonly benchmark: string;
@@ -32,56 +41,61 @@ async function main(): Promise<void> {
   });
   const work = await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-bench-"));
   const rows: Row[] = [];
+  let servingCases: ServingCase[] = [];
   try {
-    let n = 0;
-    const scaffold = await compare(
-      {
-        run: () =>
-          node([createBin, path.join(work, `s${n++}`), "--yes", "--no-install", "--no-git"]),
-      },
-      { run: () => node(["-e", "0"]) },
-      runs,
-    );
-    rows.push({
-      benchmark: "scaffold (create-ds-service --yes --no-install --no-git)",
-      subject: `${scaffold.subject.median.toFixed(3)} s`,
-      baseline: `node -e 0: ${scaffold.baseline.median.toFixed(3)} s`,
-      ratio: scaffold.ratio,
-      target: "≤ 1.3×",
-    });
+    if (want("scaffold")) {
+      let n = 0;
+      const scaffold = await compare(
+        {
+          run: () =>
+            node([createBin, path.join(work, `s${n++}`), "--yes", "--no-install", "--no-git"]),
+        },
+        { run: () => node(["-e", "0"]) },
+        runs,
+      );
+      rows.push({
+        benchmark: "scaffold (create-ds-service --yes --no-install --no-git)",
+        subject: `${scaffold.subject.median.toFixed(3)} s`,
+        baseline: `node -e 0: ${scaffold.baseline.median.toFixed(3)} s`,
+        ratio: scaffold.ratio,
+        target: "≤ 1.3×",
+      });
+    }
 
-    let u = 0;
-    const upgradeOne = await compare(
-      {
-        prepare: () => oldProjectRepo(fixture, path.join(work, `u${++u}`)),
-        run: () => node([cliBin, "upgrade", "--cwd", path.join(work, `u${u}`)]),
-      },
-      { run: () => node(["-e", "0"]) },
-      runs,
-    );
-    rows.push({
-      benchmark: "upgrade one project 0.1.0 → current",
-      subject: `${upgradeOne.subject.median.toFixed(3)} s`,
-      baseline: `node -e 0: ${upgradeOne.baseline.median.toFixed(3)} s`,
-      ratio: upgradeOne.ratio,
-      target: "≤ 1.5 s",
-    });
+    if (want("upgrade")) {
+      let u = 0;
+      const upgradeOne = await compare(
+        {
+          prepare: () => oldProjectRepo(fixture, path.join(work, `u${++u}`)),
+          run: () => node([cliBin, "upgrade", "--cwd", path.join(work, `u${u}`)]),
+        },
+        { run: () => node(["-e", "0"]) },
+        runs,
+      );
+      rows.push({
+        benchmark: "upgrade one project 0.1.0 → current",
+        subject: `${upgradeOne.subject.median.toFixed(3)} s`,
+        baseline: `node -e 0: ${upgradeOne.baseline.median.toFixed(3)} s`,
+        ratio: upgradeOne.ratio,
+        target: "≤ 1.5 s",
+      });
 
-    const fleetDir = path.join(work, "fleet");
-    const repos = Array.from({ length: fleetSize }, (_, i) => path.join(fleetDir, `repo-${i}`));
-    for (const repo of repos) await oldProjectRepo(fixture, repo);
-    const list = path.join(work, "fleet.txt");
-    await fs.writeFile(list, repos.join("\n"));
-    const fleet = await timeOnce(() =>
-      node([cliBin, "fleet", "upgrade", "--from-file", list, "--json"]),
-    );
-    rows.push({
-      benchmark: `fleet upgrade of ${fleetSize} projects (concurrency 4)`,
-      subject: `${fleet.toFixed(2)} s`,
-      baseline: `one project: ${upgradeOne.subject.median.toFixed(3)} s`,
-      ratio: fleet / upgradeOne.subject.median,
-      target: "100 projects ≤ 60 s",
-    });
+      const fleetDir = path.join(work, "fleet");
+      const repos = Array.from({ length: fleetSize }, (_, i) => path.join(fleetDir, `repo-${i}`));
+      for (const repo of repos) await oldProjectRepo(fixture, repo);
+      const list = path.join(work, "fleet.txt");
+      await fs.writeFile(list, repos.join("\n"));
+      const fleet = await timeOnce(() =>
+        node([cliBin, "fleet", "upgrade", "--from-file", list, "--json"]),
+      );
+      rows.push({
+        benchmark: `fleet upgrade of ${fleetSize} projects (concurrency 4)`,
+        subject: `${fleet.toFixed(2)} s`,
+        baseline: `one project: ${upgradeOne.subject.median.toFixed(3)} s`,
+        ratio: fleet / upgradeOne.subject.median,
+        target: "100 projects ≤ 60 s",
+      });
+    }
 
     // Time-to-green: what a data scientist waits from `create` to a passing `make check`, with a
     // warm uv cache (a first project warms it; the figure is the second one).
@@ -90,25 +104,39 @@ async function main(): Promise<void> {
       await node([createBin, dir, "--yes"]);
       await execa("make", ["check"], { cwd: dir });
     };
-    await green("warm-up");
-    const ttg = await timeOnce(() => green("green"));
-    rows.push({
-      benchmark: "time-to-green (create with uv lock + sync, then make check)",
-      subject: `${ttg.toFixed(1)} s`,
-      baseline: "warm uv cache",
-      ratio: null,
-      target: "≤ 90 s",
-    });
+    if (want("green")) {
+      await green("warm-up");
+      const ttg = await timeOnce(() => green("green"));
+      rows.push({
+        benchmark: "time-to-green (create with uv lock + sync, then make check)",
+        subject: `${ttg.toFixed(1)} s`,
+        baseline: "warm uv cache",
+        ratio: null,
+        target: "≤ 90 s",
+      });
+    } else if (want("serving") && !project) {
+      await node([createBin, path.join(work, "green"), "--yes"]);
+    }
+
+    // Serving: the time-to-green project, trained, under load (see serving.ts).
+    if (want("serving")) {
+      const { stdout: hey } = await execa("bash", [path.join(root, "scripts/install-hey.sh")]);
+      servingCases = await measureServing(project ?? path.join(work, "green"), {
+        hey: hey.trim().split("\n").at(-1) ?? "hey",
+        ...serving,
+      });
+      rows.push(...servingRows(servingCases));
+    }
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
 
   if (json) {
-    console.log(JSON.stringify({ quick, runs, rows }, null, 2));
+    console.log(JSON.stringify({ quick, runs, serving, rows, servingCases }, null, 2));
     return;
   }
   console.log(
-    `ds-service benchmarks (${quick ? "quick: proves they run" : `median of ${runs} runs`}, ${os.cpus().length} cores)\n`,
+    `ds-service benchmarks (${quick ? "quick: proves they run" : `median of ${runs} runs`}; serving: median of ${serving.runs} hey run(s) of ${serving.seconds} s; ${os.cpus().length} cores)\n`,
   );
   console.log("| benchmark | ds-service | baseline (same run) | ratio | target |");
   console.log("|---|---|---|---|---|");

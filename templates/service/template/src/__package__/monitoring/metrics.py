@@ -7,6 +7,11 @@ route templates, schema feature names, status codes — never raw user input, so
 malicious request cannot explode the number of time series.
 """
 
+import math
+import threading
+from collections.abc import Iterator, Sequence
+
+import numpy as np
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -16,8 +21,12 @@ from prometheus_client import (
     ProcessCollector,
     disable_created_metrics,
 )
+from prometheus_client.core import HistogramMetricFamily
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from ..meta import METRICS_NAMESPACE
+from .drift import Array
 from .window import DriftWindow
 
 # `<name>_created` series double the output and no dashboard or alert here uses them.
@@ -29,6 +38,57 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 PROBABILITY_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 """Default buckets of the prediction histogram: a probability of the positive class."""
+
+
+class BatchHistogram(Collector):
+    """A Prometheus histogram fed a whole batch of values at once.
+
+    prometheus-client's `Histogram.observe` takes one value and a lock per call: about a
+    millisecond and a half for a 1000-row batch, a tenth of the request. Here numpy bins
+    the batch and one lock adds its counts. The series are a `Histogram`'s: `_bucket{le}`
+    (cumulative, `+Inf` included), `_count` and `_sum`. Values must be finite.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        documentation: str,
+        buckets: Sequence[float],
+        namespace: str,
+        registry: CollectorRegistry,
+    ) -> None:
+        self.name = f"{namespace}_{name}" if namespace else name
+        self.documentation = documentation
+        bounds = [float(bound) for bound in buckets]
+        self.upper_bounds = np.asarray(bounds if bounds[-1] == math.inf else [*bounds, math.inf])
+        self._counts = np.zeros(len(self.upper_bounds), dtype=np.int64)
+        self._sum = 0.0
+        self._lock = threading.Lock()
+        registry.register(self)
+
+    def observe(self, values: Array) -> None:
+        """Add every value to the bucket with the smallest upper bound `>=` it, as `le` means."""
+        counts = np.bincount(
+            np.searchsorted(self.upper_bounds, values, side="left"),
+            minlength=len(self.upper_bounds),
+        )
+        with self._lock:
+            self._counts += counts
+            self._sum += float(np.sum(values))
+
+    def describe(self) -> Iterator[HistogramMetricFamily]:
+        """The metric's name and type, for the registry's duplicate-name check."""
+        yield HistogramMetricFamily(self.name, self.documentation)
+
+    def collect(self) -> Iterator[HistogramMetricFamily]:
+        """The cumulative buckets and the sum, read together under the lock."""
+        with self._lock:
+            counts, total = self._counts.copy(), self._sum
+        cumulative = np.cumsum(counts).tolist()
+        # `le` values spelled as prometheus-client spells them ("1.0", "+Inf"); unannotated.
+        labels = [floatToGoString(bound) for bound in self.upper_bounds.tolist()]  # type: ignore[no-untyped-call]
+        buckets = list(zip(labels, cumulative, strict=True))
+        yield HistogramMetricFamily(self.name, self.documentation, buckets=buckets, sum_value=total)
 
 
 class ServiceMetrics:
@@ -85,13 +145,13 @@ class ServiceMetrics:
             namespace=namespace,
             registry=registry,
         )
-        self.prediction_scores = Histogram(
+        self.prediction_scores = BatchHistogram(
             "prediction_score",
             "Distribution of the model's output per row (probability of the positive class, "
             "or the predicted value for a regressor).",
+            buckets=prediction_buckets,
             namespace=namespace,
             registry=registry,
-            buckets=prediction_buckets,
         )
         self.feature_drift = Gauge(
             "feature_drift_score",

@@ -67,9 +67,7 @@ class Monitor:
         outputs: Callable[[], Mapping[str, Any]],
     ) -> None:
         """Record a validated batch; `outputs` is only built when the request is sampled."""
-        histogram = self.metrics.prediction_scores
-        for score in scores.tolist():
-            histogram.observe(score)
+        self.metrics.prediction_scores.observe(scores)
         if self.window is not None:
             ordered = features if tuple(features.columns) == FEATURES else features[list(FEATURES)]
             self.window.observe(ordered.to_numpy(dtype=np.float64), scores)

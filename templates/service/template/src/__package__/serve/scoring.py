@@ -1,6 +1,7 @@
 """The one path from request rows to predictions, shared by `/v2/.../infer` and `/predict`.
 
-Rows are validated by the same pandera schema training used, failures are counted per
+Rows are validated by the same pandera schema training used (through a numpy fast path
+for rows it accepts, see `validation.py`), failures are counted per
 feature for monitoring, and only then does the pipeline run, timed on its own so a slow
 model is told apart from a slow network.
 """
@@ -12,13 +13,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 from pandera.errors import SchemaErrors
 
-from ..core.schemas import FEATURES, validate_features
+from ..core.schemas import FEATURES
 from ..io.artifacts import Artifact
 from ..monitoring.metrics import ServiceMetrics
 from ..monitoring.monitor import Monitor
 from .errors import InputError, PredictionError
 from .predictions import Prediction, predict, to_records
 from .state import ModelState
+from .validation import validate_rows
 
 MAX_REPORTED_FAILURES = 10
 
@@ -68,7 +70,7 @@ class Scorer:
         if self.monitor is not None:
             self.monitor.observe_input(rows)
         try:
-            features = validate_features(rows)
+            features = validate_rows(rows)
         except SchemaErrors as errors:
             failed, messages = describe_schema_errors(errors)
             for feature, check in failed:

@@ -1,0 +1,71 @@
+import { execa, type ResultPromise } from "execa";
+import { freePort } from "../e2e/serve.js";
+
+export interface Server {
+  readonly baseUrl: string;
+  stop(): Promise<void>;
+}
+
+const STARTUP_SECONDS = 120;
+
+/**
+ * Run `command` (a uvicorn server) on a free loopback port given as `PORT`, and wait, bounded,
+ * until `readyPath` answers 200. The command runs in its own process group so `stop` ends
+ * the whole chain (make → uv → python), not only its first process.
+ */
+export async function startServer(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; readyPath: string },
+): Promise<Server> {
+  const port = await freePort();
+  const child: ResultPromise = execa(command, args, {
+    cwd: options.cwd,
+    env: { ...options.env, HOST: "127.0.0.1", PORT: String(port) },
+    detached: true,
+    reject: false,
+    stdin: "ignore",
+    all: true,
+    buffer: false,
+  });
+  // Keep only the tail of the log: the access log of a load test would fill memory.
+  let tail = "";
+  child.all?.on("data", (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  });
+  let exited = false;
+  void child.then(() => {
+    exited = true;
+  });
+  const stop = async () => {
+    if (!exited && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      const killer = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // gone in the meantime
+        }
+      }, 10_000);
+      await child;
+      clearTimeout(killer);
+    }
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_SECONDS * 1000;
+  while (Date.now() < deadline && !exited) {
+    try {
+      const res = await fetch(baseUrl + options.readyPath, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return { baseUrl, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`${command} ${args.join(" ")} did not become ready:\n${tail}`);
+}

@@ -1,0 +1,175 @@
+// The serving benchmark: the generated service under load with `hey`, against the same
+// service with monitoring off and a bare FastAPI app serving the same artifact, all three
+// running side by side (one uvicorn process, one worker each) and loaded one at a time.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { type LoadResult, load } from "./hey.js";
+import { median } from "./measure.js";
+import { type Server, startServer } from "./server.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CONCURRENCY = 8;
+
+export interface ServingOptions {
+  readonly hey: string;
+  readonly runs: number;
+  readonly seconds: number;
+}
+
+type App = "on" | "off" | "bare";
+const APPS: readonly App[] = ["bare", "on", "off"];
+
+/** Medians over the runs of one app on one route and body. */
+export interface Figures {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface ServingCase {
+  readonly route: "infer" | "predict";
+  readonly rows: number;
+  readonly max: Record<App, Figures>;
+  /** Total requests per second of the half-rate runs: half the monitored service's maximum. */
+  readonly halfRate: number;
+  readonly p99AtHalfRate: { readonly on: number; readonly bare: number };
+}
+
+const summarise = (results: readonly LoadResult[]): Figures => ({
+  rps: median(results.map((r) => r.rps)),
+  p50: median(results.map((r) => r.p50)),
+  p95: median(results.map((r) => r.p95)),
+  p99: median(results.map((r) => r.p99)),
+});
+
+/** Rotate the order every run, as `compare` alternates, so drift in machine load is shared. */
+const rotated = <T>(items: readonly T[], by: number): T[] =>
+  items.map((_, i) => items[(i + by) % items.length] as T);
+
+/** Train the project in `dir`, start the three apps, load each route and body size. */
+export async function measureServing(dir: string, options: ServingOptions): Promise<ServingCase[]> {
+  // CI="" : on CI `make train` insists on a clean git tree, which a benchmark does not need.
+  await execa("make", ["train"], { cwd: dir, stdin: "ignore", timeout: 300_000, env: { CI: "" } });
+  const [pkg] = await fs.readdir(path.join(dir, "src"));
+  if (!pkg) throw new Error(`no package under ${dir}/src`);
+  const modelName = JSON.parse(
+    await fs.readFile(path.join(dir, "artifacts/metadata.json"), "utf8"),
+  ).name;
+  const bodies = await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-bodies-"));
+  await execa(
+    "uv",
+    ["run", "--project", dir, "python", path.join(here, "bodies.py"), pkg, bodies],
+    {
+      timeout: 120_000,
+    },
+  );
+
+  const servers: Partial<Record<App, Server>> = {};
+  try {
+    const ready = { readyPath: "/v2/health/ready" };
+    for (const monitoring of ["on", "off"] as const) {
+      servers[monitoring] = await startServer("make", ["serve"], {
+        cwd: dir,
+        env: { MONITORING_ENABLED: String(monitoring === "on") },
+        ...ready,
+      });
+    }
+    servers.bare = await startServer(
+      "uv",
+      ["run", "--project", dir, "python", path.join(here, "bare_app.py")],
+      { cwd: dir, env: { MODEL_DIR: path.join(dir, "artifacts") }, ...ready },
+    );
+    const urlOf = (app: App, route: ServingCase["route"]) =>
+      `${servers[app]?.baseUrl}${route === "infer" ? `/v2/models/${modelName}/infer` : "/predict"}`;
+
+    const cases: ServingCase[] = [];
+    for (const route of ["infer", "predict"] as const) {
+      for (const rows of [1, 1000]) {
+        const bodyFile = path.join(bodies, `${route}-${rows}.json`);
+        const common = (app: App) => ({
+          hey: options.hey,
+          url: urlOf(app, route),
+          bodyFile,
+          concurrency: CONCURRENCY,
+        });
+        const run = (app: App, rate?: number) =>
+          load({ ...common(app), seconds: options.seconds, rate });
+        // Warm-up: the first requests import lazily and allocate.
+        for (const app of APPS) await load({ ...common(app), seconds: 1 });
+        const results: Record<App, LoadResult[]> = { on: [], off: [], bare: [] };
+        for (let i = 0; i < options.runs; i++) {
+          for (const app of rotated(APPS, i)) results[app].push(await run(app));
+        }
+        const max = {
+          on: summarise(results.on),
+          off: summarise(results.off),
+          bare: summarise(results.bare),
+        };
+        const halfRate = max.on.rps / 2;
+        const half: Record<"on" | "bare", number[]> = { on: [], bare: [] };
+        for (let i = 0; i < options.runs; i++) {
+          for (const app of rotated(["bare", "on"] as const, i)) {
+            half[app].push((await run(app, halfRate)).p99);
+          }
+        }
+        cases.push({
+          route,
+          rows,
+          max,
+          halfRate,
+          p99AtHalfRate: { on: median(half.on), bare: median(half.bare) },
+        });
+      }
+    }
+    return cases;
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await fs.rm(bodies, { recursive: true, force: true });
+  }
+}
+
+export interface ServingRow {
+  readonly benchmark: string;
+  readonly subject: string;
+  readonly baseline: string;
+  readonly ratio: number | null;
+  readonly target: string;
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const figures = (f: Figures) =>
+  `${f.rps.toFixed(0)} req/s, p50/p95/p99 ${f.p50.toFixed(1)}/${f.p95.toFixed(1)}/${f.p99.toFixed(1)} ms`;
+
+/** Three table rows per route and batch size: vs bare FastAPI, vs monitoring off, p99. */
+export function servingRows(cases: readonly ServingCase[]): ServingRow[] {
+  return cases.flatMap((c) => {
+    const what = `${c.route === "infer" ? "/v2/…/infer" : "/predict"}, ${c.rows} row${c.rows > 1 ? "s" : ""}`;
+    return [
+      {
+        benchmark: `serving ${what}: throughput, monitoring on vs bare FastAPI (c=${CONCURRENCY})`,
+        subject: figures(c.max.on),
+        baseline: `bare: ${figures(c.max.bare)}`,
+        ratio: c.max.on.rps / c.max.bare.rps,
+        target: "≥ 0.9×",
+      },
+      {
+        benchmark: `serving ${what}: throughput, monitoring on vs off`,
+        subject: figures(c.max.on),
+        baseline: `off: ${figures(c.max.off)}`,
+        ratio: c.max.on.rps / c.max.off.rps,
+        target: "≥ 0.9×",
+      },
+      {
+        benchmark: `serving ${what}: p99 at half the max rate (${c.halfRate.toFixed(0)} req/s)`,
+        subject: ms(c.p99AtHalfRate.on),
+        baseline: `bare: ${ms(c.p99AtHalfRate.bare)}`,
+        ratio: c.p99AtHalfRate.on / c.p99AtHalfRate.bare,
+        target: "≤ 15 ms",
+      },
+    ];
+  });
+}
