@@ -75,7 +75,7 @@ describe("nameProblem", () => {
 
   it("keeps every Python line within ruff's 100 columns for the longest valid names", async () => {
     // The package name is substituted into imports; a long one must not break `make lint`.
-    for (const name of [`a${"b".repeat(61)}c`, `a${"-b".repeat(31)}`]) {
+    for (const name of [`a${"b".repeat(53)}c`, `a${"-b".repeat(27)}`]) {
       expect(nameProblem(name)).toBeUndefined();
       const plan = await planProject(parseAnswers({ name }), "/nonexistent/long-name");
       for (const [file, planned] of plan) {
