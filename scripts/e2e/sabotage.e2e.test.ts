@@ -53,8 +53,8 @@ const sabotages: readonly Sabotage[] = [
     edits: [
       {
         file: `src/${pkg}/serve/predictions.py`,
-        from: "    probabilities = np.asarray(pipeline.predict_proba(features), dtype=np.float64)\n",
-        to: "    probabilities = np.asarray(pipeline.predict_proba(features), dtype=np.float64)\n    probabilities[-1] = np.nan\n",
+        from: "    probabilities = np.asarray(estimator.predict_proba(inputs), dtype=np.float64)\n",
+        to: "    probabilities = np.asarray(estimator.predict_proba(inputs), dtype=np.float64)\n    probabilities[-1] = np.nan\n",
       },
     ],
     caughtBy: ["tests/test_end_to_end.py::test_served_predictions_equal_offline_predictions"],
