@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { listTree, runCli, testdir } from "@ds-service/test-utils";
+import { cliBin, listTree, runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 
@@ -15,6 +15,25 @@ describe("ds-service (built bin)", () => {
       await fs.readFile(path.join(cwd, "churn-model/.ds-service/manifest.json"), "utf8"),
     );
     expect(manifest.answers).toEqual({ name: "churn-model", task: "classification", ci: "github" });
+  });
+
+  it("finishes its work when the reader of its output goes away (`ds-service new … | head -1`)", async () => {
+    const cwd = await testdir();
+    // `head -1` exits after the first line; the CLI keeps writing into the closed pipe.
+    const r = await execa(
+      "bash",
+      ["-o", "pipefail", "-c", `node ${JSON.stringify(cliBin)} new proj --no-install | head -1`],
+      {
+        cwd,
+        reject: false,
+        env: { CI: "true" },
+      },
+    );
+    expect(r.stderr).not.toMatch(/EPIPE/);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // The generation ran to its end: the first commit exists.
+    const log = await execa("git", ["log", "--oneline"], { cwd: path.join(cwd, "proj") });
+    expect(log.stdout).toMatch(/ds-service/);
   });
 
   it.each([

@@ -9,6 +9,13 @@ import { loadCached } from "./compile-cache.js";
  */
 export async function launch(prefix: readonly string[] = []): Promise<void> {
   const cli = loadCached<{ run: typeof run }>(fileURLToPath(new URL("./cli.cjs", import.meta.url)));
+  // `ds-service … | head` closes the pipe early. The rest of the output then has no reader,
+  // which is no reason to crash mid-command (a generation would stop before its git commit).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   // Ctrl-C / SIGTERM during generation abort the write, which removes what it staged.
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
