@@ -6,9 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { type Server, startServer } from "../e2e/serve.js";
 import { type LoadResult, load } from "./hey.js";
 import { median } from "./measure.js";
-import { type Server, startServer } from "./server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = 8;

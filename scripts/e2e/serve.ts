@@ -13,54 +13,82 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface RunningService {
+export interface Server {
   readonly baseUrl: string;
   stop(): Promise<void>;
-  output(): string;
 }
 
+const STARTUP_SECONDS = 120;
+
 /**
- * `make serve` in `projectDir` on a loopback port, waiting (bounded) until the protocol's
- * readiness route answers 200. The whole process group (make → uv → uvicorn) is stopped.
+ * Run `command` (a uvicorn server) on a free loopback port given as `PORT`, and wait, bounded,
+ * until `readyPath` answers 200. The command runs in its own process group so `stop` ends
+ * the whole chain (make → uv → python), not only its first process.
  */
-export async function startService(
-  projectDir: string,
-  env: Record<string, string> = {},
-): Promise<RunningService> {
+export async function startServer(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; readyPath: string },
+): Promise<Server> {
   const port = await freePort();
-  const child: ResultPromise = execa("make", ["serve"], {
-    cwd: projectDir,
-    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
+  const child: ResultPromise = execa(command, args, {
+    cwd: options.cwd,
+    env: { ...options.env, HOST: "127.0.0.1", PORT: String(port) },
     detached: true,
     reject: false,
+    stdin: "ignore",
     all: true,
+    buffer: false,
   });
-  let log = "";
+  // Keep only the tail of the log: the access log of a load test would fill memory.
+  let tail = "";
   child.all?.on("data", (chunk: Buffer) => {
-    log += chunk.toString();
+    tail = (tail + chunk.toString()).slice(-4000);
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  let exited = false;
+  void child.then(() => {
+    exited = true;
+  });
   const stop = async () => {
-    if (child.pid !== undefined && child.exitCode === null) {
+    if (!exited && child.pid !== undefined) {
       try {
         process.kill(-child.pid, "SIGTERM");
       } catch {
         // already gone
       }
+      const killer = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // gone in the meantime
+        }
+      }, 10_000);
+      await child;
+      clearTimeout(killer);
     }
-    await child;
   };
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_SECONDS * 1000;
+  while (Date.now() < deadline && !exited) {
     try {
-      const res = await fetch(`${baseUrl}/v2/health/ready`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return { baseUrl, stop, output: () => log };
+      const res = await fetch(baseUrl + options.readyPath, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return { baseUrl, stop };
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`service in ${projectDir} did not become ready:\n${log}`);
+  throw new Error(`${command} ${args.join(" ")} did not become ready:\n${tail}`);
+}
+
+/** A service that answers the protocol's readiness route (e2e and bench share this type). */
+export type RunningService = Server;
+
+/** `make serve` in `projectDir` on a loopback port, ready once `/v2/health/ready` answers 200. */
+export function startService(
+  projectDir: string,
+  env: Record<string, string> = {},
+): Promise<RunningService> {
+  return startServer("make", ["serve"], { cwd: projectDir, env, readyPath: "/v2/health/ready" });
 }
