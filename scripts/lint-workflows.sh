@@ -5,6 +5,8 @@
 #                 the shellcheck binary is on PATH (skipped otherwise)
 #   zizmor      — security audits (permissions, credentials, injection, pinning, dependabot),
 #                 offline only
+#   check-jsonschema — GitLab pipelines against GitLab's CI schema
+#   renovate-config-validator — the GitLab projects' Renovate config, by Renovate itself
 # Installs either tool if it is missing. Exits non-zero on any finding.
 #   bash scripts/lint-workflows.sh [repo-dir...]   also lints each repo's .github/ (the e2e
 #                                                   passes repos that `ds-service add ci` wrote)
@@ -13,6 +15,8 @@ set -euo pipefail
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
 CHECK_JSONSCHEMA_VERSION="${CHECK_JSONSCHEMA_VERSION:-0.39.0}"
 ZIZMOR_VERSION="${ZIZMOR_VERSION:-1.32.0}"
+# Renovate 40 and later need Node 22; 39 is the last major that runs on the Node 20 we support.
+RENOVATE_VERSION="${RENOVATE_VERSION:-39.264.0}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -77,9 +81,29 @@ ensure_check_jsonschema() {
   fi
 }
 
+# Renovate's own validator knows every option (the JSON schema accepts unknown keys). It is a
+# large package, installed once per version into the user cache.
+ensure_renovate_validator() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/ds-service/renovate-${RENOVATE_VERSION}"
+  renovate_validator="$dir/node_modules/.bin/renovate-config-validator"
+  if [[ -x "$renovate_validator" ]]; then
+    return
+  fi
+  log "installing renovate ${RENOVATE_VERSION} (for renovate-config-validator)"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "renovate@${RENOVATE_VERSION}" >/dev/null
+}
+
+validate_renovate() {
+  log "renovate-config-validator --strict: $1"
+  (cd "$(dirname "$1")" && "$renovate_validator" --strict "$(basename "$1")") >/dev/null ||
+    { "$renovate_validator" --strict "$1" >&2 || true; return 1; }
+}
+
 ensure_actionlint
 ensure_zizmor
 ensure_check_jsonschema
+ensure_renovate_validator
 export PATH
 hash -r
 
@@ -139,15 +163,25 @@ if check-jsonschema --builtin-schema vendor.gitlab-ci "$broken/gitlab-ci.yml" >/
   log "self-test FAILED: check-jsonschema accepted an unknown GitLab job key"
   status=1
 fi
+sed 's/"minimumReleaseAge"/"minimumReleaseAgee"/' packages/config-ci/template/_gitlab/renovate.json \
+  >"$broken/renovate.json"
+if "$renovate_validator" --strict "$broken/renovate.json" >/dev/null 2>&1; then
+  log "self-test FAILED: renovate-config-validator accepted an unknown option"
+  status=1
+fi
 rm -rf "$broken"
 
 log "check-jsonschema vendor.gitlab-ci: packages/config-ci/template/_gitlab-ci.yml"
 check-jsonschema --builtin-schema vendor.gitlab-ci packages/config-ci/template/_gitlab-ci.yml || status=1
+validate_renovate packages/config-ci/template/_gitlab/renovate.json || status=1
 
 for repo in "$@"; do
   if [[ -f "$repo/.gitlab-ci.yml" ]]; then
     log "check-jsonschema vendor.gitlab-ci: $repo/.gitlab-ci.yml"
     check-jsonschema --builtin-schema vendor.gitlab-ci "$repo/.gitlab-ci.yml" || status=1
+  fi
+  if [[ -f "$repo/.gitlab/renovate.json" ]]; then
+    validate_renovate "$repo/.gitlab/renovate.json" || status=1
   fi
   [[ -d "$repo/.github" ]] || continue
   copy="$(mktemp -d)"

@@ -37,6 +37,8 @@ export interface TemplateContext extends Answers {
   readonly ns: string;
   readonly isClassification: boolean;
   readonly isRegression: boolean;
+  /** The project's CI is GitLab's (`.gitlab/`, `.gitlab-ci.yml`) rather than GitHub's. */
+  readonly isGitlab: boolean;
   readonly generatorVersion: string;
   readonly templateVersion: string;
 }
@@ -52,6 +54,7 @@ export function templateContext(
     ns: pkg,
     isClassification: answers.task === "classification",
     isRegression: answers.task === "regression",
+    isGitlab: answers.ci === "gitlab",
     generatorVersion: versions.generator,
     templateVersion: versions.template,
   };

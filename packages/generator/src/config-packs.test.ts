@@ -162,6 +162,117 @@ describe("--ci gitlab", () => {
     });
     expect(ci.default.image).toMatch(/@sha256:[0-9a-f]{64}$/);
     expect(JSON.parse(text(gitlab, manifestPath)).answers.ci).toBe("gitlab");
+    // Review and dependency updates the GitLab way (ML Test Score M1, N1).
+    for (const rel of [
+      ".gitlab/CODEOWNERS",
+      ".gitlab/merge_request_templates/Default.md",
+      ".gitlab/renovate.json",
+    ]) {
+      expect(gitlab.get(rel)?.ownership, rel).toBe("managed");
+    }
+    expect(text(gitlab, ".gitignore")).toMatch(/^\.uv-cache\/$/m);
+  });
+
+  it("builds, pushes by digest, deploys to staging, then production behind a manual job", async () => {
+    const gitlab = await planProject(
+      { name: "churn-model", task: "regression", ci: "gitlab" },
+      "/tmp/never",
+    );
+    type Job = {
+      stage?: string;
+      image?: string;
+      needs?: string[];
+      extends?: string;
+      script?: string[];
+      before_script?: string[];
+      environment?: { name: string; action?: string };
+      rules?: { if?: string; when?: string; allow_failure?: boolean }[];
+      resource_group?: string;
+      interruptible?: boolean;
+      artifacts?: { reports?: { dotenv?: string } };
+    };
+    const raw = parse(text(gitlab, ".gitlab-ci.yml")) as Record<string, unknown>;
+    const ci = raw as Record<string, Job>;
+    const stages = raw.stages as string[];
+    const variables = raw.variables as Record<string, string>;
+    const jobs = Object.entries(ci).filter(([, job]) => typeof job?.stage === "string");
+    expect(jobs.map(([name]) => name).sort()).toEqual(
+      [
+        "build-image",
+        "check",
+        "deploy-production",
+        "deploy-staging",
+        "monitoring-rules",
+        "rollback-production",
+        "rollback-staging",
+        "train",
+      ].sort(),
+    );
+    for (const [name, job] of jobs) expect(stages, name).toContain(job.stage);
+    for (const image of [variables.DEPLOY_IMAGE, ci.default?.image]) {
+      expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    }
+    // Every make target a job calls exists in the generated Makefile or deploy.mk.
+    const makefiles = text(gitlab, "Makefile") + text(gitlab, "deploy/deploy.mk");
+    const commands = [
+      ...Object.values(variables),
+      ...Object.values(ci).flatMap((job) => [
+        ...(job?.script ?? []),
+        ...(job?.before_script ?? []),
+      ]),
+    ];
+    const targets = commands.flatMap((c) =>
+      // `apt-get install … make git` installs make; it calls no target.
+      [
+        ...String(c)
+          .replace(/apt-get install[^&;\n]*/g, "")
+          .matchAll(/\bmake ([a-z][\w-]*)/g),
+      ].map((m) => m[1]),
+    );
+    expect(new Set(targets)).toEqual(
+      new Set([
+        "setup",
+        "check",
+        "train",
+        "score",
+        "monitoring-test",
+        "lint-docker",
+        "verify-base-images",
+        "deploy",
+        "rollback",
+      ]),
+    );
+    for (const target of targets) expect(makefiles).toMatch(new RegExp(`^${target}:`, "m"));
+    // The image goes out by digest, through a dotenv report, to the jobs that need it.
+    const build = ci["build-image"] as Job;
+    expect(build.artifacts?.reports?.dotenv).toBe("image.env");
+    expect(build.script?.join("\n")).toMatch(/buildah push --digestfile/);
+    const staging = ci["deploy-staging"] as Job;
+    const production = ci["deploy-production"] as Job;
+    expect(staging.needs).toEqual(["build-image"]);
+    expect(production.needs).toEqual(["build-image", "deploy-staging"]);
+    expect(staging.script).toEqual(['make deploy ENV=staging IMAGE="$IMAGE"']);
+    expect(production.script).toEqual(['make deploy ENV=prod IMAGE="$IMAGE"']);
+    expect(production.environment?.name).toBe("production");
+    expect(production.rules).toEqual([
+      expect.objectContaining({ when: "manual", allow_failure: false }),
+    ]);
+    for (const name of [
+      "deploy-staging",
+      "deploy-production",
+      "rollback-staging",
+      "rollback-production",
+    ]) {
+      const job = ci[name] as Job;
+      expect(job.extends, name).toBe(".kubectl");
+      expect(job.resource_group, name).toBe(job.environment?.name);
+    }
+    expect((ci[".kubectl"] as Job).interruptible).toBe(false);
+    // Only the build job touches the registry credentials.
+    const usesRegistryPassword = Object.entries(ci)
+      .filter(([, job]) => JSON.stringify(job).includes("CI_REGISTRY_PASSWORD"))
+      .map(([name]) => name);
+    expect(usesRegistryPassword).toEqual(["build-image"]);
   });
 });
 

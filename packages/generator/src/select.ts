@@ -4,7 +4,7 @@ import type { FileSource } from "./sources.js";
 /** Template paths that belong to one CI provider; every other file renders for all answers. */
 const ciFiles: Record<Answers["ci"], (source: string) => boolean> = {
   github: (source) => source.startsWith("_github/"),
-  gitlab: (source) => source === "_gitlab-ci.yml",
+  gitlab: (source) => source === "_gitlab-ci.yml" || source.startsWith("_gitlab/"),
 };
 
 /** Whether a template file belongs in a project with these answers. */

@@ -74,14 +74,40 @@ const pythonImages: Record<string, string> = {
     "python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254",
 };
 
-/** .gitlab-ci.yml with the repository's own commands (training off: a model-service step). */
-export function renderGitlabCi(commands: CiCommands): string {
+/** Jobs of config-ci's pipeline that need a generated service's Makefile (deploy.mk, monitoring). */
+const serviceOnlyGitlabJobs = [
+  "monitoring-rules",
+  ".kubectl",
+  "deploy-staging",
+  "deploy-production",
+  "rollback-staging",
+  "rollback-production",
+];
+
+/**
+ * .gitlab-ci.yml with the repository's own commands. Training, the ML Test Score, the alert
+ * rules and deployment are a model service's; the image job (make lint-docker,
+ * verify-base-images) stays only where those targets exist, as on GitHub.
+ */
+export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolean }): string {
   const body = sourceText("_gitlab-ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
   const doc = parseDocument(body);
   if (!isMap(doc.get("variables"))) throw new Error("config-ci's .gitlab-ci.yml has no variables");
   doc.setIn(["variables", "SETUP_COMMAND"], commands.setup);
   doc.setIn(["variables", "CHECK_COMMAND"], commands.check);
   doc.setIn(["variables", "TRAIN_COMMAND"], "");
+  doc.setIn(["variables", "SCORE_COMMAND"], "");
+  doc.deleteIn(["variables", "DEPLOY_IMAGE"]);
+  for (const job of serviceOnlyGitlabJobs) doc.delete(job);
+  if (!options.imageJob) doc.delete("build-image");
+  const stages = doc.get("stages");
+  if (!isSeq(stages)) throw new Error("config-ci's .gitlab-ci.yml has no stages");
+  const used = new Set(
+    doc.contents && isMap(doc.contents)
+      ? doc.contents.items.map((pair) => doc.getIn([String(pair.key), "stage"]))
+      : [],
+  );
+  stages.items = stages.items.filter((stage) => used.has(String(stage)));
   const image = pythonImages[commands.pythonVersion.split(".").slice(0, 2).join(".")];
   if (image) doc.setIn(["default", "image"], image);
   doc.commentBefore =
@@ -98,7 +124,9 @@ export function planCiPack(
   const plan: Plan = new Map();
   if (options.provider === "gitlab") {
     for (const [rel, text] of [
-      [".gitlab-ci.yml", renderGitlabCi(commands)],
+      [".gitlab-ci.yml", renderGitlabCi(commands, { imageJob: options.imageJob })],
+      // GitLab has no dependabot: Renovate reads .gitlab/renovate.json.
+      [".gitlab/renovate.json", sourceText("_gitlab/renovate.json")],
       ["SECURITY.md", sourceText("SECURITY.md")],
     ] as const) {
       plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });

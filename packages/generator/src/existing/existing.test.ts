@@ -178,6 +178,7 @@ describe("addCi", () => {
       [
         ".ds-service/manifest.json",
         ".gitlab-ci.yml",
+        ".gitlab/renovate.json",
         "SECURITY.md",
         ...Object.keys(pipRepo),
       ].sort(),
@@ -185,8 +186,15 @@ describe("addCi", () => {
     const ci = parse(await fs.readFile(path.join(cwd, ".gitlab-ci.yml"), "utf8")) as {
       variables: Record<string, string>;
       default: { image: string };
-    };
+      stages: string[];
+    } & Record<string, unknown>;
     expect(ci.variables.CHECK_COMMAND).toBe("python -m pytest");
+    expect(ci.variables).toMatchObject({ TRAIN_COMMAND: "", SCORE_COMMAND: "" });
+    expect(ci.variables).not.toHaveProperty("DEPLOY_IMAGE");
+    // No Dockerfile, no deploy.mk, no alert rules: only the jobs whose commands exist here.
+    const jobs = Object.keys(ci).filter((key) => (ci[key] as { stage?: string })?.stage);
+    expect(jobs.sort()).toEqual(["check", "train"]);
+    expect(ci.stages).toEqual(["check", "train"]);
     expect(ci.default.image).toMatch(/^python:3\.11-slim-bookworm@sha256:[0-9a-f]{64}$/);
     const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
     expect(manifest.ci.provider).toBe("gitlab");

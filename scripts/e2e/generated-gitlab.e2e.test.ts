@@ -1,0 +1,71 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { expect, it } from "vitest";
+import { parse } from "yaml";
+
+// A `--ci gitlab` project runs its own pipeline's commands as a GitLab job would: the
+// pipeline's variables in the environment (CI=true, UV_CACHE_DIR inside the checkout), each
+// job's script through `bash -c`. check, train (with --require-clean-tree, so the uv cache must
+// not dirty the tree), score and the monitoring rules must pass, and the ML Test Score must
+// count the GitLab pipeline as CI. The real tools run; nothing is skipped.
+
+interface Pipeline {
+  variables: Record<string, string>;
+  [job: string]: unknown;
+}
+
+it("a --ci gitlab project passes its own pipeline's check, train, score and rules jobs", async () => {
+  const root = await testdir();
+  const created = await runCli(["new", "gl-model", "--yes", "--ci", "gitlab"], {
+    cwd: root,
+    env: { CI: "true" },
+  });
+  expect(created.exitCode, created.stderr).toBe(0);
+  const project = path.join(root, "gl-model");
+
+  const pipeline = parse(
+    await fs.readFile(path.join(project, ".gitlab-ci.yml"), "utf8"),
+  ) as Pipeline;
+  const env = { ...pipeline.variables, CI: "true", GITLAB_CI: "true" };
+  const job = async (command: string) => {
+    const r = await execa("bash", ["-c", command], { cwd: project, env, all: true, reject: false });
+    expect(r.exitCode, `${command} failed:\n${r.all}`).toBe(0);
+    return String(r.all);
+  };
+
+  await job(pipeline.variables.SETUP_COMMAND ?? "");
+  // GitLab caches .uv-cache inside the checkout; the tree must still count as clean.
+  await fs.access(path.join(project, ".uv-cache"));
+  expect((await execa("git", ["status", "--porcelain"], { cwd: project })).stdout).toBe("");
+
+  const check = await job(pipeline.variables.CHECK_COMMAND ?? "");
+  expect(check).toMatch(/\d+ passed/);
+  expect(check).not.toMatch(/\d+ (failed|error)/);
+
+  const train = pipeline.train as { script: string[] };
+  for (const line of train.script) await job(line);
+  const score = JSON.parse(
+    await fs.readFile(path.join(project, "reports/ml_test_score.json"), "utf8"),
+  ) as { sections: Record<string, number>; tests: Record<string, { points: number }> };
+  for (const [section, points] of Object.entries(score.sections)) {
+    expect(points, section).toBeGreaterThan(5);
+  }
+  // Full points need the test to pass *and* CI to run it: the GitLab pipeline counts.
+  expect(score.tests.N1?.points).toBe(1);
+  expect(score.tests.M1?.points).toBe(1);
+
+  const rules = pipeline["monitoring-rules"] as { script: string[] };
+  for (const line of rules.script) expect(await job(line)).toMatch(/SUCCESS/);
+
+  // The pipeline and the Renovate config are valid for GitLab and Renovate.
+  const lint = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), project], {
+    all: true,
+    reject: false,
+  });
+  expect(lint.exitCode, lint.all).toBe(0);
+  expect(lint.all).toContain(
+    `renovate-config-validator --strict: ${project}/.gitlab/renovate.json`,
+  );
+});
