@@ -37,8 +37,10 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   doc.setIn([...withPath, "uv"], commands.uv);
   doc.setIn([...withPath, "setup"], commands.setup);
   doc.setIn([...withPath, "check"], commands.check);
-  // Training and its artifact are a model-service convention, not an arbitrary repo's.
+  // Training, its ML Test Score and its artifact are a model-service convention, not an
+  // arbitrary repo's: left in, `make score` would fail every run.
   doc.deleteIn([...withPath, "train"]);
+  doc.deleteIn([...withPath, "score"]);
   doc.deleteIn([...withPath, "artifact-path"]);
   if (!options.imageJob) doc.deleteIn(["jobs", "image"]);
   // The rules it tests come with a generated service's monitoring pack, not with `add ci`.

@@ -9,6 +9,13 @@ export interface CiCommands {
   readonly check: string;
 }
 
+/**
+ * The poetry that CI installs in a poetry repository, pinned as the pack pins its actions and
+ * images. Poetry 2 reads poetry 1.x lock files, PEP 621 projects and PEP 735 dependency
+ * groups; it needs Python 3.10 or later.
+ */
+export const poetryVersion = "2.5.1";
+
 const quote = (arg: string) =>
   /^[\w./@=:+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 
@@ -27,18 +34,25 @@ export function toolCommands(project: ProjectLayout): {
         : "python -m ";
   const dirs = project.codeDirs.map(quote).join(" ");
   const needsPytest = project.pytest === "tests-only";
+  // Optional-dependency groups that hold the dev tools (`pip install .[dev]`, `poetry -E dev`).
+  const devExtras = project.extras.filter((e) => /^(dev|test|tests|testing|lint)$/.test(e));
 
   let setup: string;
   if (project.packageManager === "uv") {
     setup = project.locked ? "uv sync --locked" : "uv sync";
   } else if (project.packageManager === "poetry") {
-    setup = "python -m pip install --quiet poetry && poetry install --no-interaction";
+    // No extras unless asked: `poetry install` alone leaves a `dev` extra's pytest out.
+    const extras = devExtras.flatMap((e) => ["--extras", quote(e)]);
+    setup = [
+      `python -m pip install --quiet poetry==${poetryVersion} &&`,
+      "poetry install --no-interaction",
+      ...extras,
+    ].join(" ");
     if (needsPytest) setup += " && poetry run python -m pip install pytest";
   } else {
     const args = project.requirements.flatMap((r) => ["-r", quote(r)]);
     if (project.installable) {
-      const extras = project.extras.filter((e) => /^(dev|test|tests|testing|lint)$/.test(e));
-      args.push(extras.length > 0 ? quote(`.[${extras.join(",")}]`) : ".");
+      args.push(devExtras.length > 0 ? quote(`.[${devExtras.join(",")}]`) : ".");
     }
     if (needsPytest) args.push("pytest");
     setup = args.length > 0 ? `python -m pip install ${args.join(" ")}` : "python -m pip --version";

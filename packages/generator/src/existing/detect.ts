@@ -96,10 +96,17 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const { tables, extras } = tomlInfo(pyproject);
   const uvLock = await exists(cwd, "uv.lock");
   const poetryLock = await exists(cwd, "poetry.lock");
+  // Poetry's own tables may come without `[tool.poetry]` itself (a PEP 621 project keeps only
+  // `[tool.poetry.group.dev.dependencies]`), and a poetry-core build backend is poetry's too:
+  // pip would install neither its dependency groups nor its dev tools.
+  const poetryTables = tables.some((t) => t === "tool.poetry" || t.startsWith("tool.poetry."));
+  const poetryBackend = /^\s*build-backend\s*=\s*["']poetry\.core\.masonry\.api["']/m.test(
+    pyproject,
+  );
   const packageManager =
     uvLock || tables.includes("tool.uv")
       ? "uv"
-      : poetryLock || tables.includes("tool.poetry")
+      : poetryLock || poetryTables || poetryBackend
         ? "poetry"
         : "pip";
 

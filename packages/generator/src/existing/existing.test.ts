@@ -7,7 +7,7 @@ import { ValidationError } from "../errors.js";
 import { manifestPath, sha256 } from "../manifest.js";
 import { addCi } from "./add-ci.js";
 import { adopt } from "./adopt.js";
-import { ciCommands } from "./commands.js";
+import { ciCommands, poetryVersion } from "./commands.js";
 import { detectProject } from "./detect.js";
 
 const pipRepo = {
@@ -92,9 +92,55 @@ describe("detectProject and ciCommands", () => {
       pytest: "tests-only",
     });
     expect(ciCommands(project).setup).toBe(
-      "python -m pip install --quiet poetry && poetry install --no-interaction && poetry run python -m pip install pytest",
+      `python -m pip install --quiet poetry==${poetryVersion} && poetry install --no-interaction && poetry run python -m pip install pytest`,
     );
     expect(ciCommands(project).check).toBe("poetry run pytest");
+  });
+
+  it.each([
+    ["only poetry's group tables", '[tool.poetry.group.dev.dependencies]\npytest = ">=8"\n'],
+    [
+      "a poetry-core build backend",
+      '[dependency-groups]\ndev = ["pytest>=8"]\n\n[build-system]\nrequires = ["poetry-core>=2"]\nbuild-backend = "poetry.core.masonry.api"\n',
+    ],
+  ])("wires an unlocked PEP 621 project with %s to poetry, not pip", async (_, rest) => {
+    const cwd = await testdir({
+      "pyproject.toml": `[project]\nname = "p"\nversion = "0.1.0"\n\n${rest}`,
+      "src/p/__init__.py": "",
+      "tests/test_p.py": "def test_ok() -> None:\n    assert True\n",
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ packageManager: "poetry", locked: false, pytest: "declared" });
+    expect(ciCommands(project)).toMatchObject({
+      uv: false,
+      setup: `python -m pip install --quiet poetry==${poetryVersion} && poetry install --no-interaction`,
+      check: "poetry run pytest",
+    });
+  });
+
+  it("installs the dev extras of a poetry project, which `poetry install` leaves out", async () => {
+    const cwd = await testdir({
+      ...poetryRepo,
+      "pyproject.toml": [
+        "[project]",
+        'name = "p"',
+        'version = "0.1.0"',
+        "",
+        "[project.optional-dependencies]",
+        'dev = ["pytest>=8", "ruff>=0.6"]',
+        'docs = ["mkdocs>=1.6"]',
+        "",
+        "[tool.poetry]",
+        'packages = [{ include = "p" }]',
+        "",
+      ].join("\n"),
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ packageManager: "poetry", locked: true, ruff: true });
+    expect(ciCommands(project)).toMatchObject({
+      setup: `python -m pip install --quiet poetry==${poetryVersion} && poetry install --no-interaction --extras dev`,
+      check: "poetry run ruff check p && poetry run pytest",
+    });
   });
 
   it("prefers the repository's own make targets", async () => {
@@ -137,6 +183,10 @@ describe("addCi", () => {
       uv: false,
     });
     expect(jobs.image).toBeUndefined();
+    // Training and the ML Test Score are a generated service's: here they would only fail.
+    expect(Object.keys(jobs.check?.with ?? {}).sort()).toEqual(
+      ["check", "python-version", "setup", "uv"].sort(),
+    );
     expect(jobs["monitoring-rules"]).toBeUndefined(); // no monitoring pack here
     const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
     expect(manifest.packages["@ds-service/config-ci"]).toMatch(/^\d+\./);
