@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { kserveNames } from "./kserve-names.js";
 import { nameProblem } from "./names.js";
 
 /** The tasks the template supports; drives the schema, the `--task` flag and the prompt. */
@@ -37,6 +38,9 @@ export interface TemplateContext extends Answers {
   readonly ns: string;
   readonly isClassification: boolean;
   readonly isRegression: boolean;
+  /** InferenceService name and namespace of deploy/kserve: the name, or a short derived one. */
+  readonly kserveName: string;
+  readonly kserveNamespace: string;
   readonly generatorVersion: string;
   readonly templateVersion: string;
 }
@@ -46,12 +50,15 @@ export function templateContext(
   versions: { generator: string; template: string },
 ): TemplateContext {
   const pkg = answers.name.replaceAll("-", "_");
+  const kserve = kserveNames(answers.name);
   return {
     ...answers,
     package: pkg,
     ns: pkg,
     isClassification: answers.task === "classification",
     isRegression: answers.task === "regression",
+    kserveName: kserve.name,
+    kserveNamespace: kserve.namespace,
     generatorVersion: versions.generator,
     templateVersion: versions.template,
   };
