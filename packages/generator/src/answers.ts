@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { kserveNames } from "./kserve-names.js";
 import { nameProblem } from "./names.js";
 
 /** The tasks the template supports; drives the schema, the `--task` flag and the prompt. */
@@ -39,6 +40,9 @@ export interface TemplateContext extends Answers {
   readonly isRegression: boolean;
   /** The project's CI is GitLab's (`.gitlab/`, `.gitlab-ci.yml`) rather than GitHub's. */
   readonly isGitlab: boolean;
+  /** InferenceService name and namespace of deploy/kserve: the name, or a short derived one. */
+  readonly kserveName: string;
+  readonly kserveNamespace: string;
   readonly generatorVersion: string;
   readonly templateVersion: string;
 }
@@ -48,6 +52,7 @@ export function templateContext(
   versions: { generator: string; template: string },
 ): TemplateContext {
   const pkg = answers.name.replaceAll("-", "_");
+  const kserve = kserveNames(answers.name);
   return {
     ...answers,
     package: pkg,
@@ -55,6 +60,8 @@ export function templateContext(
     isClassification: answers.task === "classification",
     isRegression: answers.task === "regression",
     isGitlab: answers.ci === "gitlab",
+    kserveName: kserve.name,
+    kserveNamespace: kserve.namespace,
     generatorVersion: versions.generator,
     templateVersion: versions.template,
   };

@@ -38,6 +38,7 @@ describe("config packs in a generated project", () => {
       "deploy/k8s/overlays/staging/kustomization.yaml",
       "deploy/k8s/overlays/prod/kustomization.yaml",
       "deploy/kserve/inferenceservice.yaml",
+      "deploy/kserve/namespace.yaml",
     ]) {
       expect(plan.get(rel)?.ownership, rel).toBe("managed");
     }
