@@ -90,6 +90,9 @@ expect_failure "kubernetes-validate on a non-integer minReplicas" kubernetes-val
 
 sed -e 's/canaryTrafficPercent: 10/canaryTrafficPercent: 150/' "$work/kserve.yaml" >"$work/kserve.bad.yaml"
 expect_failure "an InferenceService with a 150% canary" $check kserve "$work/kserve.bad.yaml"
+sed -e 's#pod-security.kubernetes.io/enforce: restricted#pod-security.kubernetes.io/enforce: privileged#' \
+  "$work/kserve.yaml" >"$work/kserve.psa.yaml"
+expect_failure "a privileged namespace for the InferenceService" $check kserve "$work/kserve.psa.yaml"
 
 if ((status != 0)); then log "deploy validation FAILED"; else log "deploy validation passed"; fi
 exit "$status"

@@ -141,8 +141,17 @@ export function kserveProblems(docs) {
   const isvcs = docs.filter(
     (d) => d.apiVersion === "serving.kserve.io/v1beta1" && d.kind === "InferenceService",
   );
-  if (isvcs.length !== 1 || docs.length !== 1)
-    problems.push("expected exactly one InferenceService");
+  if (isvcs.length !== 1) problems.push("expected exactly one InferenceService");
+  // Beside it only its own Namespace, as restricted as prod's (a shortened KServe name lives
+  // in a namespace of its own: packages/generator/src/kserve-names.ts).
+  for (const other of docs.filter((d) => !isvcs.includes(d))) {
+    if (other.apiVersion !== "v1" || other.kind !== "Namespace")
+      problems.push(`unexpected ${other.kind} beside the InferenceService`);
+    else if (other.metadata?.labels?.["pod-security.kubernetes.io/enforce"] !== "restricted")
+      problems.push(`namespace ${other.metadata?.name}: Pod Security is not restricted`);
+    else if (isvcs.some((isvc) => isvc.metadata?.namespace !== other.metadata?.name))
+      problems.push(`the InferenceService is not in the namespace ${other.metadata?.name}`);
+  }
   for (const isvc of isvcs) {
     const predictor = isvc.spec?.predictor ?? {};
     const pct = predictor.canaryTrafficPercent;
