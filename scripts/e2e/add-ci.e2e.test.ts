@@ -71,7 +71,7 @@ describe("ds-service add ci on a plain repository", () => {
     expect(failed.exitCode).not.toBe(0);
   });
 
-  it("--ci gitlab: a schema-valid .gitlab-ci.yml with the same commands", async () => {
+  it("--ci gitlab: a schema-valid .gitlab-ci.yml whose jobs' commands pass there", async () => {
     const repo = await testdir({
       "mylib/__init__.py": lib,
       "tests/test_add.py": test(5),
@@ -95,7 +95,23 @@ describe("ds-service add ci on a plain repository", () => {
       SETUP_COMMAND: "python -m pip install -r requirements-dev.txt",
       CHECK_COMMAND: "python -m pytest",
       TRAIN_COMMAND: "",
+      SCORE_COMMAND: "",
     });
+    expect(r.all).toContain(`renovate-config-validator --strict: ${repo}/.gitlab/renovate.json`);
+
+    // As the check job runs them: the pipeline's variables in the environment, `bash -c`, and a
+    // `python` whose pip may install (the job image's).
+    const venv = path.join(repo, ".venv-ci");
+    await execa("python3", ["-m", "venv", venv]);
+    const env = { ...ci.variables, CI: "true", ...activated(venv) };
+    const installed = await runAsCi(repo, 'bash -c "$SETUP_COMMAND"', env);
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, 'bash -c "$CHECK_COMMAND"', env);
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+    await fs.writeFile(path.join(repo, "tests/test_add.py"), test(6));
+    const failed = await runAsCi(repo, 'bash -c "$CHECK_COMMAND"', env);
+    expect(failed.exitCode).not.toBe(0);
   });
 
   it("uv + src layout: wires uv sync, ruff and pytest, which pass there", async () => {
