@@ -67,7 +67,7 @@ it("the GitLab jobs install their tools on bookworm and kubectl, promtool and bu
   ) as Pipeline;
   // harness: where the host trusts extra CAs (copied in by debian-root.sh), so does uv.
   // biome-ignore lint/suspicious/noUndeclaredEnvVars: the e2e suite runs through vitest, never turbo.
-  const hostCa = process.env.SSL_CERT_FILE
+  const hostCa: Record<string, string> = process.env.SSL_CERT_FILE
     ? { SSL_CERT_FILE: "/etc/ssl/certs/ca-certificates.crt" }
     : {};
   const envOf = (job: Job, extra: Record<string, string> = {}) => ({
