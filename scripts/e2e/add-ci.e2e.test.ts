@@ -4,7 +4,7 @@ import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { poetryVersion } from "../../packages/generator/src/existing/commands.js";
+import { pipGroupsVersion, poetryVersion } from "../../packages/generator/src/existing/commands.js";
 
 // `ds-service add ci` on plain Python repositories that ds-service did not generate: the
 // workflows it writes must pass actionlint and zizmor, and the commands they call must exist
@@ -69,6 +69,48 @@ describe("ds-service add ci on a plain repository", () => {
     await fs.writeFile(path.join(repo, "tests/test_add.py"), test(6));
     const failed = await runAsCi(repo, check, activated(venv));
     expect(failed.exitCode).not.toBe(0);
+  });
+
+  it("pip + hatchling + a PEP 735 dev group: CI installs the group, whose pytest passes", async () => {
+    const repo = await testdir({
+      "pyproject.toml": [
+        "[project]",
+        'name = "mylib"',
+        'version = "0.1.0"',
+        "",
+        "[dependency-groups]",
+        'dev = ["pytest>=8"]',
+        "",
+        "[build-system]",
+        'requires = ["hatchling>=1.26"]',
+        'build-backend = "hatchling.build"',
+        "",
+      ].join("\n"),
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+    });
+    const added = await runCli(["add", "ci", "--cwd", repo], { env: { CI: "true" } });
+    expect(added.exitCode, added.stderr).toBe(0);
+    await lintWorkflows(repo);
+
+    const { setup, check } = await ciCommands(repo);
+    // `pip install .` alone would leave the group's pytest out ("No module named pytest").
+    expect(setup).toBe(
+      `python -m pip install --quiet 'pip>=${pipGroupsVersion}' && python -m pip install . --group dev`,
+    );
+    expect(check).toBe("python -m pytest");
+    const venv = path.join(repo, ".venv-ci");
+    await execa("python3", ["-m", "venv", venv]);
+    const installed = await runAsCi(repo, setup, activated(venv));
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, check, activated(venv));
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+
+    await fs.writeFile(path.join(repo, "tests/test_add.py"), test(6));
+    const failed = await runAsCi(repo, check, activated(venv));
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.all).toMatch(/1 failed/);
   });
 
   it("--ci gitlab: a schema-valid .gitlab-ci.yml whose jobs' commands pass there", async () => {

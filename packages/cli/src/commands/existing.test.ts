@@ -73,6 +73,16 @@ describe("ds-service add ci / adopt", () => {
     expect(await run(["add", "ci"], { io })).toBe(2);
     expect(err()).toContain("does not look like a Python project");
   });
+
+  it("refuses a pyproject.toml that is not TOML with exit 2, naming it, and writes nothing", async () => {
+    const files = { ...repo, "pyproject.toml": '[project]\nname = "app"\nname = "again"\n' };
+    const cwd = await testdir(files);
+    const { io, err } = captureIo(cwd);
+    expect(await run(["add", "ci"], { io })).toBe(2);
+    expect(err()).toContain(`${path.join(cwd, "pyproject.toml")} is not valid TOML`);
+    expect(err()).toMatch(/redefine/);
+    expect(await listTree(cwd)).toEqual(Object.keys(files).sort());
+  });
 });
 
 function prefixed(prefix: string, files: Record<string, string>): Record<string, string> {

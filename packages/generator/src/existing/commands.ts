@@ -1,4 +1,5 @@
 import type { ProjectLayout } from "./detect.js";
+import { normalizeName } from "./requirement.js";
 
 /** What CI runs in a repository: each command exists there (or is installed by `setup`). */
 export interface CiCommands {
@@ -15,6 +16,16 @@ export interface CiCommands {
  * groups; it needs Python 3.10 or later.
  */
 export const poetryVersion = "2.5.1";
+
+/**
+ * The oldest pip with `pip install --group` (PEP 735 dependency groups). The runner's Python may
+ * bring an older one (3.11's ensurepip has 24.0), which rejects the flag. A minimum, not a pin:
+ * pip picks the newest release that still runs on the project's Python.
+ */
+export const pipGroupsVersion = "25.1";
+
+/** Groups and extras that hold the dev tools, by PEP 503 name (`Dev`, `test`, `lint` …). */
+const isDevName = (name: string) => /^(dev|test|tests|testing|lint)$/.test(normalizeName(name));
 
 const quote = (arg: string) =>
   /^[\w./@=:+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
@@ -35,7 +46,7 @@ export function toolCommands(project: ProjectLayout): {
   const dirs = project.codeDirs.map(quote).join(" ");
   const needsPytest = project.pytest === "tests-only";
   // Optional-dependency groups that hold the dev tools (`pip install .[dev]`, `poetry -E dev`).
-  const devExtras = project.extras.filter((e) => /^(dev|test|tests|testing|lint)$/.test(e));
+  const devExtras = project.extras.filter(isDevName);
 
   let setup: string;
   if (project.packageManager === "uv") {
@@ -54,8 +65,14 @@ export function toolCommands(project: ProjectLayout): {
     if (project.installable) {
       args.push(devExtras.length > 0 ? quote(`.[${devExtras.join(",")}]`) : ".");
     }
+    // PEP 735 groups are no part of the package: `pip install .` leaves them out.
+    const devGroups = project.groups.filter(isDevName);
+    args.push(...devGroups.flatMap((g) => ["--group", quote(g)]));
     if (needsPytest) args.push("pytest");
     setup = args.length > 0 ? `python -m pip install ${args.join(" ")}` : "python -m pip --version";
+    if (devGroups.length > 0) {
+      setup = `python -m pip install --quiet ${quote(`pip>=${pipGroupsVersion}`)} && ${setup}`;
+    }
   }
 
   const pytest =

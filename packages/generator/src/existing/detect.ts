@@ -1,6 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { ValidationError } from "../errors.js";
+import { readPyproject } from "./pyproject.js";
+import { pythonForRequires } from "./python-version.js";
+import { requirementsFileNames } from "./requirement.js";
 
 /** How an existing Python repository installs, where its code lives and what it already has. */
 export interface ProjectLayout {
@@ -22,6 +25,8 @@ export interface ProjectLayout {
   readonly installable: boolean;
   /** Optional-dependency groups of a PEP 621 project (`dev`, `test`, …), for pip. */
   readonly extras: readonly string[];
+  /** PEP 735 dependency groups (`[dependency-groups]`), for pip: `pip install .` leaves them out. */
+  readonly groups: readonly string[];
   readonly makeTargets: readonly string[];
   readonly dockerfile: boolean;
 }
@@ -64,18 +69,6 @@ export function makefileTargets(makefile: string): string[] {
   return [...targets];
 }
 
-/** TOML table headers (`[tool.ruff]`, `[tool.ruff.lint]` …) and `[project.optional-dependencies]` keys. */
-function tomlInfo(pyproject: string) {
-  const tables = [...pyproject.matchAll(/^\s*\[+([^\]]+)\]+/gm)].map((m) => m[1]?.trim() ?? "");
-  const extras: string[] = [];
-  const optional = /^\[project\.optional-dependencies\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(
-    pyproject,
-  );
-  for (const m of optional?.[1]?.matchAll(/^([A-Za-z0-9_-]+)\s*=/gm) ?? [])
-    if (m[1]) extras.push(m[1]);
-  return { tables, extras };
-}
-
 /** Reads the repository without changing it; refuses a directory that is not a Python project. */
 export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const pyproject = (await read(cwd, "pyproject.toml")) ?? "";
@@ -93,48 +86,41 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
       );
     }
   }
-  const { tables, extras } = tomlInfo(pyproject);
+  const toml = readPyproject(pyproject, path.join(cwd, "pyproject.toml"));
   const uvLock = await exists(cwd, "uv.lock");
   const poetryLock = await exists(cwd, "poetry.lock");
-  // Poetry's own tables may come without `[tool.poetry]` itself (a PEP 621 project keeps only
-  // `[tool.poetry.group.dev.dependencies]`), and a poetry-core build backend is poetry's too:
-  // pip would install neither its dependency groups nor its dev tools.
-  const poetryTables = tables.some((t) => t === "tool.poetry" || t.startsWith("tool.poetry."));
-  const poetryBackend = /^\s*build-backend\s*=\s*["']poetry\.core\.masonry\.api["']/m.test(
-    pyproject,
-  );
-  const packageManager =
-    uvLock || tables.includes("tool.uv")
-      ? "uv"
-      : poetryLock || poetryTables || poetryBackend
-        ? "poetry"
-        : "pip";
+  // Any `[tool.uv…]` or `[tool.poetry…]` table counts, not only `[tool.uv]` itself: a project
+  // may keep only `[tool.uv.sources]` or `[tool.poetry.group.dev.dependencies]`, and pip would
+  // install neither its sources nor its dependency groups. A poetry-core backend is poetry's too.
+  const packageManager = uvLock || toml.uv ? "uv" : poetryLock || toml.poetry ? "poetry" : "pip";
 
   const srcPackages = await packagesIn(cwd, "src");
   const layout = srcPackages.length > 0 ? "src" : "flat";
   const flatPackages = layout === "flat" ? await packagesIn(cwd, ".") : [];
   const codeDirs = layout === "src" ? ["src"] : flatPackages.length > 0 ? flatPackages : ["."];
 
-  const requirementsText = (await Promise.all(requirements.map((r) => read(cwd, r)))).join("\n");
-  // A tool counts only when the setup command installs it: a dependency in pyproject.toml
-  // (PEP 621 or poetry) or a line of a requirements file.
-  const declares = (tool: string) =>
-    new RegExp(`["']${tool}(\\[[^\\]]*\\])?\\s*([<>=~!;,"']|$)`, "m").test(pyproject) ||
-    new RegExp(`^${tool}\\s*=`, "m").test(pyproject) ||
-    new RegExp(`^${tool}(\\[[^\\]]*\\])?\\s*([<>=~!;#]|$)`, "im").test(requirementsText);
+  const requirementsNames = (await Promise.all(requirements.map((r) => read(cwd, r)))).flatMap(
+    (text) => requirementsFileNames(text ?? ""),
+  );
+  // A tool counts when a dependency list names it: pyproject.toml's (PEP 621, PEP 735, poetry)
+  // or a requirements file's line, by its normalized name.
+  const names = new Set([...toml.requirementNames, ...requirementsNames]);
+  const declares = (tool: string) => names.has(tool);
 
   const testsPresent =
     (await isDir(cwd, "tests")) ||
     (await isDir(cwd, "test")) ||
-    tables.some((t) => t.startsWith("tool.pytest")) ||
+    toml.pytestConfig ||
     (await exists(cwd, "pytest.ini")) ||
     (await exists(cwd, "conftest.py"));
   const pytest = declares("pytest") ? "declared" : testsPresent ? "tests-only" : false;
   const ruff = declares("ruff");
   const mypy = declares("mypy");
 
+  // `.python-version` is what the developers run; else one that `requires-python` allows.
   const pythonVersion =
-    ((await read(cwd, ".python-version")) ?? "").trim().split("\n")[0] || "3.11";
+    ((await read(cwd, ".python-version")) ?? "").trim().split("\n")[0] ||
+    pythonForRequires(toml.requiresPython, path.join(cwd, "pyproject.toml"));
   const makefile = (await read(cwd, "Makefile")) ?? "";
   return {
     packageManager,
@@ -146,8 +132,9 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     mypy,
     pythonVersion,
     requirements,
-    installable: pyproject.includes("[project]") || pyproject.includes("[build-system]") || setupPy,
-    extras,
+    installable: toml.installable || setupPy,
+    extras: toml.extras,
+    groups: toml.groups,
     makeTargets: makefileTargets(makefile),
     dockerfile: await exists(cwd, "Dockerfile"),
   };

@@ -7,7 +7,7 @@ import { ValidationError } from "../errors.js";
 import { manifestPath, sha256 } from "../manifest.js";
 import { addCi } from "./add-ci.js";
 import { adopt } from "./adopt.js";
-import { ciCommands, poetryVersion } from "./commands.js";
+import { ciCommands, pipGroupsVersion, poetryVersion } from "./commands.js";
 import { detectProject } from "./detect.js";
 
 const pipRepo = {
@@ -141,6 +141,142 @@ describe("detectProject and ciCommands", () => {
       setup: `python -m pip install --quiet poetry==${poetryVersion} && poetry install --no-interaction --extras dev`,
       check: "poetry run ruff check p && poetry run pytest",
     });
+  });
+
+  it("detects uv from a [tool.uv.*] table alone, without [tool.uv] or uv.lock", async () => {
+    const cwd = await testdir({
+      "pyproject.toml": [
+        "[project]",
+        'name = "p"',
+        'version = "0.1.0"',
+        'dependencies = ["mylib"]',
+        "",
+        "[tool.uv.sources]",
+        'mylib = { path = "../mylib" }',
+        "",
+      ].join("\n"),
+      "p/__init__.py": "",
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ packageManager: "uv", locked: false });
+    expect(ciCommands(project)).toMatchObject({ uv: true, setup: "uv sync" });
+  });
+
+  it("installs a pip project's PEP 735 dev group, which `pip install .` leaves out", async () => {
+    const cwd = await testdir({
+      "pyproject.toml": [
+        "[project]",
+        'name = "p"',
+        'version = "0.1.0"',
+        "",
+        "[dependency-groups]",
+        'dev = ["pytest>=8", { include-group = "lint" }]',
+        'lint = ["ruff>=0.6"]',
+        'docs = ["mkdocs>=1.6"]',
+        "",
+        "[build-system]",
+        'requires = ["hatchling>=1.26"]',
+        'build-backend = "hatchling.build"',
+        "",
+      ].join("\n"),
+      "p/__init__.py": "",
+      "tests/test_p.py": "def test_ok() -> None:\n    assert True\n",
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({
+      packageManager: "pip",
+      pytest: "declared",
+      ruff: true,
+      groups: ["dev", "lint", "docs"],
+    });
+    expect(ciCommands(project)).toMatchObject({
+      setup: `python -m pip install --quiet 'pip>=${pipGroupsVersion}' && python -m pip install . --group dev --group lint`,
+      check: "python -m ruff check p && python -m pytest",
+    });
+  });
+
+  it.each([
+    [">=3.12", "3.12"],
+    [">=3.9", "3.11"],
+    [">=3.10,<3.11", "3.10"],
+    ["~=3.13", "3.13"],
+    [">3.11", "3.11"],
+    ["==3.12.*", "3.12"],
+  ])("takes the CI Python from requires-python %j: %s", async (requires, version) => {
+    const cwd = await testdir({
+      "pyproject.toml": `[project]\nname = "p"\nversion = "0.1.0"\nrequires-python = "${requires}"\n`,
+      "p/__init__.py": "",
+    });
+    expect((await detectProject(cwd)).pythonVersion).toBe(version);
+  });
+
+  it("lets .python-version win over requires-python, and the GitLab image follows", async () => {
+    const pyproject = '[project]\nname = "p"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n';
+    const pinned = await testdir({
+      "pyproject.toml": pyproject,
+      ".python-version": "3.13\n",
+      "p/__init__.py": "",
+    });
+    expect((await detectProject(pinned)).pythonVersion).toBe("3.13");
+    const cwd = await testdir({ "pyproject.toml": pyproject, "p/__init__.py": "" });
+    await addCi({ cwd, ci: "gitlab" });
+    const ci = parse(await fs.readFile(path.join(cwd, ".gitlab-ci.yml"), "utf8")) as {
+      default: { image: string };
+    };
+    expect(ci.default.image).toMatch(/^python:3\.12-slim-bookworm@sha256:/);
+  });
+
+  it("counts a tool only as a requirement name, not in comments or strings", async () => {
+    const cwd = await testdir({
+      "pyproject.toml": [
+        "[project]",
+        'name = "p"',
+        'version = "0.1.0"',
+        'description = "pytest"',
+        '# dependencies = ["pytest>=8"]',
+        'dependencies = ["pytest-cov>=5", "Ruff>=0.6"]',
+        'readme = { text = """',
+        '"mypy"',
+        '""", content-type = "text/plain" }',
+        "",
+      ].join("\n"),
+      "requirements.txt": "# pytest\n-e .\n-r other.txt\nMy_Py==1.0\n",
+      "p/__init__.py": "",
+      "tests/test_p.py": "",
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ pytest: "tests-only", ruff: true, mypy: false });
+  });
+
+  it("reads requirement names as PEP 503 normalizes them, poetry's keys included", async () => {
+    const cwd = await testdir({
+      "pyproject.toml": [
+        "[tool.poetry.dependencies]",
+        'python = "^3.11"',
+        "",
+        "[tool.poetry.group.lint.dependencies]",
+        'MyPy = "^1.10"',
+        "",
+        "[tool.poetry.dev-dependencies]",
+        'PyTest = { version = ">=8", extras = ["x"] }',
+        "",
+      ].join("\n"),
+      "requirements-dev.txt": "RUFF[all] >= 0.6 ; python_version >= '3.11'  # lint\n",
+      "p/__init__.py": "",
+    });
+    const project = await detectProject(cwd);
+    expect(project).toMatchObject({ packageManager: "poetry", pytest: "declared", ruff: true });
+    expect(project.mypy).toBe(true);
+  });
+
+  it("refuses a pyproject.toml that does not parse, naming it and the parser's message", async () => {
+    const cwd = await testdir({
+      "pyproject.toml": '[project]\nname = "p"\ndependencies = ["pytest"\n',
+      "p/__init__.py": "",
+    });
+    const attempt = detectProject(cwd);
+    await expect(attempt).rejects.toThrow(ValidationError);
+    await expect(attempt).rejects.toThrow(/pyproject\.toml is not valid TOML: .*expected comma/);
   });
 
   it("prefers the repository's own make targets", async () => {
