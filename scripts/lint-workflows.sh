@@ -94,10 +94,14 @@ ensure_renovate_validator() {
   npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "renovate@${RENOVATE_VERSION}" >/dev/null
 }
 
+# Quiet on success; on a finding, the validator's report (from its one run) goes to stderr.
 validate_renovate() {
   log "renovate-config-validator --strict: $1"
-  (cd "$(dirname "$1")" && "$renovate_validator" --strict "$(basename "$1")") >/dev/null ||
-    { "$renovate_validator" --strict "$1" >&2 || true; return 1; }
+  local report
+  if ! report="$("$renovate_validator" --strict "$1" 2>&1)"; then
+    printf '%s\n' "$report" >&2
+    return 1
+  fi
 }
 
 ensure_actionlint

@@ -104,11 +104,9 @@ export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolea
   if (!options.imageJob) doc.delete("build-image");
   const stages = doc.get("stages");
   if (!isSeq(stages)) throw new Error("config-ci's .gitlab-ci.yml has no stages");
-  const used = new Set(
-    doc.contents && isMap(doc.contents)
-      ? doc.contents.items.map((pair) => doc.getIn([String(pair.key), "stage"]))
-      : [],
-  );
+  // Only the stages some remaining job runs in.
+  const jobs = Object.values(doc.toJS() as Record<string, { stage?: unknown } | null>);
+  const used = new Set(jobs.map((job) => job?.stage));
   stages.items = stages.items.filter((stage) => used.has(String(stage)));
   const image = pythonImages[commands.pythonVersion.split(".").slice(0, 2).join(".")];
   if (image) doc.setIn(["default", "image"], image);
