@@ -3,7 +3,7 @@ import {
   ciProviders,
   DsServiceError,
   generatorVersion,
-  tasks,
+  taskChoices,
 } from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
 import { registerAdd } from "./commands/add-feature-command.js";
@@ -60,7 +60,13 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .description("create a model service in <dir> (which must be new or empty)")
     .argument("[dir]", "target directory; the project name defaults to its basename")
     .option("--name <name>", "project name (npm, PyPI, Python and Kubernetes safe)")
-    .addOption(new Option("--task <task>", "what the model predicts").choices(tasks))
+    .addOption(new Option("--task <task>", "what the model predicts").choices(taskChoices))
+    .option("--data <file>", "fit the project to this CSV or Parquet file (profiled once, never copied)")
+    .option("--target <column>", "with --data: the column to predict")
+    .option("--id <column>", "with --data: a unique row id, kept out of the features and logged")
+    .option("--time <column>", "with --data: orders the split and the backtest")
+    .option("--protected <columns>", "with --data: comma-separated protected attributes (fairness)")
+    .option("--exclude <columns>", "with --data: comma-separated columns that are not features")
     .addOption(new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders))
     .option("--answers <file>", "read answers from a JSON file (flags win)")
     .option("-y, --yes", "never prompt: defaults for anything not given")
@@ -70,7 +76,8 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .action(async (dir: string | undefined, flags: NewFlags) => {
       const prompter =
         !flags.yes && isInteractive(io) ? (deps.prompter ?? inquirerPrompter()) : undefined;
-      const options = await resolveNewOptions(dir, flags, io.cwd, prompter);
+      const exec = deps.exec ?? execaExec;
+      const options = await resolveNewOptions(dir, flags, io.cwd, prompter, exec);
       await newProject(options, {
         exec: deps.exec ?? execaExec,
         log,

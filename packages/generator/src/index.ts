@@ -7,6 +7,7 @@ export {
   type Task,
   type TemplateContext,
   taskDescriptions,
+  taskChoices,
   tasks,
   templateContext,
 } from "./answers.js";
@@ -47,3 +48,6 @@ export { renderPlan } from "./render.js";
 export { fileApplies, selectFiles } from "./select.js";
 export { type FileSource, serviceTemplateSource, sources, type TemplateFile } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";
+export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
+export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
+export { profilerSource } from "./dataset/profiler-source.js";

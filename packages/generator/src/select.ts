@@ -7,8 +7,12 @@ const ciFiles: Record<Answers["ci"], (source: string) => boolean> = {
   gitlab: (source) => source === "_gitlab-ci.yml" || source.startsWith("_gitlab/"),
 };
 
+/** Files that only a project fitted to the team's own data (`new --data`) has. */
+const dataFiles = new Set(["confs/data.yaml.hbs"]);
+
 /** Whether a template file belongs in a project with these answers. */
-export function fileApplies(source: string, answers: Pick<Answers, "ci">): boolean {
+export function fileApplies(source: string, answers: Pick<Answers, "ci" | "dataset">): boolean {
+  if (dataFiles.has(source)) return answers.dataset !== undefined;
   for (const [provider, owns] of Object.entries(ciFiles)) {
     if (owns(source)) return provider === answers.ci;
   }
@@ -18,7 +22,7 @@ export function fileApplies(source: string, answers: Pick<Answers, "ci">): boole
 /** The sources with only the files these answers select. */
 export function selectFiles(
   sources: readonly FileSource[],
-  answers: Pick<Answers, "ci">,
+  answers: Pick<Answers, "ci" | "dataset">,
 ): FileSource[] {
   return sources.map((source) => ({
     ...source,

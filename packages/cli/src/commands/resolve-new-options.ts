@@ -1,13 +1,21 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { type Answers, parseAnswers, ValidationError } from "@ds-service/generator";
+import type { Exec } from "../exec.js";
 import type { Prompter } from "../prompts.js";
+import { type DataRequest, profileData } from "../steps/profile-data.js";
 
 export interface NewFlags {
   readonly name?: string;
   readonly task?: string;
   readonly ci?: string;
   readonly answers?: string;
+  readonly data?: string;
+  readonly target?: string;
+  readonly id?: string;
+  readonly time?: string;
+  readonly protected?: string;
+  readonly exclude?: string;
   readonly yes?: boolean;
   readonly install: boolean;
   readonly git: boolean;
@@ -32,6 +40,7 @@ export async function resolveNewOptions(
   flags: NewFlags,
   cwd: string,
   prompter: Prompter | undefined,
+  exec: Exec,
 ): Promise<ResolvedNewOptions> {
   const base = path.resolve(cwd, flags.cwd ?? ".");
   const fromFile = flags.answers ? await readAnswersFile(path.resolve(base, flags.answers)) : {};
@@ -39,6 +48,15 @@ export async function resolveNewOptions(
   if (flags.name !== undefined) raw.name = flags.name;
   if (flags.task !== undefined) raw.task = flags.task;
   if (flags.ci !== undefined) raw.ci = flags.ci;
+  const data = dataRequest(raw, flags);
+  if (data) {
+    raw.dataset = await profileData(exec, data, base);
+    if (raw.task === undefined || raw.task === "auto") {
+      raw.task = (raw.dataset as { target?: { task?: unknown } }).target?.task;
+    }
+  } else if (raw.task === "auto") {
+    raw.task = undefined;
+  }
 
   const directory =
     dir ??
@@ -50,11 +68,12 @@ export async function resolveNewOptions(
     );
   }
   const targetDir = path.resolve(base, directory);
+  if (data) pointSourceFromProject(raw.dataset, path.resolve(base, data.file), targetDir);
   const nameIsExplicit = raw.name !== undefined;
   if (!nameIsExplicit) {
     raw.name = prompter ? await prompter.name(path.basename(targetDir)) : path.basename(targetDir);
   }
-  if (raw.task === undefined && prompter) raw.task = await prompter.task();
+  if (raw.task === undefined && prompter && !data) raw.task = await prompter.task();
 
   try {
     return { targetDir, answers: parseAnswers(raw), install: flags.install, git: flags.git };
@@ -85,4 +104,55 @@ async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
     throw new ValidationError(`--answers ${file} must hold a JSON object of answers`);
   }
   return parsed as Record<string, unknown>;
+}
+
+const dataKeys = ["data", "target", "id", "time", "protected", "exclude"] as const;
+
+/**
+ * `--data` and its companions, from flags or the answers file (flags win). They are inputs of
+ * the profiler, not answers: they are taken out of `raw`, and the profile goes in instead.
+ */
+function dataRequest(raw: Record<string, unknown>, flags: NewFlags): DataRequest | undefined {
+  const given: Record<string, unknown> = {};
+  for (const key of dataKeys) {
+    given[key] = flags[key] ?? raw[key];
+    delete raw[key];
+  }
+  const list = (value: unknown, key: string): string[] => {
+    if (value === undefined) return [];
+    if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+    throw new ValidationError(`${key} must be a list of column names`);
+  };
+  const text = (value: unknown, key: string): string | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== "string" || value.trim() === "") {
+      throw new ValidationError(`${key} must be a column name`);
+    }
+    return value;
+  };
+  const file = text(given.data, "--data");
+  if (file === undefined) {
+    const stray = dataKeys.find((key) => given[key] !== undefined);
+    if (stray) throw new ValidationError(`--${stray} needs --data <file>`);
+    return undefined;
+  }
+  const target = text(given.target, "--target");
+  if (target === undefined) throw new ValidationError("--data needs --target <column>");
+  const task = typeof raw.task === "string" && raw.task !== "classification" ? raw.task : undefined;
+  return {
+    file,
+    target,
+    ...(task ? { task } : {}),
+    ...(text(given.id, "--id") ? { id: given.id as string } : {}),
+    ...(text(given.time, "--time") ? { time: given.time as string } : {}),
+    protected: list(given.protected, "--protected"),
+    exclude: list(given.exclude, "--exclude"),
+  };
+}
+
+/** The project reads the file from where it is, by a path relative to the project. */
+function pointSourceFromProject(profile: unknown, file: string, targetDir: string): void {
+  const source = (profile as { source?: { file?: string } | null }).source;
+  if (source) source.file = path.relative(targetDir, file).split(path.sep).join("/");
 }

@@ -2,35 +2,40 @@
 
 Everything that turns a validated input row into model inputs lives here, so it is unit
 tested transformer by transformer (tests/core/test_features.py) and held to its own 100%
-coverage gate by `make test`. The service never computes a feature itself.
+coverage gate by `make test`. The service never computes a feature itself: imputing a
+missing value and encoding a category happen inside the Pipeline, with what it learned
+from the training rows.
 """
 
-from typing import Final
-
 from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from .schemas import FEATURES
+from .schemas import CATEGORICAL, NUMERIC
 
-CATEGORICAL: Final[tuple[str, ...]] = ("sex",)
-"""Features encoded as categories rather than scaled as numbers."""
+def numeric_transformer() -> Pipeline:
+    """Fill a missing number with the training median, then standardize.
 
-NUMERIC: Final[tuple[str, ...]] = tuple(name for name in FEATURES if name not in CATEGORICAL)
-"""Every other schema feature: standardized with the training mean and deviation."""
-
-
-def numeric_transformer() -> StandardScaler:
-    """Standardize numbers so regularization treats every feature alike."""
-    return StandardScaler()
+    Standardizing lets regularization treat every feature alike; the imputer is a no-op for
+    a column the schema declares non-nullable, so it costs nothing where nulls are refused.
+    """
+    return Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
 
 
 def categorical_transformer() -> OneHotEncoder:
-    """One column per category (one for a binary feature); an unseen category is an error."""
-    return OneHotEncoder(drop="if_binary", handle_unknown="error")
+    """One column per category (one for a binary feature); a missing value is a category.
+
+    The schema refuses a value outside the training categories before the Pipeline sees it;
+    `handle_unknown="ignore"` only keeps a batch job that skipped validation from crashing.
+    """
+    return OneHotEncoder(drop="if_binary", handle_unknown="ignore")
 
 
 def build_features() -> ColumnTransformer:
-    """Scale numeric features and one-hot encode categorical ones, selected by column name."""
+    """Impute and scale numeric features, impute and one-hot encode categorical ones."""
     return ColumnTransformer(
         [
             ("numeric", numeric_transformer(), list(NUMERIC)),

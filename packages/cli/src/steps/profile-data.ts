@@ -1,0 +1,59 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { profilerSource, StepError, ValidationError } from "@ds-service/generator";
+import type { Exec } from "../exec.js";
+
+/** What `new --data` was asked to learn from the file (flags or the answers file). */
+export interface DataRequest {
+  readonly file: string;
+  readonly target: string;
+  readonly task?: string;
+  readonly id?: string;
+  readonly time?: string;
+  readonly protected?: readonly string[];
+  readonly exclude?: readonly string[];
+}
+
+// The profiler is the template's own `io/profile.py`, run before the project exists with only
+// pandas and pyarrow (pinned to what the template depends on), so CSV and Parquet are read
+// the way the project will read them. uv provides the interpreter and the packages.
+const uvRun = ["run", "--no-project", "--quiet", "--python", "3.11", "--with", "pandas>=3.0", "--with", "pyarrow>=18"];
+
+/**
+ * Profiles the data file into the JSON document the answers carry. Bad data is a
+ * ValidationError (exit 2) with the profiler's own sentence; nothing is written anywhere.
+ */
+export async function profileData(exec: Exec, request: DataRequest, cwd: string): Promise<unknown> {
+  const file = path.resolve(cwd, request.file);
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) throw new ValidationError(`--data ${request.file}: no such file`);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-profile-"));
+  try {
+    const script = path.join(work, "profile.py");
+    const out = path.join(work, "profile.json");
+    await fs.writeFile(script, profilerSource());
+    const args = [...uvRun, "python", script, file, "--target", request.target, "--out", out];
+    if (request.task) args.push("--task", request.task);
+    if (request.id) args.push("--id", request.id);
+    if (request.time) args.push("--time", request.time);
+    if (request.protected?.length) args.push("--protected", request.protected.join(","));
+    if (request.exclude?.length) args.push("--exclude", request.exclude.join(","));
+    const result = await exec("uv", args, { cwd: work }).catch((error: unknown) => {
+      if (error instanceof StepError) {
+        throw new StepError(`profiling --data needs uv (pip install uv): ${error.message}`);
+      }
+      throw error;
+    });
+    if (result.exitCode === 2) {
+      const reason = result.output.split("\n").find((line) => line.startsWith("error: "));
+      throw new ValidationError(`--data ${request.file}: ${(reason ?? result.output).replace(/^error: /, "").trim()}`);
+    }
+    if (result.exitCode !== 0) {
+      throw new StepError(`profiling ${request.file} failed (exit ${result.exitCode}):\n${result.output.trim()}`);
+    }
+    return JSON.parse(await fs.readFile(out, "utf8"));
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
