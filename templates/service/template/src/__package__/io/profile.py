@@ -13,6 +13,7 @@ a missing or constant target, one class, an all-null column, an id with duplicat
 
 import argparse
 import hashlib
+import importlib
 import json
 import math
 import sys
@@ -38,15 +39,16 @@ class DataError(Exception):
     """The data cannot make a model as asked; the message says why and what to do."""
 
 
-def _chunks(path: Path, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+def _chunks(path: Path) -> Iterator[pd.DataFrame]:
+    """The file's rows, CHUNK_ROWS at a time: memory stays bounded whatever the file's size."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        import pyarrow.parquet as pq  # noqa: PLC0415 - only Parquet input needs pyarrow
-
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS, columns=columns):
+        # Imported by name: only Parquet input needs pyarrow, and it ships no type stubs.
+        parquet: Any = importlib.import_module("pyarrow.parquet")
+        for batch in parquet.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
             yield batch.to_pandas()
     elif suffix in {".csv", ".txt"} or suffix.endswith(".gz"):
-        yield from pd.read_csv(path, chunksize=CHUNK_ROWS, usecols=columns, low_memory=False)
+        yield from pd.read_csv(path, chunksize=CHUNK_ROWS, low_memory=False)
     else:
         raise DataError(f"{path.name}: unsupported format {suffix!r}; use .csv or .parquet")
 
@@ -89,6 +91,7 @@ class Column:
         self.many_values = False
 
     def update(self, series: pd.Series) -> None:
+        """Add one chunk's values of this column."""
         self.rows += len(series)
         present = series.dropna()
         self.nulls += len(series) - len(present)
@@ -136,11 +139,20 @@ def _task(column: Column, asked: str) -> str:
             return "binary" if classes == 2 else "multiclass"
         return "regression"
     if asked in {"binary", "multiclass"}:
-        if column.many_values or classes > 10 * MAX_CLASSES:
+        if column.numeric and not column.integer:
+            raise DataError(
+                f"target {column.name!r} holds fractional numbers, not class labels: "
+                "use --task regression"
+            )
+        if column.many_values or classes > MAX_CLASSES * 10:
             raise DataError(f"target {column.name!r} has too many distinct values for {asked}")
         if asked == "binary" and classes != 2:
             raise DataError(
                 f"--task binary needs exactly 2 classes; target {column.name!r} has {classes}"
+            )
+        if asked == "multiclass" and classes < 3:
+            raise DataError(
+                f"--task multiclass needs 3 or more classes; target {column.name!r} has {classes}"
             )
     if asked == "regression" and not column.numeric:
         raise DataError(f"--task regression needs a numeric target; {column.name!r} is text")
