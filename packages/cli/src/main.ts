@@ -61,7 +61,10 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .argument("[dir]", "target directory; the project name defaults to its basename")
     .option("--name <name>", "project name (npm, PyPI, Python and Kubernetes safe)")
     .addOption(new Option("--task <task>", "what the model predicts").choices(taskChoices))
-    .option("--data <file>", "fit the project to this CSV or Parquet file (profiled once, never copied)")
+    .option(
+      "--data <file>",
+      "fit the project to this CSV or Parquet file (profiled once, never copied)",
+    )
     .option("--target <column>", "with --data: the column to predict")
     .option("--id <column>", "with --data: a unique row id, kept out of the features and logged")
     .option("--time <column>", "with --data: orders the split and the backtest")

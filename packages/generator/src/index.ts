@@ -6,11 +6,14 @@ export {
   ciProviders,
   type Task,
   type TemplateContext,
-  taskDescriptions,
   taskChoices,
+  taskDescriptions,
   tasks,
   templateContext,
 } from "./answers.js";
+export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
+export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
+export { profilerSource } from "./dataset/profiler-source.js";
 export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
 export { CancelledError, DsServiceError, StepError, ValidationError } from "./errors.js";
 export { escapeHelpers } from "./escape.js";
@@ -48,6 +51,3 @@ export { renderPlan } from "./render.js";
 export { fileApplies, selectFiles } from "./select.js";
 export { type FileSource, serviceTemplateSource, sources, type TemplateFile } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";
-export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
-export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
-export { profilerSource } from "./dataset/profiler-source.js";

@@ -120,7 +120,11 @@ function dataRequest(raw: Record<string, unknown>, flags: NewFlags): DataRequest
   }
   const list = (value: unknown, key: string): string[] => {
     if (value === undefined) return [];
-    if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+    if (typeof value === "string")
+      return value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
     throw new ValidationError(`${key} must be a list of column names`);
   };

@@ -18,7 +18,17 @@ export interface DataRequest {
 // The profiler is the template's own `io/profile.py`, run before the project exists with only
 // pandas and pyarrow (pinned to what the template depends on), so CSV and Parquet are read
 // the way the project will read them. uv provides the interpreter and the packages.
-const uvRun = ["run", "--no-project", "--quiet", "--python", "3.11", "--with", "pandas>=3.0", "--with", "pyarrow>=18"];
+const uvRun = [
+  "run",
+  "--no-project",
+  "--quiet",
+  "--python",
+  "3.11",
+  "--with",
+  "pandas>=3.0",
+  "--with",
+  "pyarrow>=18",
+];
 
 /**
  * Profiles the data file into the JSON document the answers carry. Bad data is a
@@ -47,10 +57,14 @@ export async function profileData(exec: Exec, request: DataRequest, cwd: string)
     });
     if (result.exitCode === 2) {
       const reason = result.output.split("\n").find((line) => line.startsWith("error: "));
-      throw new ValidationError(`--data ${request.file}: ${(reason ?? result.output).replace(/^error: /, "").trim()}`);
+      throw new ValidationError(
+        `--data ${request.file}: ${(reason ?? result.output).replace(/^error: /, "").trim()}`,
+      );
     }
     if (result.exitCode !== 0) {
-      throw new StepError(`profiling ${request.file} failed (exit ${result.exitCode}):\n${result.output.trim()}`);
+      throw new StepError(
+        `profiling ${request.file} failed (exit ${result.exitCode}):\n${result.output.trim()}`,
+      );
     }
     return JSON.parse(await fs.readFile(out, "utf8"));
   } finally {

@@ -17,9 +17,7 @@ const common = {
   /** Free text a person may edit in confs/features.yaml; defaults to the column name. */
   description: z.string().optional(),
   /** The kind of personal data (ML Test Score D4/D5); reviewed by the team. */
-  pii: z
-    .enum(["none", "quasi_identifier", "sensitive", "direct_identifier", "contact"])
-    .optional(),
+  pii: z.enum(["none", "quasi_identifier", "sensitive", "direct_identifier", "contact"]).optional(),
   source: z.string().optional(),
 };
 
@@ -55,7 +53,10 @@ export const targetSchema = z
     name: z.string().min(1),
     task: z.enum(["binary", "multiclass", "regression"]),
     nulls: count,
-    classes: z.array(z.object({ value: label, count }).strict()).min(2).optional(),
+    classes: z
+      .array(z.object({ value: label, count }).strict())
+      .min(2)
+      .optional(),
     labelType: z.enum(["integer", "string"]).optional(),
     min: z.number().optional(),
     max: z.number().optional(),
