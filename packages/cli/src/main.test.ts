@@ -36,6 +36,7 @@ const scriptedPrompter = (answers: { dir?: string; name?: string; task?: "regres
     directory: () => ask("directory", answers.dir ?? "x"),
     name: (d) => ask("name", answers.name ?? d),
     task: () => ask("task", answers.task ?? "regression"),
+    data: () => ask("data", undefined),
   };
   return { prompter, asked };
 };
@@ -55,7 +56,7 @@ describe("run new", () => {
       exec: noExec,
     });
     expect(code).toBe(0);
-    expect(asked).toEqual(["name", "task"]);
+    expect(asked).toEqual(["data", "name", "task"]);
     const manifest = JSON.parse(
       await fs.readFile(path.join(cwd, "proj/.ds-service/manifest.json"), "utf8"),
     );

@@ -11,6 +11,8 @@ export interface Prompter {
   directory(): Promise<string>;
   name(defaultName: string): Promise<string>;
   task(): Promise<Task>;
+  /** The team's own data file and target column, or undefined for the diabetes demo. */
+  data(): Promise<{ file: string; target: string } | undefined>;
 }
 
 /** @inquirer/prompts, loaded only when a person is there to answer. */
@@ -40,6 +42,20 @@ export function inquirerPrompter(): Prompter {
           choices: tasks.map((t) => ({ value: t, name: t, description: taskDescriptions[t] })),
         }),
       ),
+    data: () =>
+      cancellable(async () => {
+        const { input } = await load();
+        const file = await input({
+          message: "Your data file (CSV or Parquet), or empty for the built-in demo",
+          default: "",
+        });
+        if (file.trim() === "") return undefined;
+        const target = await input({
+          message: "Which column should the model predict?",
+          validate: (v) => v.trim().length > 0 || "a column name is required",
+        });
+        return { file: file.trim(), target: target.trim() };
+      }),
   };
 }
 

@@ -1,5 +1,10 @@
 import path from "node:path";
-import { createProject, generatorVersion, serviceTemplateSource } from "@ds-service/generator";
+import {
+  createProject,
+  type DatasetProfile,
+  generatorVersion,
+  serviceTemplateSource,
+} from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { initialCommit } from "../steps/git.js";
@@ -25,6 +30,7 @@ export async function newProject(options: ResolvedNewOptions, deps: NewDeps): Pr
   log.info(
     `Created ${log.bold(options.answers.name)} (${options.answers.task}) in ${options.targetDir} — ${result.plan.size} files`,
   );
+  if (options.answers.dataset) log.info(describeDataset(options.answers.dataset));
   if (options.install) {
     log.info("Installing dependencies with uv (uv lock, uv sync)…");
     await installDependencies(deps.exec, options.targetDir);
@@ -37,6 +43,21 @@ export async function newProject(options: ResolvedNewOptions, deps: NewDeps): Pr
     log.info("Initialized a git repository with the first commit.");
   }
   log.info(nextSteps(options, deps.cwd));
+}
+
+/** What the project was fitted to, so the user can see at once whether the profile is right. */
+function describeDataset(profile: DatasetProfile): string {
+  const categorical = profile.features.filter((f) => f.kind === "categorical").length;
+  const nullable = profile.features.filter((f) => f.nulls > 0).length;
+  const { target } = profile;
+  const labels = target.classes
+    ? `: ${target.classes.map((c) => `${c.value} (${c.count})`).join(", ")}`
+    : "";
+  return [
+    `Fitted to ${profile.source?.file ?? "the demo data"}: ${profile.rows} rows, ${profile.features.length} features`,
+    `(${categorical} categorical, ${nullable} with missing values); target ${target.name}, ${target.task}${labels}.`,
+    "Review confs/data.yaml, the schema (src/*/core/schemas.py) and confs/features.yaml: they are yours now.",
+  ].join("\n");
 }
 
 function nextSteps(options: ResolvedNewOptions, cwd: string): string {

@@ -48,7 +48,11 @@ export async function resolveNewOptions(
   if (flags.name !== undefined) raw.name = flags.name;
   if (flags.task !== undefined) raw.task = flags.task;
   if (flags.ci !== undefined) raw.ci = flags.ci;
-  const data = dataRequest(raw, flags);
+  let data = dataRequest(raw, flags);
+  if (!data && prompter && raw.dataset === undefined && raw.task === undefined) {
+    const asked = await prompter.data();
+    if (asked) data = { ...asked, protected: [], exclude: [] };
+  }
   if (data) {
     raw.dataset = await profileData(exec, data, base);
     if (raw.task === undefined || raw.task === "auto") {
