@@ -139,7 +139,8 @@ describe("config packs in a generated project", () => {
 
   it("includes the deploy targets from the Makefile and renders the package name", () => {
     expect(text(plan, "Makefile")).toContain("-include deploy/deploy.mk");
-    expect(text(plan, "Dockerfile")).toContain("python -m churn_model.jobs.train");
+    expect(text(plan, "Dockerfile")).not.toContain("jobs.train"); // trained before the build
+    expect(text(plan, "Dockerfile")).toMatch(/^COPY artifacts\/ \/app\/artifacts\/$/m);
     expect(text(plan, "Dockerfile")).toMatch(/^USER 10001:10001$/m);
   });
 });

@@ -1,5 +1,5 @@
 import * as configCi from "@ds-service/config-ci";
-import { isMap, isSeq, parseDocument } from "yaml";
+import { type Document, isMap, isSeq, parseDocument } from "yaml";
 import { outputPath } from "../paths.js";
 import type { Plan } from "../plan.js";
 import type { CiCommands } from "./commands.js";
@@ -43,6 +43,8 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   doc.deleteIn([...withPath, "score"]);
   doc.deleteIn([...withPath, "artifact-path"]);
   if (!options.imageJob) doc.deleteIn(["jobs", "image"]);
+  // A generated service's image carries the model the check job trained; here nothing trains.
+  else dropStep(doc, ["jobs", "image", "steps"], /^Download the gated model/);
   // The rules it tests come with a generated service's monitoring pack, not with `add ci`.
   doc.deleteIn(["jobs", "monitoring-rules"]);
   doc.commentBefore =
@@ -102,6 +104,8 @@ export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolea
   doc.deleteIn(["variables", "DEPLOY_IMAGE"]);
   for (const job of serviceOnlyGitlabJobs) doc.delete(job);
   if (!options.imageJob) doc.delete("build-image");
+  // The service's image waits for the train job's model; here no train job runs.
+  else doc.setIn(["build-image", "needs"], ["check"]);
   const stages = doc.get("stages");
   if (!isSeq(stages)) throw new Error("config-ci's .gitlab-ci.yml has no stages");
   // Only the stages some remaining job runs in.
@@ -144,4 +148,11 @@ export function planCiPack(
     plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
   }
   return plan;
+}
+
+/** Removes the steps whose `name` matches from the sequence at `path`. */
+function dropStep(doc: Document, path: readonly string[], name: RegExp): void {
+  const steps = doc.getIn(path);
+  if (!isSeq(steps)) throw new Error(`config-ci's ci.yml has no ${path.join(".")}`);
+  steps.items = steps.items.filter((step) => !(isMap(step) && name.test(String(step.get("name")))));
 }
