@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { listTree, runCli, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 
 // `new --data` through the built binary, with the real profiler (uv + pandas): bad data is
@@ -103,5 +104,48 @@ describe("new --data (built bin, real profiler)", () => {
     expect(schema).toMatch(/size: Series\[float\] = pa\.Field\([^)]*nullable=True/);
     const files = await listTree(path.join(cwd, "proj"));
     expect(files.filter((f) => f.endsWith(".csv"))).toEqual([]);
+  });
+
+  it("data refresh shows the schema changes, keeps the project's edits, and dry-runs", async () => {
+    const first = rows(30, (i) => `r${i},${["red", "blue"][i % 2]},${10 + i},${"abc"[i % 3]}`);
+    const cwd = await testdir({ "old.csv": first, "new.csv": good.replace("r3,blue", "r3,green") });
+    const created = await runCli(
+      ["new", "proj", "--yes", "--no-install", "--data", "old.csv", "--target", "label"],
+      { cwd },
+    );
+    expect(created.exitCode, created.stderr).toBe(0);
+    const project = path.join(cwd, "proj");
+    const features = path.join(project, "src/proj/core/features.py");
+    await fs.appendFile(features, "# a team's own note\n");
+    const git = (...args: string[]) =>
+      execa("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project });
+    await git("commit", "-qam", "our edit");
+
+    const dry = await runCli(["data", "refresh", "--data", "../new.csv", "--dry-run"], {
+      cwd: project,
+    });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/new-categories\s+colour: green/);
+    expect(dry.stdout).toMatch(/new-nulls\s+size/);
+    expect((await git("status", "--porcelain")).stdout).toBe("");
+
+    const applied = await runCli(["data", "refresh", "--data", "../new.csv"], { cwd: project });
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const schema = await fs.readFile(path.join(project, "src/proj/core/schemas.py"), "utf8");
+    expect(schema).toContain('isin=["blue", "green", "red"]');
+    expect(schema).toMatch(/size: Series\[float\] = pa\.Field\([^)]*nullable=True/);
+    expect(await fs.readFile(features, "utf8")).toContain("# a team's own note");
+    expect(await fs.readFile(path.join(project, "confs/data.yaml"), "utf8")).toContain(
+      '"../new.csv"',
+    );
+    const check = await runCli(["check"], { cwd: project });
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+  });
+
+  it("data refresh refuses a demo project", async () => {
+    const cwd = await testdir();
+    expect((await runCli(["new", "demo", "--yes", "--no-install"], { cwd })).exitCode).toBe(0);
+    const r = await runCli(["data", "refresh", "--data", "x.csv"], { cwd: path.join(cwd, "demo") });
+    expect([r.exitCode, r.stderr]).toEqual([2, expect.stringMatching(/demo data/)]);
   });
 });

@@ -43,6 +43,7 @@ export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<
 // that at start-up, so `new` stays fast.
 const upgradeCommands = () => import("./commands/upgrade.js");
 const fleetCommands = () => import("./commands/fleet.js");
+const dataCommands = () => import("./commands/data-refresh.js");
 
 function buildProgram(io: Io, deps: RunDeps): Command {
   const log = createLogger(io);
@@ -126,6 +127,19 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--json", "machine-readable output")
     .action(async (paths: string[], flags) =>
       (await fleetCommands()).fleetReportCommand(paths, flags, io.cwd, log),
+    );
+  program
+    .command("data")
+    .description("the data a --data project trains on")
+    .command("refresh")
+    .description("re-profile new data, show the schema changes, re-render the project from it")
+    .requiredOption("--data <file>", "the new CSV or Parquet file")
+    .option("--cwd <path>", "the project (default: the current directory)")
+    .option("--dry-run", "print the schema changes and the full diff, write nothing")
+    .option("--allow-dirty", "refresh even with uncommitted changes")
+    .option("--json", "machine-readable output")
+    .action(async (flags) =>
+      (await dataCommands()).dataRefreshCommand(flags, io.cwd, log, deps.exec ?? execaExec),
     );
   const add = program.command("add").description("add a pack or a piece to a repository");
   registerExistingCommands(program, add, io.cwd, log);

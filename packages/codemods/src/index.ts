@@ -22,4 +22,4 @@ export {
 export { selectCodemods } from "./select.js";
 export { applyTransaction, type FileChange, recover } from "./transaction.js";
 export { StagedTree } from "./tree.js";
-export { type Conflict, planUpgrade, UpgradeError } from "./upgrade.js";
+export { type Conflict, planUpgrade, projectTemplateVersion, UpgradeError } from "./upgrade.js";

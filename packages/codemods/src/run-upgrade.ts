@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ValidationError } from "@ds-service/generator";
+import { type Answers, ValidationError } from "@ds-service/generator";
 import type { Codemod } from "./codemod.js";
 import { unifiedDiff } from "./diff.js";
 import { dirtyPaths, writeBase } from "./git.js";
@@ -12,6 +12,11 @@ export interface UpgradeOptions {
   readonly dryRun?: boolean;
   readonly allowDirty?: boolean;
   readonly codemods?: readonly Codemod[];
+  /**
+   * Re-render with these answers (same template version): the project's edits are 3-way merged
+   * with what changes, exactly as in an upgrade. `data refresh` passes a new data profile.
+   */
+  readonly answers?: Answers;
 }
 
 export interface UpgradeResult {
@@ -46,7 +51,7 @@ export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeRe
       );
     }
   }
-  const plan = await planUpgrade(dir, options.codemods ?? registry);
+  const plan = await planUpgrade(dir, options.codemods ?? registry, options.answers);
   const changes = plan.tree.changes();
   const result = {
     from: plan.from,

@@ -1,4 +1,5 @@
 import {
+  type Answers,
   type Manifest,
   manifestPath,
   type Plan,
@@ -49,6 +50,8 @@ export class UpgradeError extends ValidationError {}
 export async function planUpgrade(
   dir: string,
   codemods: readonly Codemod[] = registry,
+  /** Render with these answers instead of the manifest's (`data refresh`: a new profile). */
+  answers?: Answers,
 ): Promise<UpgradePlan> {
   const manifest = await readManifest(dir);
   const from = projectTemplateVersion(manifest);
@@ -79,7 +82,7 @@ export async function planUpgrade(
     }
   }
 
-  const plan = await planProject(manifest.answers, dir);
+  const plan = await planProject(answers ?? manifest.answers, dir);
   const next = new Map([...plan].filter(([p]) => p !== manifestPath));
   const paths = [...new Set([...Object.keys(manifest.files), ...next.keys()])].sort();
   const base = await rebase(await readBase(dir, from, paths), selected, context, dir);

@@ -12,6 +12,7 @@ export {
   templateContext,
 } from "./answers.js";
 export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
+export { type ProfileChange, profileChanges } from "./dataset/diff.js";
 export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
 export { profilerSource } from "./dataset/profiler-source.js";
 export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";

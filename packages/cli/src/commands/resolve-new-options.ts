@@ -3,7 +3,7 @@ import path from "node:path";
 import { type Answers, parseAnswers, ValidationError } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Prompter } from "../prompts.js";
-import { type DataRequest, profileData } from "../steps/profile-data.js";
+import { type DataRequest, pointSourceFromProject, profileData } from "../steps/profile-data.js";
 
 export interface NewFlags {
   readonly name?: string;
@@ -157,10 +157,4 @@ function dataRequest(raw: Record<string, unknown>, flags: NewFlags): DataRequest
     protected: list(given.protected, "--protected"),
     exclude: list(given.exclude, "--exclude"),
   };
-}
-
-/** The project reads the file from where it is, by a path relative to the project. */
-function pointSourceFromProject(profile: unknown, file: string, targetDir: string): void {
-  const source = (profile as { source?: { file?: string } | null }).source;
-  if (source) source.file = path.relative(targetDir, file).split(path.sep).join("/");
 }

@@ -71,3 +71,9 @@ export async function profileData(exec: Exec, request: DataRequest, cwd: string)
     await fs.rm(work, { recursive: true, force: true });
   }
 }
+
+/** The project reads the file from where it is, by a path relative to the project. */
+export function pointSourceFromProject(profile: unknown, file: string, projectDir: string): void {
+  const source = (profile as { source?: { file?: string } | null }).source;
+  if (source) source.file = path.relative(projectDir, file).split(path.sep).join("/");
+}
