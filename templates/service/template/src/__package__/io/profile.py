@@ -105,7 +105,9 @@ class Column:
             self.high = max(self.high, float(values.max()))
             self.integer = self.integer and bool(np.all(values == np.round(values)))
         if not self.many_values:
-            self.counts.update(present.astype(str).tolist())
+            # value_counts first: counting a chunk's distinct values, not each of its rows.
+            for value, count in present.value_counts(sort=False).items():
+                self.counts[str(value)] += int(count)
             if len(self.counts) > 10 * MAX_CATEGORIES:
                 self.many_values = True
                 self.counts.clear()
