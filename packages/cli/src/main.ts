@@ -6,7 +6,7 @@ import {
   taskChoices,
 } from "@ds-service/generator";
 import { Command, CommanderError, Option } from "commander";
-import { registerAdd } from "./commands/add-feature-command.js";
+import { registerFeatureCommands } from "./commands/add-feature-command.js";
 import { registerExistingCommands } from "./commands/existing.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
@@ -143,7 +143,8 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     );
   const add = program.command("add").description("add a pack or a piece to a repository");
   registerExistingCommands(program, add, io.cwd, log);
-  registerAdd(add, io, log);
+  const remove = program.command("remove").description("remove a piece from a project");
+  registerFeatureCommands(add, remove, io, log);
   return program;
 }
 

@@ -107,7 +107,13 @@ export async function planUpgrade(
  * template this ds-service carries (a test keeps the two in step). A manifest naming any other
  * version at or below it was edited by hand or corrupted: upgrading from it would guess.
  */
-export const releasedTemplateVersions: readonly string[] = ["0.1.0", "0.2.0", "0.3.0", "0.4.0", "0.5.0"];
+export const releasedTemplateVersions: readonly string[] = [
+  "0.1.0",
+  "0.2.0",
+  "0.3.0",
+  "0.4.0",
+  "0.5.0",
+];
 
 export function projectTemplateVersion(manifest: Manifest): string {
   const version = manifest.packages[serviceTemplateSource.packageName];

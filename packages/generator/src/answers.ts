@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { type DatasetContext, datasetContext } from "./dataset/context.js";
 import { demoClassificationProfile, demoRegressionProfile } from "./dataset/demo.js";
-import { datasetProfileSchema } from "./dataset/profile.js";
+import { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
 import { kserveNames } from "./kserve-names.js";
 import { nameProblem } from "./names.js";
 
@@ -58,6 +58,12 @@ export const answersSchema = z
 export type Answers = z.output<typeof answersSchema>;
 export type AnswersInput = z.input<typeof answersSchema>;
 
+/** The profile a project renders from: its own data's, or the demo's for its task. */
+export function answersProfile(answers: Answers): DatasetProfile {
+  if (answers.dataset) return answers.dataset;
+  return answers.task === "regression" ? demoRegressionProfile : demoClassificationProfile;
+}
+
 /** Values derived from the answers that templates use; computed once, never by templates. */
 export interface TemplateContext extends Answers {
   /** Python import package, the slug with `-` as `_`. */
@@ -84,9 +90,7 @@ export function templateContext(
 ): TemplateContext {
   const pkg = answers.name.replaceAll("-", "_");
   const kserve = kserveNames(answers.name);
-  const profile =
-    answers.dataset ??
-    (answers.task === "regression" ? demoRegressionProfile : demoClassificationProfile);
+  const profile = answersProfile(answers);
   const task = profile.target.task;
   return {
     ...answers,

@@ -1,6 +1,7 @@
 export {
   type Answers,
   type AnswersInput,
+  answersProfile,
   answersSchema,
   type CiProvider,
   ciProviders,
@@ -12,7 +13,9 @@ export {
   templateContext,
 } from "./answers.js";
 export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
+export { demoClassificationProfile, demoRegressionProfile } from "./dataset/demo.js";
 export { type ProfileChange, profileChanges } from "./dataset/diff.js";
+export { addFeature, type FeatureSpec, keepReviewed, removeFeature } from "./dataset/edit.js";
 export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
 export { profilerSource } from "./dataset/profiler-source.js";
 export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";

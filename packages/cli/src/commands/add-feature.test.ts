@@ -1,51 +1,16 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { listTree, testdir } from "@ds-service/test-utils";
-import { describe, expect, it } from "vitest";
+import { testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Io } from "../io.js";
 import { run } from "../main.js";
 
-const schema = `class Features(pa.DataFrameModel):
-    """The model's inputs."""
-
-    age: Series[float] = pa.Field(ge=0, le=120, description="Age in years.")
-    s6: Series[float] = pa.Field(ge=20, le=600, description="Blood sugar level, mg/dL.")
-
-    class Config:
-        """Coerce."""
-`;
-const registry = `min_importance: 0.002
-features:
-  age: {owner: a, source: b, description: c, pii: none, max_transform_us_per_row: 1, max_bytes_per_row: 1}
-`;
-const testModel = `def patient(**overrides: float) -> pd.DataFrame:
-    typical = {
-        "age": 50.0, "s6": 91.0,
-    }  # fmt: skip
-    return typical
-`;
-
-async function project(): Promise<string> {
-  return testdir({
-    ".ds-service/manifest.json": JSON.stringify({
-      answers: { name: "churn-model", task: "regression" },
-    }),
-    "src/churn_model/core/schemas.py": schema,
-    "confs/features.yaml": registry,
-    "tests/core/test_model.py": testModel,
-  });
-}
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const files = await listTree(dir);
-  const entries = await Promise.all(
-    files.map(async (f) => [f, await fs.readFile(path.join(dir, f), "utf8")] as const),
-  );
-  return Object.fromEntries(entries);
-}
-
+// add / remove feature on a real generated project (git, base refs, manifest): each edits the
+// data profile and re-renders through the upgrade engine, so these check what a user sees.
 async function cli(cwd: string, args: string[]) {
+  const out: string[] = [];
   const err: string[] = [];
   const sink = (into: string[]) =>
     new Writable({
@@ -54,85 +19,146 @@ async function cli(cwd: string, args: string[]) {
         done();
       },
     });
-  const io: Io = { cwd, env: {}, stdout: sink([]), stderr: sink(err), stdinIsTTY: false };
-  const code = await run(["add", "feature", ...args], { io });
-  return { code, stderr: err.join("") };
+  const io: Io = { cwd, env: {}, stdout: sink(out), stderr: sink(err), stdinIsTTY: false };
+  const code = await run(args, { io });
+  return { code, stdout: out.join(""), stderr: err.join("") };
 }
 
-const valid = ["--min", "0", "--max", "40", "--description", "Waist in cm", "--source", "clinic"];
-
-describe("ds-service add feature", () => {
-  it("adds the feature to the schema, the registry, its own test and the example rows", async () => {
-    const dir = await project();
-    const { code, stderr } = await cli(dir, ["waist", ...valid, "--pii", "sensitive"]);
-    expect(code, stderr).toBe(0);
-    const after = await snapshot(dir);
-    const schemaLines = after["src/churn_model/core/schemas.py"]?.split("\n") ?? [];
-    expect(schemaLines[5]).toBe(
-      '    waist: Series[float] = pa.Field(ge=0.0, le=40.0, description="Waist in cm")',
-    );
-    expect(after["confs/features.yaml"]).toContain(
-      '  waist: {owner: "data-science", source: "clinic", description: "Waist in cm", pii: sensitive,',
-    );
-    const test = after["tests/core/features/test_waist.py"] ?? "";
-    expect(test).toContain("from churn_model.core.schemas import FEATURES, Features");
-    expect(test).toContain('pytestmark = pytest.mark.ml_test_score("D1", "D6")');
-    expect(test).toContain("[-4.0, 44.0]");
-    expect(after["tests/core/test_model.py"]).toContain(
-      '        "waist": 20.0,\n    }  # fmt: skip',
-    );
+let project = "";
+const read = (rel: string) => fs.readFile(path.join(project, rel), "utf8");
+const schema = () => read("src/churn_model/core/schemas.py");
+const status = async () => (await execa("git", ["status", "--porcelain"], { cwd: project })).stdout;
+const commit = (message: string) =>
+  execa("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", message], {
+    cwd: project,
   });
 
-  it("wraps a long field the way ruff formats it, and appends after a wrapped field", async () => {
-    const dir = await project();
-    const long = "A very long description of the waist circumference measured at the clinic, cm";
-    const first = await cli(dir, [
-      "waist",
-      ...valid.slice(0, 4),
-      "--description",
-      long,
-      ...valid.slice(6),
-    ]);
-    expect(first.code, first.stderr).toBe(0);
-    const second = await cli(dir, ["hip", ...valid]);
-    expect(second.code, second.stderr).toBe(0);
-    const text = await fs.readFile(path.join(dir, "src/churn_model/core/schemas.py"), "utf8");
-    expect(text).toContain(
-      `    waist: Series[float] = pa.Field(\n        ge=0.0, le=40.0, description="${long}"\n    )\n    hip: Series[float]`,
+beforeEach(async () => {
+  const root = await testdir();
+  const created = await cli(root, ["new", "churn-model", "--yes", "--no-install"]);
+  expect(created.code, created.stderr).toBe(0);
+  project = path.join(root, "churn-model");
+});
+
+const waist = [
+  "waist",
+  "--min",
+  "40",
+  "--max",
+  "200",
+  "--example",
+  "94",
+  "--description",
+  "Waist in cm",
+  "--source",
+  "clinic",
+];
+
+describe("ds-service add feature / remove feature", () => {
+  it("adds a numeric feature to the schema, the manifest's profile and every example row", async () => {
+    const r = await cli(project, ["add", "feature", ...waist, "--pii", "sensitive"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await schema()).toMatch(
+      /waist: Series\[float\] = pa\.Field\(\n\s+ge=40\.0,\n\s+le=200\.0,/,
     );
+    const manifest = JSON.parse(await read(".ds-service/manifest.json"));
+    const added = manifest.answers.dataset.features.at(-1);
+    expect(added).toMatchObject({
+      name: "waist",
+      kind: "numeric",
+      bounds: [40, 200],
+      pii: "sensitive",
+    });
+    for (const row of manifest.answers.dataset.examples) expect(row.waist).toBe(94);
+    expect(r.stdout).toMatch(/Changed \d+ file\(s\)/);
+    expect((await cli(project, ["check"])).code).toBe(0);
+  });
+
+  it("adds a categorical, nullable feature; keeps the project's own edits; dry-runs", async () => {
+    const features = path.join(project, "src/churn_model/core/features.py");
+    await fs.appendFile(features, "# our note\n");
+    await commit("our edit");
+    const args = [
+      "smoker",
+      "--categories",
+      "never,former,current",
+      "--nullable",
+      "--description",
+      "Smoking",
+      "--source",
+      "form",
+    ];
+    const dry = await cli(project, ["add", "feature", ...args, "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("+    smoker: Series[str] = pa.Field(");
+    expect(await status()).toBe("");
+    const r = await cli(project, ["add", "feature", ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await schema()).toMatch(
+      /smoker: Series\[str\] = pa\.Field\(\n\s+isin=\["current", "former", "never"\],\n\s+nullable=True,/,
+    );
+    expect(await fs.readFile(features, "utf8")).toContain("# our note");
+  });
+
+  it("removes a feature everywhere the profile reaches", async () => {
+    const r = await cli(project, ["remove", "feature", "s6"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await schema()).not.toMatch(/\bs6:/);
+    const manifest = JSON.parse(await read(".ds-service/manifest.json"));
+    expect(manifest.answers.dataset.features.map((f: { name: string }) => f.name)).not.toContain(
+      "s6",
+    );
+    expect(manifest.answers.dataset.examples[0]).not.toHaveProperty("s6");
   });
 
   it.each([
-    ["a bad name", ["Waist-cm", ...valid], /lowercase Python identifier/],
-    ["a Python keyword", ["class", ...valid], /lowercase Python identifier/],
-    ["an existing feature", ["age", ...valid], /already exists/],
     [
-      "min not below max",
-      ["waist", ...valid.slice(0, 2), "--max", "0", ...valid.slice(4)],
-      /min < max/,
+      "a name that is not an identifier",
+      ["Waist!", "--min", "1", "--max", "2", "--example", "1"],
+      /lowercase Python identifier/,
     ],
-    ["a non-numeric bound", ["waist", "--min", "x", ...valid.slice(2)], /min < max|numbers/],
     [
-      "a quote in free text",
-      ["waist", ...valid.slice(0, 4), "--description", 'a "b"', ...valid.slice(6)],
-      /without "/,
+      "an existing feature",
+      ["bmi", "--min", "1", "--max", "2", "--example", "1"],
+      /already a column/,
     ],
-    ["an unknown PII kind", ["waist", ...valid, "--pii", "secret"], /./],
-    ["a missing required option", ["waist", "--min", "0"], /./],
-  ])("refuses %s with exit 2 and writes nothing", async (_case, args, message) => {
-    const dir = await project();
-    const before = await snapshot(dir);
-    const { code, stderr } = await cli(dir, args);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(message);
-    expect(await snapshot(dir)).toEqual(before);
+    ["min not below max", ["waist", "--min", "5", "--max", "5", "--example", "5"], /min < max/],
+    [
+      "an example out of range",
+      ["waist", "--min", "1", "--max", "2", "--example", "9"],
+      /within \[1, 2\]/,
+    ],
+    [
+      "no example for a required feature",
+      ["waist", "--min", "1", "--max", "2"],
+      /--example is required/,
+    ],
+    [
+      "both kinds at once",
+      ["waist", "--min", "1", "--max", "2", "--categories", "a,b"],
+      /not both/,
+    ],
+    ["one category", ["waist", "--categories", "a"], /at least two/],
+  ])("refuses %s with exit 2, changing nothing", async (_label, args, reason) => {
+    const r = await cli(project, [
+      "add",
+      "feature",
+      ...args,
+      "--description",
+      "d",
+      "--source",
+      "s",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(reason);
+    expect(await status()).toBe("");
   });
 
-  it("refuses a directory that is not a generated project", async () => {
-    const dir = await testdir({ "README.md": "hi" });
-    const { code, stderr } = await cli(dir, ["waist", ...valid]);
-    expect(code).toBe(2);
-    expect(stderr).toContain("is not a ds-service project");
-    expect(await listTree(dir)).toEqual(["README.md"]);
+  it("refuses to remove a feature that does not exist, and outside a project", async () => {
+    const missing = await cli(project, ["remove", "feature", "nope"]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/not a feature/)]);
+    const outside = await cli(path.dirname(project), ["remove", "feature", "s6"]);
+    expect(outside.code).toBe(2);
+    expect(await status()).toBe("");
   });
 });

@@ -1,17 +1,16 @@
 import path from "node:path";
-import { projectTemplateVersion, upgradeProject } from "@ds-service/codemods";
 import {
+  keepReviewed,
   type ProfileChange,
   parseAnswers,
   profileChanges,
   readManifest,
-  serviceTemplateSource,
   ValidationError,
 } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { pointSourceFromProject, profileData } from "../steps/profile-data.js";
-import { FindingsError } from "./upgrade.js";
+import { rerender } from "./rerender.js";
 
 export interface DataRefreshFlags {
   readonly data: string;
@@ -41,12 +40,6 @@ export async function dataRefreshCommand(
       "this project trains on the demo data, not a profiled file: create one with `ds-service new --data <file> --target <column>`",
     );
   }
-  const version = projectTemplateVersion(manifest);
-  if (version !== serviceTemplateSource.packageVersion) {
-    throw new ValidationError(
-      `the project is on template ${version}: run \`ds-service upgrade\` first, then refresh its data`,
-    );
-  }
   const file = path.resolve(cwd, flags.data);
   const profile = await profileData(
     exec,
@@ -62,34 +55,11 @@ export async function dataRefreshCommand(
     cwd,
   );
   pointSourceFromProject(profile, file, dir);
-  const answers = parseAnswers({ ...manifest.answers, dataset: profile });
-  const changes = answers.dataset ? profileChanges(before, answers.dataset) : [];
-  const result = await upgradeProject({
-    dir,
-    dryRun: flags.dryRun === true,
-    allowDirty: flags.allowDirty === true,
-    answers,
-  });
-  if (flags.json) {
-    log.info(JSON.stringify({ schema: changes, ...result }, null, 2));
-  } else {
-    const lines = [describeChanges(changes)];
-    if (result.dryRun && result.diff) lines.unshift(result.diff);
-    const verb = result.dryRun ? "Would change" : "Changed";
-    lines.push(`${verb} ${result.changed.length} file(s) for the new data.`);
-    for (const c of result.conflicts) lines.push(`  CONFLICT ${c.path}: ${c.reason}`);
-    if (!result.dryRun && result.changed.length > 0) {
-      lines.push(
-        "Review with `git diff`, run `make check` (it retrains on the new data), then commit.",
-      );
-    }
-    log.info(lines.join("\n"));
-  }
-  if (result.conflicts.length > 0) {
-    throw new FindingsError(
-      `${result.conflicts.length} file(s) need you: resolve the conflict markers, then run make check and commit`,
-    );
-  }
+  const fresh = parseAnswers({ ...manifest.answers, dataset: profile }).dataset ?? before;
+  const after = keepReviewed(before, fresh);
+  const changes = profileChanges(before, after);
+  if (!flags.json) log.info(describeChanges(changes));
+  await rerender(dir, manifest, after, flags, log, { schema: changes });
 }
 
 function describeChanges(changes: readonly ProfileChange[]): string {

@@ -21,6 +21,7 @@ export interface FeatureContext {
   readonly description: string;
   readonly pii: string;
   readonly source: string;
+  readonly owner: string;
 }
 
 export interface DatasetContext {
@@ -75,10 +76,11 @@ function featureContext(column: ProfileColumn, taken: Set<string>): FeatureConte
     name: column.name,
     ident,
     needsAlias: ident !== column.name,
-    nullable: column.nulls > 0,
+    nullable: column.nullable ?? column.nulls > 0,
     description: column.description ?? column.name,
     pii: column.pii ?? "none",
     source: column.source ?? "training data",
+    owner: column.owner ?? "data-science",
   };
   if (column.kind === "numeric") {
     const [ge, le] = bounds(column);

@@ -19,6 +19,13 @@ const common = {
   /** The kind of personal data (ML Test Score D4/D5); reviewed by the team. */
   pii: z.enum(["none", "quasi_identifier", "sensitive", "direct_identifier", "contact"]).optional(),
   source: z.string().optional(),
+  /** Who answers for the feature (the registry's `owner`). */
+  owner: z.string().optional(),
+  /**
+   * Whether requests may leave it out as null; absent, it follows the data (any null seen).
+   * `add feature --nullable` sets it for a column the data has not shown yet.
+   */
+  nullable: z.boolean().optional(),
 };
 
 export const numericColumnSchema = z
