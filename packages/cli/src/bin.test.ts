@@ -41,7 +41,10 @@ describe("ds-service (built bin)", () => {
     [["new", "ok-dir", "--name", "../../etc"], /Kubernetes DNS label/],
     [["new", "ok-dir", "--name", "json"], /standard library/],
     [["new", "Bad_Dir"], /--name/],
-    [["new", "x", "--task", "clustering"], /Allowed choices are classification, regression/],
+    [
+      ["new", "x", "--task", "clustering"],
+      /Allowed choices are auto, classification, binary, multiclass, regression/,
+    ],
     [["new"], /missing the project directory/],
     [["new", "x", "--bogus"], /unknown option/],
     [["frobnicate"], /unknown command/],

@@ -30,6 +30,15 @@ const uvRun = [
   "pyarrow>=18",
 ];
 
+async function runUv(exec: Exec, args: readonly string[], cwd: string) {
+  return exec("uv", args, { cwd }).catch((error: unknown) => {
+    if (error instanceof StepError) {
+      throw new StepError(`profiling --data needs uv (pip install uv): ${error.message}`);
+    }
+    throw error;
+  });
+}
+
 /**
  * Profiles the data file into the JSON document the answers carry. Bad data is a
  * ValidationError (exit 2) with the profiler's own sentence; nothing is written anywhere.
@@ -43,30 +52,29 @@ export async function profileData(exec: Exec, request: DataRequest, cwd: string)
     const script = path.join(work, "profile.py");
     const out = path.join(work, "profile.json");
     await fs.writeFile(script, profilerSource());
-    const args = [...uvRun, "python", script, file, "--target", request.target, "--out", out];
+    const args = ["python", script, file, "--target", request.target, "--out", out];
     if (request.task) args.push("--task", request.task);
     if (request.id) args.push("--id", request.id);
     if (request.time) args.push("--time", request.time);
     if (request.protected?.length) args.push("--protected", request.protected.join(","));
     if (request.exclude?.length) args.push("--exclude", request.exclude.join(","));
-    const result = await exec("uv", args, { cwd: work }).catch((error: unknown) => {
-      if (error instanceof StepError) {
-        throw new StepError(`profiling --data needs uv (pip install uv): ${error.message}`);
-      }
-      throw error;
-    });
-    if (result.exitCode === 2) {
-      const reason = result.output.split("\n").find((line) => line.startsWith("error: "));
-      throw new ValidationError(
-        `--data ${request.file}: ${(reason ?? result.output).replace(/^error: /, "").trim()}`,
-      );
+    // Offline first: with pandas in uv's cache, profiling needs no network at all.
+    let result = await runUv(exec, [...uvRun, "--offline", ...args], work);
+    const written = async () => JSON.parse(await fs.readFile(out, "utf8").catch(() => "null"));
+    let profile = await written();
+    if (profile === null) {
+      result = await runUv(exec, [...uvRun, ...args], work);
+      profile = await written();
     }
-    if (result.exitCode !== 0) {
+    if (profile !== null && typeof profile.error === "string") {
+      throw new ValidationError(`--data ${request.file}: ${profile.error}`);
+    }
+    if (result.exitCode !== 0 || profile === null) {
       throw new StepError(
         `profiling ${request.file} failed (exit ${result.exitCode}):\n${result.output.trim()}`,
       );
     }
-    return JSON.parse(await fs.readFile(out, "utf8"));
+    return profile;
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

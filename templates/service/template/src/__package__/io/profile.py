@@ -327,7 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         described = profile(args.data, args.target, args)
     except DataError as error:
+        # Also written to --out, so a caller can tell the data's problem from a crash.
         print(f"error: {error}", file=sys.stderr)
+        args.out.write_text(json.dumps({"error": str(error)}) + "\n")
         return 2
     args.out.write_text(json.dumps(described, indent=2, default=_plain) + "\n")
     return 0
