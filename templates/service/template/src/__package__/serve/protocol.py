@@ -3,7 +3,14 @@
 Field names follow the protocol's `inference_rest.md`; `tests/serve/` checks our responses
 against its official OpenAPI document. This model takes one tensor per feature, named after
 the feature, of shape `[batch]` or `[batch, 1]`, so any protocol client can call it without
-knowing the column order.
+knowing the column order: a numeric feature is any numeric datatype (FP64 in metadata), a
+text category a `BYTES` tensor whose elements are JSON strings, as the protocol's JSON
+encoding gives them.
+
+A missing value is a JSON `null` element, in the tensor of a feature the schema declares
+nullable. The protocol has no null element (its JSON schema allows numbers, strings and
+booleans); `null` is this service's extension, chosen because every JSON client can send
+it and it cannot be mistaken for a value. Requests without nulls are plain protocol.
 """
 
 import math
@@ -13,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from ..core.schemas import FEATURES
+from .columns import TEXT, frame_to_records, to_column
 from .errors import InputError
 
 Datatype = Literal[
@@ -92,7 +100,7 @@ class ResponseOutput(Payload):
     shape: list[int]
     datatype: Datatype
     parameters: dict[str, Any] | None = None
-    data: list[int] | list[float]
+    data: list[int] | list[float] | list[str]
 
 
 class InferenceResponse(Payload):
@@ -105,49 +113,72 @@ class InferenceResponse(Payload):
     outputs: list[ResponseOutput]
 
 
-INPUT_TENSORS: Final = [MetadataTensor(name=name, datatype="FP64", shape=[-1]) for name in FEATURES]
+INPUT_TENSORS: Final = [
+    MetadataTensor(name=name, datatype="BYTES" if name in TEXT else "FP64", shape=[-1])
+    for name in FEATURES
+]
 
 
-def _flatten(tensor: RequestInput) -> list[float]:
-    """Return the tensor's elements as floats; reject anything but numbers (bools included)."""
-    values: list[float] = []
+def _elements(tensor: RequestInput) -> list[Any]:
+    """The tensor's elements in row-major order, `[batch]` and `[batch, 1]` alike."""
+    elements: list[Any] = []
     for item in tensor.data:
-        for element in item if isinstance(item, list) else [item]:
-            if isinstance(element, bool) or not isinstance(element, int | float):
-                raise InputError(f"input {tensor.name!r}: element {element!r} is not a number")
-            try:
-                values.append(float(element))
-            except OverflowError:  # JSON integers are unbounded; a float is not
-                raise InputError(
-                    f"input {tensor.name!r}: element {element} is too large for FP64"
-                ) from None
-    return values
+        elements.extend(item if isinstance(item, list) else [item])
+    return elements
+
+
+def _check_datatype(tensor: RequestInput) -> None:
+    """A text category travels as BYTES, a number as any numeric datatype."""
+    if tensor.name not in FEATURES:
+        return  # the schema refuses it as an unexpected feature, which says more
+    if tensor.name in TEXT and tensor.datatype != "BYTES":
+        raise InputError(
+            f"input {tensor.name!r}: datatype {tensor.datatype} is not BYTES; "
+            "this feature is a text category"
+        )
+    if tensor.name not in TEXT and tensor.datatype not in NUMERIC_DATATYPES:
+        raise InputError(f"input {tensor.name!r}: datatype {tensor.datatype} is not numeric")
 
 
 def inputs_to_frame(inputs: list[RequestInput]) -> pd.DataFrame:
     """Turn one tensor per feature into a frame with one column per tensor.
 
-    Only structure is checked here (types, shapes, batch sizes); which columns are required
-    and which values are allowed is the feature schema's job, so it is written once.
+    Only structure and element types are checked here (datatypes, shapes, batch sizes);
+    which columns are required and which values are allowed is the feature schema's job,
+    so it is written once.
     """
-    columns: dict[str, list[float]] = {}
+    columns: dict[str, Any] = {}
     for tensor in inputs:
         if tensor.name in columns:
             raise InputError(f"input {tensor.name!r} is given more than once")
-        if tensor.datatype not in NUMERIC_DATATYPES:
-            raise InputError(f"input {tensor.name!r}: datatype {tensor.datatype} is not numeric")
+        _check_datatype(tensor)
         if len(tensor.shape) not in (1, 2) or tensor.shape[1:] not in ([], [1]):
             raise InputError(f"input {tensor.name!r}: shape must be [batch] or [batch, 1]")
-        values = _flatten(tensor)
-        if math.prod(tensor.shape) != len(values):
+        elements = _elements(tensor)
+        if math.prod(tensor.shape) != len(elements):
             raise InputError(
                 f"input {tensor.name!r}: shape {tensor.shape} does not match "
-                f"its {len(values)} data elements"
+                f"its {len(elements)} data elements"
             )
-        columns[tensor.name] = values
+        columns[tensor.name] = to_column(tensor.name, elements)
     batch_sizes = {len(values) for values in columns.values()}
     if len(batch_sizes) > 1:
         raise InputError(f"inputs have different batch sizes: {sorted(batch_sizes)}")
     if batch_sizes == {0}:
         raise InputError("inputs hold no rows")
     return pd.DataFrame(columns)
+
+
+def frame_to_inputs(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as request tensors, the inverse of `inputs_to_frame` (for clients and tests)."""
+    datatypes = {tensor.name: tensor.datatype for tensor in INPUT_TENSORS}
+    records = frame_to_records(frame)
+    return [
+        {
+            "name": str(name),
+            "shape": [len(frame)],
+            "datatype": datatypes.get(str(name), "FP64"),
+            "data": [record[str(name)] for record in records],
+        }
+        for name in frame.columns
+    ]

@@ -45,6 +45,8 @@ def describe_schema_errors(errors: SchemaErrors) -> tuple[list[tuple[str, str]],
             feature = str(case["column"])
             where = "" if pd.isna(row) else f" in row {int(row)}"
             message = f"{feature}: {value!r}{where} fails {check}"
+            if check == "not_nullable":  # the client sent null, not pandera's NaN
+                message = f"{feature}: null{where} is not allowed; this feature is required"
         if feature not in FEATURES:
             feature = "unexpected"  # never a label value taken from user input
         features.append((feature, check_name(check)))

@@ -1,23 +1,27 @@
 """Convenience routes beside the protocol: `POST /predict` with JSON records, `GET /metrics`.
 
-`/predict` is what a person types in curl: rows as `{feature: value}` objects. It runs
-through the same scorer as the protocol's infer route, so the two cannot disagree.
+`/predict` is what a person types in curl: rows as `{feature: value}` objects, a number
+for a numeric feature, a string for a text category, `null` where the schema allows a
+missing value. It runs through the same scorer as the protocol's infer route, so the two
+cannot disagree. `predictions` holds the labels themselves (or predicted values);
+classification adds `probabilities` (see `predictions.to_records`).
 """
 
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
 
 from ..meta import MODEL_NAME
+from .columns import records_to_frame
 from .predictions import to_records
 from .scoring import Scorer
 
-Instance = dict[str, StrictFloat]
-"""One row: feature name → number. Strings and booleans are refused, not coerced."""
+Instance = dict[str, StrictFloat | StrictStr | None]
+"""One row: feature name → number, text or null; which one each feature takes is checked
+per feature (`columns.py`), so `"50"` is never read as a number. Booleans are refused."""
 
 
 class PredictRequest(BaseModel):
@@ -35,7 +39,7 @@ def service_router(scorer: Scorer) -> APIRouter:
     @router.post("/predict", tags=["Predict"])
     def predict(request: PredictRequest) -> dict[str, Any]:
         """Score rows given as records; answers predictions in the same order."""
-        artifact, prediction = scorer.score(pd.DataFrame.from_records(request.instances))
+        artifact, prediction = scorer.score(records_to_frame(request.instances))
         return {
             "model_name": MODEL_NAME,
             "model_version": artifact.metadata.version,

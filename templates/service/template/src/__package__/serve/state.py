@@ -2,17 +2,22 @@
 
 The service starts even without a usable artifact, so liveness probes pass and the
 reason is visible: readiness routes answer 503 with it and inference refuses to guess.
-A model whose task or features differ from this code's schema is refused at load time,
-because serving it would silently score columns in the wrong meaning.
+A model whose task, features or classes differ from this code's schema is refused at load
+time, because serving it would silently score columns, or label probabilities, in the
+wrong meaning.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import schemas
 from ..core.schemas import FEATURES
 from ..io.artifacts import Artifact, ArtifactError, load_artifact
 from ..meta import TASK
 from .errors import ModelNotReadyError
+
+CLASSES = getattr(schemas, "CLASSES", None)
+"""The labels, in probability-column order, for a classifier; None for a regressor."""
 
 
 @dataclass
@@ -48,3 +53,6 @@ def _check_compatible(artifact: Artifact) -> None:
         raise ArtifactError(
             f"artifact features {metadata.features} differ from the schema's {list(FEATURES)}"
         )
+    fitted = getattr(artifact.pipeline, "classes_", None)
+    if CLASSES is not None and (fitted is None or list(fitted) != list(CLASSES)):
+        raise ArtifactError(f"artifact classes {fitted} differ from the schema's {CLASSES}")

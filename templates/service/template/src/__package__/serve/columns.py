@@ -1,0 +1,99 @@
+"""JSON values ↔ feature columns, shared by `/predict` records and protocol tensors.
+
+JSON has numbers, strings and `null`; the schema has numeric features, text categories
+and features that may be missing. This is the one place the two meet, so both routes
+refuse a wrong type with the same message, naming the feature, before pandera runs: a
+string is never coerced into a number (nor a number into a text category), a boolean is
+never a number, and NaN (which Python's JSON parser accepts) never stands for a missing
+value: `null` does. Whether a `null` is allowed is the schema's call (`nullable`), made
+once, in `core/schemas.py`.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..core.schemas import FEATURES, Features
+from .errors import InputError
+
+JsonValue = float | str | None
+"""A feature value as JSON carries it: a number, a text category, or null for missing."""
+
+TEXT: Final[frozenset[str]] = frozenset(
+    str(name)
+    for name, column in Features.to_schema().columns.items()
+    if not pd.api.types.is_numeric_dtype(column.dtype.type)
+)
+"""Features whose values are text categories: JSON strings, `BYTES` protocol tensors."""
+
+
+def to_column(feature: str, values: Sequence[Any]) -> npt.NDArray[np.float64] | list[Any]:
+    """Check each value's JSON type for `feature`; return what the frame column holds.
+
+    Numbers become a float array (`null` → NaN, which the schema then allows or refuses),
+    text categories stay a list of strings and `None`. A name outside the schema is passed
+    through untouched: the schema refuses it as an unexpected feature, which says more.
+    """
+    if feature not in FEATURES:
+        return list(values)
+    if feature in TEXT:
+        for value in values:
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"{feature}: {value!r} is not a string (a text category)")
+        return list(values)
+    if all(type(value) is float for value in values):  # the usual request, in one pass
+        numbers = np.asarray(values, dtype=np.float64)
+        if np.isfinite(numbers).all():
+            return numbers
+    numbers = np.empty(len(values), dtype=np.float64)
+    for index, value in enumerate(values):  # finds and names the value that is wrong
+        numbers[index] = _number(feature, value)
+    return numbers
+
+
+def _number(feature: str, value: Any) -> float:
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"{feature}: {value!r} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:  # JSON integers are unbounded; a float is not
+        raise InputError(f"{feature}: {value} is too large for FP64") from None
+    if not math.isfinite(number):
+        raise InputError(f"{feature}: {value} is not a finite number (send null if missing)")
+    return number
+
+
+def to_json(value: Any) -> JsonValue:
+    """One frame cell as JSON: missing → `None`, text as is, any number → float."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value if isinstance(value, str) else float(value)
+
+
+def frame_to_records(frame: pd.DataFrame) -> list[dict[str, JsonValue]]:
+    """Rows as `/predict` instances, the inverse of `records_to_frame`."""
+    return [
+        {str(name): to_json(value) for name, value in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """`/predict` instances → a frame, one typed column per feature they name.
+
+    Every instance must name the same features: a feature left out of one row is refused,
+    never read as missing (that is what `null` says, and only where the schema allows it).
+    """
+    names = list(records[0])
+    for index, record in enumerate(records[1:], start=1):
+        if record.keys() != set(names):
+            differ = sorted(set(names).symmetric_difference(record))
+            raise InputError(f"instance {index} and instance 0 differ in features {differ}")
+    columns = {name: to_column(name, [row[name] for row in records]) for name in names}
+    return pd.DataFrame(columns, index=range(len(records)))
