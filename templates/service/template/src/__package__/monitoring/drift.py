@@ -8,22 +8,30 @@ window in the service and a file of production inputs in `make drift-report`.
   part of the distribution; plus the two-sample KS statistic (largest gap between the
   empirical CDFs), which needs no bins. Rules of thumb for PSI: < 0.1 stable, 0.1 to 0.25
   moderate, > 0.25 a significant shift — the alert threshold.
-- Categorical features (a schema `isin` check): Jensen-Shannon distance (base 2, in
-  [0, 1]) between category shares.
+- Categorical features (a schema `isin` check, text or numeric codes): Jensen-Shannon
+  distance (base 2, in [0, 1]) between category shares, plus `unseen`: the share of rows
+  whose value training never showed — a value outside the categories (possible in batch
+  paths that skip validation) or a null where training had none. Jensen-Shannon counts
+  unseen values as one more category (training share 0), so they move it too.
+Nulls are not a distribution shift of the values: both references record the training
+null rate, and the service alerts on null rates from its own counters (rules.yaml).
 The statistics come from scipy; only the binning is ours.
 """
 
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 from scipy.spatial.distance import jensenshannon
 from scipy.special import rel_entr
 from scipy.stats import ks_2samp
 
 Array = npt.NDArray[np.float64]
-Method = Literal["psi", "ks", "jensenshannon"]
+Method = Literal["psi", "ks", "jensenshannon", "unseen"]
+Category = float | str
+"""A categorical value as the schema declares it: a text label or a numeric code."""
 
 DEFAULT_BINS: Final = 10
 REFERENCE_SAMPLE_SIZE: Final = 1000
@@ -41,6 +49,7 @@ class NumericReference(BaseModel):
     edges: list[float]
     proportions: list[float]
     sample: list[float]
+    null_rate: float = Field(default=0.0, ge=0, le=1)
 
 
 class CategoricalReference(BaseModel):
@@ -49,8 +58,10 @@ class CategoricalReference(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["categorical"] = "categorical"
-    categories: list[float]
+    # Text labels or numeric codes, never both: try the exact JSON types, strings first.
+    categories: list[str] | list[float]
     proportions: list[float]
+    null_rate: float = Field(default=0.0, ge=0, le=1)
 
 
 ColumnReference = NumericReference | CategoricalReference
@@ -63,7 +74,10 @@ def bin_counts(values: Array, edges: Array) -> npt.NDArray[np.int64]:
 
 
 def numeric_reference(values: Array, bins: int = DEFAULT_BINS) -> NumericReference:
-    """Describe a training column: quantile edges (ties merged), shares, a KS sample."""
+    """Describe a training column: quantile edges (ties merged), shares, a KS sample.
+
+    Missing values (NaN) are left out of the bins and counted in `null_rate` instead.
+    """
     clean = values[np.isfinite(values)]
     if clean.size == 0:
         raise ValueError("cannot build a drift reference from a column without finite values")
@@ -79,15 +93,45 @@ def numeric_reference(values: Array, bins: int = DEFAULT_BINS) -> NumericReferen
         edges=edges.tolist(),
         proportions=(counts / counts.sum()).tolist(),
         sample=np.sort(sample).tolist(),
+        null_rate=float(1 - clean.size / values.size),
     )
 
 
-def categorical_reference(values: Array, categories: list[float]) -> CategoricalReference:
-    """Describe a training column by the share of each allowed category."""
-    counts = np.array([np.sum(values == category) for category in categories], dtype=np.float64)
-    if counts.sum() == 0:
+class Counts(NamedTuple):
+    """Rows of a categorical column: per category, outside the categories, and null."""
+
+    known: Array
+    unseen: int
+    nulls: int
+
+
+def category_counts(values: npt.ArrayLike, categories: list[str] | list[float]) -> Counts:
+    """Count a column's values per category; nulls and values outside them apart.
+
+    A pandas index looks every value up in one vectorized pass (-1: not a category), for
+    text and numeric codes alike (`1` matches `1.0`, `"1"` does not).
+    """
+    column = pd.Index(np.asarray(values, dtype=object).ravel(), dtype=object)
+    nulls = np.asarray(column.isna())
+    codes = pd.Index(list(categories), dtype=object).get_indexer(column[~nulls])
+    known = np.bincount(codes[codes >= 0], minlength=len(categories)).astype(np.float64)
+    return Counts(known=known, unseen=int(np.sum(codes < 0)), nulls=int(nulls.sum()))
+
+
+def categorical_reference(
+    values: npt.ArrayLike, categories: list[str] | list[float]
+) -> CategoricalReference:
+    """Describe a training column by each allowed category's share of its non-null rows."""
+    counts = category_counts(values, categories)
+    total = counts.known.sum()
+    if total == 0:
         raise ValueError("no training value falls in the declared categories")
-    return CategoricalReference(categories=categories, proportions=(counts / counts.sum()).tolist())
+    rows = total + counts.unseen + counts.nulls
+    return CategoricalReference(
+        categories=categories,
+        proportions=(counts.known / total).tolist(),
+        null_rate=float(counts.nulls / rows),
+    )
 
 
 def psi(expected: Array, actual: Array) -> float:
@@ -98,16 +142,30 @@ def psi(expected: Array, actual: Array) -> float:
     return float(np.sum(rel_entr(q, p) + rel_entr(p, q)))
 
 
-def score_column(reference: ColumnReference, values: Array) -> dict[Method, float]:
-    """Score a window of one column against its reference, by every method that applies."""
+def score_column(reference: ColumnReference, values: npt.ArrayLike) -> dict[Method, float]:
+    """Score a window of one column against its reference, by every method that applies.
+
+    Nulls are left out (their rate is watched on its own). A window without a single
+    non-null value has no score: an empty dict, so no gauge claims "no drift".
+    """
     if isinstance(reference, NumericReference):
-        counts = bin_counts(values, np.asarray(reference.edges))
-        shares = counts / max(int(counts.sum()), 1)
-        statistic = ks_2samp(values, np.asarray(reference.sample)).statistic
+        numbers = np.asarray(values, dtype=np.float64)
+        numbers = numbers[np.isfinite(numbers)]
+        if numbers.size == 0:
+            return {}
+        counts = bin_counts(numbers, np.asarray(reference.edges))
+        shares = counts / counts.sum()
+        statistic = ks_2samp(numbers, np.asarray(reference.sample)).statistic
         return {"psi": psi(np.asarray(reference.proportions), shares), "ks": float(statistic)}
-    counts = np.array(
-        [np.sum(values == category) for category in reference.categories], dtype=np.float64
-    )
-    shares = counts / max(float(counts.sum()), 1.0)
-    distance = jensenshannon(np.asarray(reference.proportions), shares, base=2)
-    return {"jensenshannon": float(np.nan_to_num(distance, nan=1.0))}
+    tally = category_counts(values, reference.categories)
+    present = tally.known.sum() + tally.unseen
+    # A null is unseen too when training had none: the model never learnt what it means.
+    unseen = tally.unseen + (tally.nulls if reference.null_rate == 0 else 0)
+    scores: dict[Method, float] = {}
+    if present > 0:
+        observed = np.append(tally.known, tally.unseen) / present
+        distance = jensenshannon(np.append(reference.proportions, 0.0), observed, base=2)
+        scores["jensenshannon"] = float(np.nan_to_num(distance, nan=1.0))
+    if present + tally.nulls > 0:
+        scores["unseen"] = float(unseen / (present + tally.nulls))
+    return scores

@@ -3,7 +3,8 @@
 Every log line is one JSON object carrying the id of the request it belongs to, so logs
 from one request can be found together and matched with the client's `X-Request-ID`.
 A sample of requests is also logged with inputs and outputs, for debugging and for
-replaying production traffic (N3); features on the redaction list never leave the process.
+replaying production traffic (N3); features on the redaction list — by default every
+feature the registry labels as personal data (see `settings.py`) — never leave the process.
 """
 
 import json
@@ -17,6 +18,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
+
+import pandas as pd
 
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
 """The id of the request being handled; `-` outside a request."""
@@ -61,6 +64,11 @@ def configure_json_logging(level: int = logging.INFO) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+
+
+def json_safe(value: Any) -> Any:
+    """A value JSON can carry: a missing value (None, NaN, pandas NA) becomes `null`."""
+    return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
 
 
 def redact(rows: Sequence[Mapping[str, Any]], redacted: frozenset[str]) -> list[dict[str, Any]]:

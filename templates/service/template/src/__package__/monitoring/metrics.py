@@ -27,6 +27,7 @@ from prometheus_client.utils import floatToGoString
 
 from ..meta import METRICS_NAMESPACE
 from .drift import Array
+from .prediction import PREDICTION_BUCKETS
 from .window import DriftWindow
 
 # `<name>_created` series double the output and no dashboard or alert here uses them.
@@ -35,9 +36,6 @@ disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstre
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 """Seconds; a small tabular model answers in milliseconds, so resolution is kept low down."""
-
-PROBABILITY_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
-"""Default buckets of the prediction histogram: a probability of the positive class."""
 
 
 class BatchHistogram(Collector):
@@ -97,7 +95,7 @@ class ServiceMetrics:
     def __init__(
         self,
         namespace: str = METRICS_NAMESPACE,
-        prediction_buckets: tuple[float, ...] = PROBABILITY_BUCKETS,
+        prediction_buckets: tuple[float, ...] = PREDICTION_BUCKETS,
     ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
@@ -145,10 +143,18 @@ class ServiceMetrics:
             namespace=namespace,
             registry=registry,
         )
+        self.training_null_ratio = Gauge(
+            "feature_training_null_ratio",
+            "Share of training rows missing each feature, from the model's drift reference: "
+            "the baseline of the serving null-rate alert.",
+            ["feature"],
+            namespace=namespace,
+            registry=registry,
+        )
         self.prediction_scores = BatchHistogram(
             "prediction_score",
-            "Distribution of the model's output per row (probability of the positive class, "
-            "or the predicted value for a regressor).",
+            "Distribution of the model's monitored output per row (monitoring/prediction.py: "
+            "a class probability, or the predicted value for a regressor).",
             buckets=prediction_buckets,
             namespace=namespace,
             registry=registry,
@@ -156,7 +162,7 @@ class ServiceMetrics:
         self.feature_drift = Gauge(
             "feature_drift_score",
             "Drift of a feature over the recent window vs training: PSI and KS for numeric "
-            "features, Jensen-Shannon distance for categorical ones.",
+            "features, Jensen-Shannon distance and the unseen-value share for categorical ones.",
             ["feature", "method"],
             namespace=namespace,
             registry=registry,

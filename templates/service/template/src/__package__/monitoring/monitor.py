@@ -3,18 +3,19 @@
 Inputs: rows received and missing values per feature (before validation, so broken
 clients show up). Outputs: the prediction-score histogram. Both together: the drift window
 and the sampled request log. The drift window exists only when the artifact carries a
-drift reference (`make train` writes one).
+drift reference (`make train` writes one); the reference also gives each feature's training
+null rate (published for the null-rate alert) and PII kind (which features the request
+log redacts). Without a reference every feature is redacted: unknown means personal.
 """
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..core.schemas import FEATURES
 from .drift import Array
-from .logs import RequestLog
+from .logs import RequestLog, json_safe
 from .metrics import ServiceMetrics
 from .reference import DriftReference
 from .settings import MonitoringSettings
@@ -30,7 +31,7 @@ class Monitor:
         self.window: DriftWindow | None = None
         self.request_log = RequestLog(
             settings.request_log_sample_rate,
-            settings.request_log_redact,
+            redacted_features(None, settings),
             settings.request_log_path,
         )
         for name in FEATURES:  # every series exists from the start, so rate() sees the first
@@ -47,8 +48,13 @@ class Monitor:
                 min_rows=self.settings.drift_min_rows,
             )
         )
+        self.request_log.redacted = redacted_features(reference, self.settings)
         self.metrics.feature_drift.clear()
         self.metrics.prediction_drift.clear()
+        self.metrics.training_null_ratio.clear()
+        if reference is not None:
+            for name, column in reference.features.items():
+                self.metrics.training_null_ratio.labels(feature=name).set(column.null_rate)
 
     def observe_input(self, rows: pd.DataFrame) -> None:
         """Count received rows and, per feature, rows where it is missing."""
@@ -69,13 +75,23 @@ class Monitor:
         """Record a validated batch; `outputs` is only built when the request is sampled."""
         self.metrics.prediction_scores.observe(scores)
         if self.window is not None:
-            ordered = features if tuple(features.columns) == FEATURES else features[list(FEATURES)]
-            self.window.observe(ordered.to_numpy(dtype=np.float64), scores)
+            self.window.observe(features, scores)
         if self.request_log.sample():
-            records = [{str(k): v for k, v in row.items()} for row in features.to_dict("records")]
+            rows = features.to_dict("records")
+            records = [{str(k): json_safe(v) for k, v in row.items()} for row in rows]
             self.request_log.write(records, outputs())
 
     def publish(self) -> None:
         """Bring the drift gauges up to date; called before each `/metrics` scrape."""
         if self.window is not None:
             self.metrics.publish_drift(self.window)
+
+
+def redacted_features(
+    reference: DriftReference | None, settings: MonitoringSettings
+) -> frozenset[str]:
+    """Features the request log hides: by PII kind (unknown counts as personal), or by name."""
+    pii = {} if reference is None else reference.pii
+    kinds = settings.request_log_redact_pii
+    by_kind = {name for name in FEATURES if name not in pii or pii[name] in kinds}
+    return frozenset(by_kind) | settings.request_log_redact

@@ -2,8 +2,9 @@
 
 Input: a CSV of feature columns, or JSONL request logs (`REQUEST_LOG_PATH`, one object per
 line with `inputs`: rows; redacted values are skipped). Output: one self-contained HTML
-file with every feature's drift scores and a bar chart (inline SVG, no plotting library)
-of training vs production shares per bin.
+file with every feature's drift scores, null rate vs training, and a bar chart (inline SVG,
+no plotting library) of training vs production shares per bin or category — the last bar
+of a categorical feature is the share of values outside the training categories.
 """
 
 import argparse
@@ -15,33 +16,63 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.schemas import FEATURES
-from .drift import Array, NumericReference, bin_counts, score_column
-from .reference import DriftReference, load_reference
+from ..core.schemas import CATEGORICAL, FEATURES
+from .drift import Array, NumericReference, bin_counts, category_counts, score_column
+from .logs import REDACTED
+from .reference import DriftReference, categories, load_reference
 
 WIDTH, HEIGHT = 360, 120
 
 
 def read_inputs(path: Path) -> pd.DataFrame:
-    """Load production rows from CSV or JSONL request logs; non-numeric values become NaN."""
+    """Load production rows from CSV or JSONL request logs, unvalidated.
+
+    Redacted values become missing; a numeric feature's non-numbers too. Categorical values
+    are kept as they are, so values outside the training categories show up as unseen.
+    """
     if path.suffix == ".jsonl":
         lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         rows = [row for entry in lines for row in entry.get("inputs", [])]
         frame = pd.DataFrame.from_records(rows)
     else:
         frame = pd.read_csv(path)
-    columns = frame.reindex(columns=list(FEATURES))
-    return pd.DataFrame({name: pd.to_numeric(columns[name], errors="coerce") for name in FEATURES})
+    columns = frame.reindex(columns=list(FEATURES)).astype(object).replace(REDACTED, None)
+    coded = {name for name, values in categories().items() if not isinstance(values[0], str)}
+    return pd.DataFrame(
+        {
+            name: columns[name].map(as_code)
+            if name in coded
+            else columns[name]
+            if name in CATEGORICAL
+            else pd.to_numeric(columns[name], errors="coerce")
+            for name in FEATURES
+        }
+    )
 
 
-def shares(reference: DriftReference, feature: str, values: Array) -> tuple[Array, Array]:
-    """(training shares, production shares) over the reference's bins or categories."""
+def as_code(value: object) -> object:
+    """A numeric category code read as text ("2" in a CSV column with a stray label) → 2.0."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return value
+
+
+def shares(reference: DriftReference, feature: str, values: pd.Series) -> tuple[Array, Array]:
+    """(training shares, production shares) of non-null values per bin or category.
+
+    A categorical feature gets one more bar: values outside the training categories.
+    """
     column = reference.features[feature]
     if isinstance(column, NumericReference):
-        counts = bin_counts(values, np.asarray(column.edges)).astype(np.float64)
+        numbers = values.to_numpy(dtype=np.float64)
+        counts = bin_counts(numbers, np.asarray(column.edges)).astype(np.float64)
+        expected = np.asarray(column.proportions)
     else:
-        counts = np.array([np.sum(values == c) for c in column.categories], dtype=np.float64)
-    return np.asarray(column.proportions), counts / max(counts.sum(), 1.0)
+        tally = category_counts(values.to_numpy(dtype=object), column.categories)
+        counts = np.append(tally.known, tally.unseen)
+        expected = np.append(column.proportions, 0.0)
+    return expected, counts / max(counts.sum(), 1.0)
 
 
 def bar_chart(expected: Array, actual: Array) -> str:
@@ -63,14 +94,17 @@ def render(reference: DriftReference, frame: pd.DataFrame) -> str:
     """The whole report as HTML."""
     sections = []
     for feature in FEATURES:
-        values = frame[feature].dropna().to_numpy(dtype=np.float64)
+        values = frame[feature].dropna()
         if values.size == 0:
             sections.append(f"<h2>{html.escape(feature)}</h2><p>no values</p>")
             continue
-        scores = score_column(reference.features[feature], values)
+        column = reference.features[feature]
+        scores = score_column(column, frame[feature].to_numpy())
         listed = ", ".join(f"{m} = {s:.3f}" for m, s in scores.items())
+        rate = 1 - values.size / len(frame)
+        nulls = f"null rate = {rate:.3f} (training {column.null_rate:.3f})"
         chart = bar_chart(*shares(reference, feature, values))
-        sections.append(f"<h2>{html.escape(feature)}</h2><p>{listed}</p>{chart}")
+        sections.append(f"<h2>{html.escape(feature)}</h2><p>{listed}; {nulls}</p>{chart}")
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Drift report</title></head>"
         f"<body><h1>Drift report</h1><p>{len(frame)} production rows vs "

@@ -5,14 +5,23 @@ metrics and request logs off together — used to measure their overhead, or as 
 hatch. `DRIFT_WINDOW` (default 1000 rows) and `DRIFT_MIN_ROWS` (default 200) size the
 sliding window. `REQUEST_LOG_SAMPLE_RATE` (default 0.01) is the share of requests whose
 inputs and predictions are logged as JSON lines to `REQUEST_LOG_PATH` (default: the
-service's JSON log on stdout), with the features in `REQUEST_LOG_REDACT` (a JSON list,
-default `["age", "sex"]`) replaced by `"[REDACTED]"`.
+service's JSON log on stdout), with personal data replaced by `"[REDACTED]"`: every feature
+whose PII kind in the feature registry (`confs/features.yaml`, recorded in the artifact at
+training) is in `REQUEST_LOG_REDACT_PII` (a JSON list; default every kind but `none`), every
+feature of unknown kind, and the features named in `REQUEST_LOG_REDACT` (a JSON list).
 """
 
 from pathlib import Path
+from typing import Final, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PiiKind = Literal["none", "quasi_identifier", "sensitive", "direct_identifier", "contact"]
+PERSONAL: Final[frozenset[PiiKind]] = frozenset(
+    {"quasi_identifier", "sensitive", "direct_identifier", "contact"}
+)
+"""Every PII kind but `none`: redacted by default, since a log outlives its purpose."""
 
 
 class MonitoringSettings(BaseSettings):
@@ -25,7 +34,8 @@ class MonitoringSettings(BaseSettings):
     drift_min_rows: int = Field(default=200, gt=0)
     request_log_sample_rate: float = Field(default=0.01, ge=0, le=1)
     request_log_path: Path | None = None
-    request_log_redact: frozenset[str] = frozenset({"age", "sex"})
+    request_log_redact_pii: frozenset[PiiKind] = PERSONAL
+    request_log_redact: frozenset[str] = frozenset()
 
     @model_validator(mode="after")
     def _window_fits(self) -> "MonitoringSettings":

@@ -5,32 +5,38 @@ computed when `/metrics` is scraped, at most once per new batch of rows, so the 
 drift detection is paid by the scraper, not by the caller waiting for a prediction.
 Until `min_rows` rows have been seen no score is published: a score from a handful of rows
 would be noise, and an absent series is what alerts treat as "not known yet".
+Numbers (numeric features and the prediction score, NaN for a null) and categories (text
+or codes, None for a null) are kept in two buffers, so numbers stay a compact float array.
 """
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
-from ..core.schemas import FEATURES
-from .drift import Array, Method, score_column
+from ..core.schemas import CATEGORICAL, FEATURES, NUMERIC
+from .drift import Method, score_column
 from .reference import DriftReference
 
 
 @dataclass
 class RingBuffer:
-    """The last `capacity` rows of a fixed number of columns."""
+    """The last `capacity` rows of a fixed number of columns, of one numpy dtype."""
 
     capacity: int
     columns: int
-    _data: Array = field(init=False, repr=False)
+    dtype: type[Any] = np.float64
+    _data: npt.NDArray[Any] = field(init=False, repr=False)
     _next: int = field(default=0, init=False)
     _filled: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self._data = np.empty((self.capacity, self.columns), dtype=np.float64)
+        self._data = np.empty((self.capacity, self.columns), dtype=self.dtype)
 
-    def extend(self, rows: Array) -> None:
+    def extend(self, rows: npt.NDArray[Any]) -> None:
         """Append rows, overwriting the oldest once full."""
         rows = rows[-self.capacity :]
         positions = (self._next + np.arange(len(rows))) % self.capacity
@@ -38,7 +44,7 @@ class RingBuffer:
         self._next = int((self._next + len(rows)) % self.capacity)
         self._filled = min(self._filled + len(rows), self.capacity)
 
-    def values(self) -> Array:
+    def values(self) -> npt.NDArray[Any]:
         """The rows held, oldest first order not guaranteed (statistics do not need it)."""
         return self._data[: self._filled].copy()
 
@@ -57,7 +63,8 @@ class DriftWindow:
     reference: DriftReference
     capacity: int = 1000
     min_rows: int = 200
-    _buffer: RingBuffer = field(init=False, repr=False)
+    _numbers: RingBuffer = field(init=False, repr=False)
+    _categories: RingBuffer = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _seen: int = field(default=0, init=False)
     _scored_at: int = field(default=-1, init=False)
@@ -66,37 +73,43 @@ class DriftWindow:
     def __post_init__(self) -> None:
         if not 0 < self.min_rows <= self.capacity:
             raise ValueError("drift window needs 0 < min_rows <= capacity")
-        self._buffer = RingBuffer(self.capacity, len(FEATURES) + 1)
+        self._numbers = RingBuffer(self.capacity, len(NUMERIC) + 1)
+        self._categories = RingBuffer(self.capacity, len(CATEGORICAL), dtype=object)
 
-    def observe(self, features: Array, predictions: Array) -> None:
-        """Record scored rows (features in schema order) and their prediction scores."""
-        rows = np.column_stack([features, predictions])
+    def observe(self, features: pd.DataFrame, predictions: npt.ArrayLike) -> None:
+        """Record scored rows (every schema feature, by name) and their prediction scores."""
+        numbers = np.column_stack(
+            [features[list(NUMERIC)].to_numpy(dtype=np.float64, na_value=np.nan), predictions]
+        )
+        categories = features[list(CATEGORICAL)].to_numpy(dtype=object)
         with self._lock:
-            self._buffer.extend(rows)
-            self._seen += len(rows)
+            self._numbers.extend(numbers)
+            self._categories.extend(categories)
+            self._seen += len(numbers)
 
     @property
     def rows(self) -> int:
         """How many rows the window holds now."""
-        return len(self._buffer)
+        return len(self._numbers)
 
     def scores(self) -> tuple[Scores, Scores]:
         """Return (feature scores, prediction scores); both empty until `min_rows` rows."""
         with self._lock:
             if self._seen == self._scored_at:
                 return self._scores
-            window, seen = self._buffer.values(), self._seen
-        if len(window) < self.min_rows:
+            numbers, categories = self._numbers.values(), self._categories.values()
+            seen = self._seen
+        if len(numbers) < self.min_rows:
             return {}, {}
+        columns = {name: numbers[:, i] for i, name in enumerate(NUMERIC)}
+        columns |= {name: categories[:, i] for i, name in enumerate(CATEGORICAL)}
         features: Scores = {}
-        for index, name in enumerate(FEATURES):
-            for method, score in score_column(
-                self.reference.features[name], window[:, index]
-            ).items():
+        for name in FEATURES:
+            for method, score in score_column(self.reference.features[name], columns[name]).items():
                 features[name, method] = score
         prediction: Scores = {
             ("prediction", method): score
-            for method, score in score_column(self.reference.prediction, window[:, -1]).items()
+            for method, score in score_column(self.reference.prediction, numbers[:, -1]).items()
         }
         with self._lock:
             self._scores, self._scored_at = (features, prediction), seen
