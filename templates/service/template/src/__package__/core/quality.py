@@ -21,7 +21,7 @@ class Slice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     feature: str
-    values: list[float] = Field(default_factory=list)
+    values: list[float | str] = Field(default_factory=list)
     edges: list[float] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -37,12 +37,17 @@ class Slice(BaseModel):
         """Name → row mask for every group of this slice."""
         column = frame[self.feature]
         if self.values:
-            return {f"{self.feature}={value:g}": column == value for value in self.values}
+            return {f"{self.feature}={_text(value)}": column == value for value in self.values}
         bounds = [-np.inf, *self.edges, np.inf]
         return {
             _band(self.feature, low, high): (column >= low) & (column < high)
             for low, high in pairwise(bounds)
         }
+
+
+def _text(value: float | str) -> str:
+    """`sex=2`, `island=Dream`: a category as a reviewer reads it."""
+    return value if isinstance(value, str) else f"{value:g}"
 
 
 def _band(feature: str, low: float, high: float) -> str:
@@ -89,7 +94,9 @@ class Fairness(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    protected: list[str] = Field(min_length=1)
+    protected: list[str] = Field(
+        description="Attributes whose groups are compared; empty means none was declared."
+    )
     metric: str
     max_gap: float = Field(ge=0)
 
@@ -111,19 +118,33 @@ class QualityConfig(BaseModel):
 def slice_metrics(
     model: Any, features: pd.DataFrame, target: pd.Series, config: QualityConfig
 ) -> dict[str, dict[str, float]]:
-    """Metrics of every slice group with enough rows (and both classes) to be measured."""
+    """Metrics of every slice group with enough rows (and every class) to be measured."""
     result: dict[str, dict[str, float]] = {}
     for spec in config.slices:
         for name, mask in spec.groups(features).items():
             rows, truth = features[mask.to_numpy()], target[mask.to_numpy()]
-            if len(rows) >= config.min_slice_rows and _measurable(truth):
+            if len(rows) >= config.min_slice_rows and _measurable(model, truth):
                 result[name] = evaluate(model, rows, truth)
     return result
 
 
-def _measurable(truth: pd.Series) -> bool:
-    """Ranking metrics need both classes; a regression target always qualifies."""
-    return bool(truth.dtype.kind == "f" or truth.nunique() > 1)
+def _measurable(model: Any, truth: pd.Series) -> bool:
+    """Ranking metrics need every class the model knows; a regression target always qualifies."""
+    classes = getattr(model, "classes_", None)
+    return classes is None or truth.nunique() >= len(classes)
+
+
+def unmeasured_slices(features: pd.DataFrame, config: QualityConfig) -> list[str]:
+    """Slices none of whose groups has `min_slice_rows` rows: nothing about them was checked.
+
+    A big enough group that lacks a class is not counted here: a slice of a separable feature
+    can hold one class per group, which says nothing bad about the model.
+    """
+    return [
+        f"slice {spec.feature!r} has no group with {config.min_slice_rows}+ rows"
+        for spec in config.slices
+        if not any(int(mask.sum()) >= config.min_slice_rows for mask in spec.groups(features).values())
+    ]
 
 
 def fairness_gaps(slices: dict[str, dict[str, float]], config: QualityConfig) -> dict[str, float]:
@@ -153,11 +174,6 @@ def quality_failures(
             f"{PRIMARY_METRIC} = {metrics[PRIMARY_METRIC]:.4f} does not beat the linear "
             f"baseline's {linear[PRIMARY_METRIC]:.4f} by {config.linear_baseline_margin}"
         )
-    failures += [
-        f"slice {spec.feature!r} has no group with {config.min_slice_rows}+ measurable rows"
-        for spec in config.slices
-        if not any(spec.feature in name for name in slices)
-    ]
     for name, values in slices.items():
         failures += config.slice_bounds.failures(f"slice {name}", values)
     for attribute, gap in fairness_gaps(slices, config).items():
