@@ -19,7 +19,7 @@ class Typical(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    label: float | str | None
+    label: int | float | str | None
     row: dict[str, Value]
 
 
@@ -31,7 +31,7 @@ class Directional(BaseModel):
     feature: str
     change: float
     effect: Literal["increase", "decrease"]
-    label: float | str | None = None
+    label: int | float | str | None = None
 
 
 class Invariance(BaseModel):
@@ -55,7 +55,9 @@ class Behaviour(BaseModel):
     invariance: list[Invariance] = Field(default_factory=list)
 
 
-def score(model: Any, rows: pd.DataFrame, label: float | str | None) -> npt.NDArray[np.float64]:
+def score(
+    model: Any, rows: pd.DataFrame, label: int | float | str | None
+) -> npt.NDArray[np.float64]:
     """The probability of `label` for a classifier, the prediction for a regressor."""
     if label is None or not hasattr(model, "predict_proba"):
         return np.asarray(model.predict(rows), dtype=np.float64)
@@ -63,7 +65,7 @@ def score(model: Any, rows: pd.DataFrame, label: float | str | None) -> npt.NDAr
     return np.asarray(model.predict_proba(rows), dtype=np.float64)[:, column]
 
 
-def _label(label: float | str) -> float | str:
+def _label(label: int | float | str) -> int | float | str:
     """YAML reads class 1 as an int and the model's classes_ may be floats: compare as text."""
     return int(label) if isinstance(label, float) and label.is_integer() else label
 

@@ -143,7 +143,9 @@ def unmeasured_slices(features: pd.DataFrame, config: QualityConfig) -> list[str
     return [
         f"slice {spec.feature!r} has no group with {config.min_slice_rows}+ rows"
         for spec in config.slices
-        if not any(int(mask.sum()) >= config.min_slice_rows for mask in spec.groups(features).values())
+        if not any(
+            int(mask.sum()) >= config.min_slice_rows for mask in spec.groups(features).values()
+        )
     ]
 
 

@@ -1,4 +1,4 @@
-"""`make explain ROW='{"<feature>": <value>, ...}'`: why the model said what it said (ML Test Score I5).
+"""`make explain ROW='{"<feature>": <value>, ...}'`: why the model said what it said (I5).
 
 Prints, for one row: the validated input, the output of every Pipeline step (the model
 inputs the estimator actually saw), each feature's contribution to the score when the

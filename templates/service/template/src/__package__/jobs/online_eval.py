@@ -9,8 +9,9 @@ the live population drifted away from the training data, or serving differs from
 
 Inputs are JSON Lines: predictions `{"<key>": ..., "score": <probability of the positive
 class, or the predicted value>}` (multiclass: `"probabilities": [...]` in the model's class
-order) and labels `{"<key>": ..., "label": ...}`, where `<key>` is the id column or "id". Schedule it (cron, CI schedule)
-once enough labels have arrived; the runbook is in README.md ("Online vs offline metrics").
+order) and labels `{"<key>": ..., "label": ...}`, where `<key>` is the id column or "id".
+Schedule it (cron, CI schedule) once enough labels have arrived; the runbook is in
+README.md ("Online vs offline metrics").
 """
 
 import argparse
@@ -53,8 +54,10 @@ def online_metric(
 
 
 def _score(joined: list[tuple[dict[str, Any], Any]], observed: list[Any]) -> float:
-    """The primary metric of the joined predictions; labels compare as text, as JSON may
-    carry a class 1 as `1` or `"1"`."""
+    """The primary metric of the joined predictions.
+
+    Labels compare as text: JSON may carry a class 1 as `1` or as `"1"`.
+    """
     if TASK == "regression":
         scores = np.array([float(p["score"]) for p, _ in joined])
         return float(r2_score(np.array(observed, dtype=float), scores))
