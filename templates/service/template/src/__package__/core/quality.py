@@ -60,32 +60,47 @@ def _band(feature: str, low: float, high: float) -> str:
 
 
 class Bounds(BaseModel):
-    """Per-metric limits: `minimums` for higher-is-better metrics, `maximums` for the rest."""
+    """Per-metric limits: `minimums` for higher-is-better metrics, `maximums` for the rest.
+
+    `relative_maximums` bound an error metric by a factor of the model's overall value (mae
+    at most 1.5 x the overall mae): a scale-free "no group is served much worse than
+    average" for a target whose acceptable error nobody has stated yet.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     minimums: dict[str, float] = Field(default_factory=dict)
     maximums: dict[str, float] = Field(default_factory=dict)
+    relative_maximums: dict[str, float] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _known(self) -> "Bounds":
         """A misspelt metric would never be checked; refuse it."""
-        unknown = sorted((set(self.minimums) | set(self.maximums)) - set(METRIC_NAMES))
+        named = set(self.minimums) | set(self.maximums) | set(self.relative_maximums)
+        unknown = sorted(named - set(METRIC_NAMES))
         if unknown:
             raise ValueError(f"unknown metric(s) {unknown}; known: {list(METRIC_NAMES)}")
         return self
 
-    def failures(self, label: str, metrics: dict[str, float]) -> list[str]:
+    def failures(
+        self, label: str, metrics: dict[str, float], overall: dict[str, float]
+    ) -> list[str]:
         """One sentence per unmet bound; `not x >= y` so NaN always fails."""
         low = [
             f"{label}: {name} = {metrics[name]:.4f} is below {limit}"
             for name, limit in self.minimums.items()
             if not metrics[name] >= limit
         ]
-        return low + [
+        high = [
             f"{label}: {name} = {metrics[name]:.4f} is above {limit}"
             for name, limit in self.maximums.items()
             if not metrics[name] <= limit
+        ]
+        return low + high + [
+            f"{label}: {name} = {metrics[name]:.4f} is above {factor} x the overall "
+            f"{overall[name]:.4f}"
+            for name, factor in self.relative_maximums.items()
+            if not metrics[name] <= factor * overall[name]
         ]
 
 
@@ -177,7 +192,7 @@ def quality_failures(
             f"baseline's {linear[PRIMARY_METRIC]:.4f} by {config.linear_baseline_margin}"
         )
     for name, values in slices.items():
-        failures += config.slice_bounds.failures(f"slice {name}", values)
+        failures += config.slice_bounds.failures(f"slice {name}", values, metrics)
     for attribute, gap in fairness_gaps(slices, config).items():
         if not gap <= config.fairness.max_gap:
             failures.append(
