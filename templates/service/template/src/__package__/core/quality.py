@@ -96,12 +96,13 @@ class Bounds(BaseModel):
             for name, limit in self.maximums.items()
             if not metrics[name] <= limit
         ]
-        return low + high + [
+        relative = [
             f"{label}: {name} = {metrics[name]:.4f} is above {factor} x the overall "
             f"{overall[name]:.4f}"
             for name, factor in self.relative_maximums.items()
             if not metrics[name] <= factor * overall[name]
         ]
+        return low + high + relative
 
 
 class Fairness(BaseModel):
