@@ -34,10 +34,12 @@ logger = logging.getLogger(__name__)
 
 def arrival_order(dataset: Dataset, seed: int) -> tuple[Dataset, str]:
     """Rows in the order they arrived, and how that order was decided (see module doc)."""
-    if dataset.times is not None:
-        order = dataset.times.sort_values(kind="stable").index
-        return dataset.subset(order), f"by the time column {TIME_COLUMN!r}"
+    # Rows with the same time have no known order: shuffled (seeded) before a stable sort,
+    # so a file sorted by something else (the label, say) cannot fake a staleness cliff.
     shuffled = dataset.features.sample(frac=1.0, random_state=seed).index
+    if dataset.times is not None:
+        order = dataset.times.loc[shuffled].sort_values(kind="stable").index
+        return dataset.subset(order), f"by the time column {TIME_COLUMN!r}"
     return dataset.subset(shuffled), "seeded random order (no time column: not real staleness)"
 
 
@@ -52,16 +54,19 @@ def backtest(config: TrainConfig, dataset: Dataset, periods: int) -> dict[str, A
     chunks = np.array_split(np.arange(len(ordered.target)), periods)
     classes = ordered.target.nunique()
     by_age: dict[int, list[float]] = {}
+    skipped = 0  # (origin, period) pairs without every class: reported, never guessed
     for origin in range(2, periods):
         train_rows = np.concatenate(chunks[:origin])
         if not _measurable(ordered.target.iloc[train_rows], classes):
-            continue  # a model that never saw a class cannot be scored on it
+            skipped += periods - origin  # a model that never saw a class cannot be scored
+            continue
         model = build_pipeline(config.model, config.seed).fit(
             ordered.features.iloc[train_rows], ordered.target.iloc[train_rows]
         )
         for later in range(origin, periods):
             rows = chunks[later]
             if not _measurable(ordered.target.iloc[rows], classes):
+                skipped += 1
                 continue
             metrics = evaluate(model, ordered.features.iloc[rows], ordered.target.iloc[rows])
             by_age.setdefault(later - origin + 1, []).append(metrics[PRIMARY_METRIC])
@@ -78,6 +83,7 @@ def backtest(config: TrainConfig, dataset: Dataset, periods: int) -> dict[str, A
         "rows_per_period": len(chunks[0]),
         "ordering": ordering,
         "curve": curve,
+        "skipped": skipped,
         "max_age_periods": max(fresh_enough, default=0),
     }
 
