@@ -14,15 +14,14 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .schemas import CATEGORICAL, NUMERIC
 
+
 def numeric_transformer() -> Pipeline:
     """Fill a missing number with the training median, then standardize.
 
     Standardizing lets regularization treat every feature alike; the imputer is a no-op for
     a column the schema declares non-nullable, so it costs nothing where nulls are refused.
     """
-    return Pipeline(
-        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
-    )
+    return Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
 
 
 def categorical_transformer() -> OneHotEncoder:

@@ -40,6 +40,10 @@ class FeatureRegistry(BaseModel):
     min_importance: float = Field(
         ge=0, description="Mean permutation importance a feature needs to count as useful."
     )
+    value_check: Literal["enforce", "report"] = Field(
+        default="enforce",
+        description="`enforce`: a useless feature fails D2; `report`: listed, not yet reviewed.",
+    )
 
 
 class Policy(BaseModel):

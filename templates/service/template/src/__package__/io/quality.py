@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar
 import yaml
 from pydantic import BaseModel
 
+from ..core.behaviour import Behaviour
 from ..core.quality import QualityConfig
 from ..core.registry import FeatureRegistry, Policy
 
@@ -20,6 +21,7 @@ QUALITY_FILE: Final = CONFS / "quality.yaml"
 REGISTRY_FILE: Final = CONFS / "features.yaml"
 POLICY_FILE: Final = CONFS / "policy.yaml"
 PRODUCTION_FILE: Final = CONFS / "production_metrics.json"
+BEHAVIOUR_FILE: Final = CONFS / "behaviour.yaml"
 
 Config = TypeVar("Config", bound=BaseModel)
 
@@ -47,9 +49,18 @@ def load_policy(root: Path = Path()) -> Policy:
 
 
 def load_production(root: Path = Path()) -> dict[str, Any] | None:
-    """The production model's recorded metrics, or None before the first promotion."""
+    """The production model's recorded metrics, or None before the first promotion.
+
+    A new project ships the file with `"metrics": null`: there is no production model to
+    compare with yet, and inventing a bar would make the non-regression check meaningless.
+    """
     path = root / PRODUCTION_FILE
     if not path.is_file():
         return None
     record: dict[str, Any] = json.loads(path.read_text())
-    return record
+    return record if record.get("metrics") is not None else None
+
+
+def load_behaviour(root: Path = Path()) -> Behaviour:
+    """`confs/behaviour.yaml`: typical rows, directional and invariance expectations."""
+    return load_yaml(root / BEHAVIOUR_FILE, Behaviour)

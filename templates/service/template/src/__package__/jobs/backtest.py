@@ -5,10 +5,12 @@ is trained on all periods before it and scored on each later period; averaging b
 (periods since training) gives a quality-vs-age curve. `max_age_periods` is the oldest age
 whose quality still meets the gate's minimum: the staleness alert's threshold.
 
-THE DEMO HAS NO TIME COLUMN. scikit-learn's diabetes data carries no dates, so the demo
-treats the file's row order as arrival order. That is an assumption, not a fact, and its
-curve is only a demonstration of the mechanism: replace `arrival_order` with a sort on your
-data's event-time column before trusting the number.
+With a time column (`TIME_COLUMN` in io/data.py, `ds-service new --time <column>`) rows are
+ordered by it. Without one nobody knows the arrival order, and a file's row order is often
+sorted by something else (by class, say), which would fake a staleness cliff. The rows are
+then put in a seeded random order: the curve exercises the mechanism and shows the effect
+of training-set size only, not real staleness. Declare the column that says when a row
+happened before trusting the number.
 """
 
 import argparse
@@ -19,32 +21,53 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..core.metrics import PRIMARY_METRIC, evaluate
 from ..core.model import build_pipeline
 from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
-from ..io.data import Dataset, load_dataset
+from ..io.data import TIME_COLUMN, Dataset, load_dataset
+from ..meta import TASK
 
 logger = logging.getLogger(__name__)
 
 
-def arrival_order(dataset: Dataset) -> Dataset:
-    """Rows in the order they arrived. Demo: the dataset's own row order (see module doc)."""
-    return Dataset(dataset.features.sort_index(), dataset.target.sort_index())
+def arrival_order(dataset: Dataset, seed: int) -> tuple[Dataset, str]:
+    """Rows in the order they arrived, and how that order was decided (see module doc)."""
+    # Rows with the same time have no known order: shuffled (seeded) before a stable sort,
+    # so a file sorted by something else (the label, say) cannot fake a staleness cliff.
+    shuffled = dataset.features.sample(frac=1.0, random_state=seed).index
+    if dataset.times is not None:
+        order = dataset.times.loc[shuffled].sort_values(kind="stable").index
+        return dataset.subset(order), f"by the time column {TIME_COLUMN!r}"
+    return dataset.subset(shuffled), "seeded random order (no time column: not real staleness)"
+
+
+def _measurable(target: pd.Series, classes: int) -> bool:
+    """A period can be scored (and a model trained) only if it holds every class."""
+    return TASK == "regression" or target.nunique() >= classes
 
 
 def backtest(config: TrainConfig, dataset: Dataset, periods: int) -> dict[str, Any]:
     """Quality of the primary metric by model age, in periods; see the module docstring."""
-    ordered = arrival_order(dataset)
+    ordered, ordering = arrival_order(dataset, config.seed)
     chunks = np.array_split(np.arange(len(ordered.target)), periods)
+    classes = ordered.target.nunique()
     by_age: dict[int, list[float]] = {}
+    skipped = 0  # (origin, period) pairs without every class: reported, never guessed
     for origin in range(2, periods):
         train_rows = np.concatenate(chunks[:origin])
+        if not _measurable(ordered.target.iloc[train_rows], classes):
+            skipped += periods - origin  # a model that never saw a class cannot be scored
+            continue
         model = build_pipeline(config.model, config.seed).fit(
             ordered.features.iloc[train_rows], ordered.target.iloc[train_rows]
         )
         for later in range(origin, periods):
             rows = chunks[later]
+            if not _measurable(ordered.target.iloc[rows], classes):
+                skipped += 1
+                continue
             metrics = evaluate(model, ordered.features.iloc[rows], ordered.target.iloc[rows])
             by_age.setdefault(later - origin + 1, []).append(metrics[PRIMARY_METRIC])
     curve = [
@@ -58,8 +81,9 @@ def backtest(config: TrainConfig, dataset: Dataset, periods: int) -> dict[str, A
         "minimum": minimum if np.isfinite(minimum) else None,
         "periods": periods,
         "rows_per_period": len(chunks[0]),
-        "ordering": "dataset row order (demo: no time column)",
+        "ordering": ordering,
         "curve": curve,
+        "skipped": skipped,
         "max_age_periods": max(fresh_enough, default=0),
     }
 

@@ -1,4 +1,4 @@
-"""`make explain ROW='{"age": 50, ...}'`: why the model said what it said (ML Test Score I5).
+"""`make explain ROW='{"<feature>": <value>, ...}'`: why the model said what it said (I5).
 
 Prints, for one row: the validated input, the output of every Pipeline step (the model
 inputs the estimator actually saw), each feature's contribution to the score when the
@@ -26,29 +26,53 @@ def explain(pipeline: Any, row: dict[str, Any]) -> dict[str, Any]:
     for name, step in pipeline.steps[:-1]:
         current = step.transform(current)
         columns = [str(c) for c in step.get_feature_names_out()]
-        steps[name] = dict(zip(columns, np.asarray(current, dtype=float)[0].tolist(), strict=True))
+        steps[name] = dict(zip(columns, _dense(current)[0].tolist(), strict=True))
     estimator = pipeline.steps[-1][1]
+    prediction = np.asarray(pipeline.predict(frame)).tolist()[0]
     result: dict[str, Any] = {
-        "input": {str(k): float(v) for k, v in frame.iloc[0].items()},
+        "input": {str(k): _plain(v) for k, v in frame.iloc[0].items()},
         "steps": steps,
-        "prediction": np.asarray(pipeline.predict(frame)).tolist()[0],
+        "prediction": prediction,
     }
     if hasattr(estimator, "predict_proba"):
         result["probabilities"] = np.asarray(pipeline.predict_proba(frame))[0].tolist()
     coef = getattr(estimator, "coef_", None)
     if coef is not None:
-        inputs = np.asarray(current, dtype=float)[0]
-        weights = np.asarray(coef, dtype=float).reshape(-1)
+        # One weight row per class for a multiclass model: explain the predicted class's
+        # score; a binary or regression model has a single row (class 1's log-odds).
+        weights = np.atleast_2d(np.asarray(coef, dtype=float))
+        intercepts = np.asarray(estimator.intercept_, dtype=float).reshape(-1)
+        which = list(estimator.classes_).index(prediction) if len(weights) > 1 else 0
+        inputs = _dense(current)[0]
         names = list(steps[list(steps)[-1]]) if steps else list(frame.columns)
-        result["contributions"] = dict(zip(names, (weights * inputs).tolist(), strict=True))
-        result["intercept"] = float(np.asarray(estimator.intercept_).reshape(-1)[0])
+        contributions = (weights[which] * inputs).tolist()
+        result["contributions"] = dict(zip(names, contributions, strict=True))
+        result["intercept"] = float(intercepts[which])
         result["score"] = result["intercept"] + sum(result["contributions"].values())
     return result
 
 
+def _dense(matrix: Any) -> Any:
+    """A step's output as a dense float array (one-hot encoders may return sparse ones)."""
+    dense = matrix.toarray() if hasattr(matrix, "toarray") else matrix
+    return np.asarray(dense, dtype=float)
+
+
+def _plain(value: Any) -> float | str | None:
+    """A validated cell as JSON carries it: a number, a category, or None when missing."""
+    if pd.isna(value):
+        return None
+    return value if isinstance(value, str) else float(value)
+
+
+def _show(value: float | str | None) -> str:
+    """A cell for the text rendering."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def render(result: dict[str, Any]) -> str:
     """The explanation as text a person reads top to bottom."""
-    lines = ["input:"] + [f"  {k:>12} = {v:g}" for k, v in result["input"].items()]
+    lines = ["input:"] + [f"  {k:>12} = {_show(v)}" for k, v in result["input"].items()]
     for step, values in result["steps"].items():
         lines += [f"step {step!r} output:"] + [f"  {k:>12} = {v:+.4f}" for k, v in values.items()]
     if "contributions" in result:

@@ -102,10 +102,17 @@ def find_hey(hey: str) -> str:
 
 
 def single_row_body() -> dict[str, Any]:
-    """An Open Inference Protocol request for one real training row: one tensor per feature."""
-    row = load_dataset().features.iloc[0]
+    """An Open Inference Protocol request for one real training row: one tensor per feature.
+
+    The first complete row: a text category travels as a BYTES tensor, a number as FP64.
+    """
+    features = load_dataset().features
+    complete = features.dropna()
+    row = (complete if len(complete) else features).iloc[0]
     inputs = [
-        {"name": str(name), "shape": [1], "datatype": "FP64", "data": [float(value)]}
+        {"name": str(name), "shape": [1], "datatype": "BYTES", "data": [value]}
+        if isinstance(value, str)
+        else {"name": str(name), "shape": [1], "datatype": "FP64", "data": [float(value)]}
         for name, value in row.items()
     ]
     return {"inputs": inputs}

@@ -1,14 +1,17 @@
 """Delayed-label evaluation: online metrics against offline ones (ML Test Score M2).
 
 Labels arrive after predictions (a diagnosis a year later, a churn at month end). Join the
-service's logged predictions with the labels that have arrived since, by request id, compute
+service's logged predictions with the labels that have arrived since, by the data's id
+column (`ID_COLUMN` in io/data.py) when it has one, else by request id, compute
 the primary metric on that live traffic, and compare it with what the production model
 scored offline (`confs/production_metrics.json`). A gap above `--max-gap` exits 1: either
 the live population drifted away from the training data, or serving differs from training.
 
-Inputs are JSON Lines: predictions `{"id": ..., "score": <probability of class 1 or the
-predicted value>}` and labels `{"id": ..., "label": ...}`. Schedule it (cron, CI schedule)
-once enough labels have arrived; the runbook is in README.md ("Online vs offline metrics").
+Inputs are JSON Lines: predictions `{"<key>": ..., "score": <probability of the positive
+class, or the predicted value>}` (multiclass: `"probabilities": [...]` in the model's class
+order) and labels `{"<key>": ..., "label": ...}`, where `<key>` is the id column or "id".
+Schedule it (cron, CI schedule) once enough labels have arrived; the runbook is in
+README.md ("Online vs offline metrics").
 """
 
 import argparse
@@ -20,9 +23,17 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import r2_score, roc_auc_score
 
+from ..core import schemas
 from ..core.metrics import PRIMARY_METRIC
+from ..io.data import ID_COLUMN
 from ..io.quality import load_production
 from ..meta import TASK
+
+KEY = ID_COLUMN or "id"
+"""What joins a logged prediction to its label: the row's own id, or the request id."""
+
+CLASSES: list[Any] = list(getattr(schemas, "CLASSES", []))
+"""Class labels in the model's probability order (classification only)."""
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -34,20 +45,29 @@ def online_metric(
     predictions: list[dict[str, Any]], labels: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """The primary metric over predictions whose label has arrived, and how many that is."""
-    truth = {str(row["id"]): row["label"] for row in labels}
-    joined = [
-        (float(p["score"]), truth[str(p["id"])]) for p in predictions if str(p["id"]) in truth
-    ]
+    truth = {str(row[KEY]): row["label"] for row in labels}
+    joined = [(p, truth[str(p[KEY])]) for p in predictions if str(p[KEY]) in truth]
     if len(joined) < 2:
         return {"metric": PRIMARY_METRIC, "value": None, "rows": len(joined)}
-    scores = np.array([score for score, _ in joined])
-    observed = np.array([label for _, label in joined], dtype=float)
-    score_fn = roc_auc_score if TASK == "classification" else r2_score
-    return {
-        "metric": PRIMARY_METRIC,
-        "value": float(score_fn(observed, scores)),
-        "rows": len(joined),
-    }
+    observed = [label for _, label in joined]
+    return {"metric": PRIMARY_METRIC, "value": _score(joined, observed), "rows": len(joined)}
+
+
+def _score(joined: list[tuple[dict[str, Any], Any]], observed: list[Any]) -> float:
+    """The primary metric of the joined predictions.
+
+    Labels compare as text: JSON may carry a class 1 as `1` or as `"1"`.
+    """
+    if TASK == "regression":
+        scores = np.array([float(p["score"]) for p, _ in joined])
+        return float(r2_score(np.array(observed, dtype=float), scores))
+    if len(CLASSES) > 2:
+        probabilities = np.array([p["probabilities"] for p, _ in joined], dtype=float)
+        labels = [str(c) for c in CLASSES]
+        truth = [str(label) for label in observed]
+        return float(roc_auc_score(truth, probabilities, multi_class="ovr", labels=labels))
+    positive = [str(label) == str(CLASSES[-1]) for label in observed]
+    return float(roc_auc_score(positive, np.array([float(p["score"]) for p, _ in joined])))
 
 
 def compare(online: dict[str, Any], offline: float, max_gap: float, min_rows: int) -> list[str]:
@@ -73,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     production = load_production()
     if production is None:
-        print("no confs/production_metrics.json: promote a model first (make promote)")
+        print("no production model in confs/production_metrics.json: run make promote first")
         return 2
     online = online_metric(read_jsonl(args.predictions), read_jsonl(args.labels))
     offline = float(production["metrics"][PRIMARY_METRIC])

@@ -22,19 +22,37 @@ def _save(fig: Any, path: Path) -> Path:
 def classification_plots(
     model: Any, rows: pd.DataFrame, truth: npt.NDArray[Any], output: Path
 ) -> list[Path]:
-    """Confusion matrix, ROC, precision-recall and calibration curves."""
-    probability = np.asarray(model.predict_proba(rows))[:, 1]
+    """Confusion matrix, ROC, precision-recall and calibration curves.
+
+    With more than two classes every curve is one-vs-rest, one line per class, and the
+    calibration plot is the predicted class's confidence against how often it was right.
+    """
+    classes = list(model.classes_)
+    probabilities = np.asarray(model.predict_proba(rows))
     paths = []
-    fig, ax = plt.subplots(figsize=(4, 4))
-    ConfusionMatrixDisplay.from_predictions(truth, model.predict(rows), ax=ax, colorbar=False)
+    size = max(4, len(classes))
+    fig, ax = plt.subplots(figsize=(size, size))
+    ConfusionMatrixDisplay.from_predictions(
+        truth, model.predict(rows), labels=classes, ax=ax, colorbar=False
+    )
     paths.append(_save(fig, output / "confusion_matrix.png"))
+    # Binary: the positive class only; multiclass: each class against the rest.
+    curves = classes[1:] if len(classes) == 2 else classes
     fig, ax = plt.subplots(figsize=(4, 4))
-    RocCurveDisplay.from_predictions(truth, probability, ax=ax)
+    for label in curves:
+        column = probabilities[:, classes.index(label)]
+        RocCurveDisplay.from_predictions(truth == label, column, ax=ax, name=str(label))
     paths.append(_save(fig, output / "roc_curve.png"))
     fig, ax = plt.subplots(figsize=(4, 4))
-    PrecisionRecallDisplay.from_predictions(truth, probability, ax=ax)
+    for label in curves:
+        column = probabilities[:, classes.index(label)]
+        PrecisionRecallDisplay.from_predictions(truth == label, column, ax=ax, name=str(label))
     paths.append(_save(fig, output / "precision_recall.png"))
-    observed, predicted = calibration_curve(truth, probability, n_bins=8)
+    if len(classes) == 2:
+        correct, probability = truth == classes[1], probabilities[:, 1]
+    else:
+        correct, probability = truth == model.predict(rows), probabilities.max(axis=1)
+    observed, predicted = calibration_curve(correct, probability, n_bins=8)
     fig, ax = plt.subplots(figsize=(4, 4))
     ax.plot([0, 1], [0, 1], "k--", label="perfect")
     ax.plot(predicted, observed, "o-", label="model")

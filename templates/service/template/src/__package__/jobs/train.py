@@ -17,7 +17,13 @@ import sklearn
 
 from ..core.metrics import evaluate, gate_failures
 from ..core.model import build_baseline, build_linear_baseline, build_pipeline
-from ..core.quality import QualityConfig, fairness_gaps, quality_failures, slice_metrics
+from ..core.quality import (
+    QualityConfig,
+    fairness_gaps,
+    quality_failures,
+    slice_metrics,
+    unmeasured_slices,
+)
 from ..io.artifacts import (
     ArtifactMetadata,
     file_sha256,
@@ -94,6 +100,7 @@ def train(
     failures += quality_failures(
         trained.metrics, trained.linear_metrics, slices, production, quality
     )
+    failures += unmeasured_slices(trained.holdout.features, quality)
     if failures:
         raise QualityGateError("quality gate failed: " + "; ".join(failures))
     model_sha256 = save_model(trained.pipeline, output)
