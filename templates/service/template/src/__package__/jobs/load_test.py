@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from ..io.data import load_dataset
 from ..meta import MODEL_NAME
+from ..serve.protocol import frame_to_inputs
 
 HEY_INSTALL = "go install github.com/rakyll/hey@v0.1.4"
 READY_TIMEOUT_SECONDS = 60.0
@@ -108,14 +109,7 @@ def single_row_body() -> dict[str, Any]:
     """
     features = load_dataset().features
     complete = features.dropna()
-    row = (complete if len(complete) else features).iloc[0]
-    inputs = [
-        {"name": str(name), "shape": [1], "datatype": "BYTES", "data": [value]}
-        if isinstance(value, str)
-        else {"name": str(name), "shape": [1], "datatype": "FP64", "data": [float(value)]}
-        for name, value in row.items()
-    ]
-    return {"inputs": inputs}
+    return {"inputs": frame_to_inputs((complete if len(complete) else features).head(1))}
 
 
 def free_port() -> int:

@@ -17,7 +17,6 @@ from ..monitoring.reference import load_reference
 from ..monitoring.settings import MonitoringSettings
 from .errors import install_error_handlers
 from .middleware import BodySizeLimit, RequestMetrics
-from .predictions import PREDICTION_BUCKETS
 from .protocol_routes import protocol_router
 from .request_id import RequestId
 from .scoring import Scorer
@@ -32,7 +31,7 @@ def create_app(
     """Build the service; settings default to the environment (see both settings classes)."""
     settings = settings or ServeSettings()
     monitoring = monitoring or MonitoringSettings()
-    metrics = ServiceMetrics(prediction_buckets=PREDICTION_BUCKETS)
+    metrics = ServiceMetrics()
     monitor = Monitor(metrics, monitoring) if monitoring.monitoring_enabled else None
     scorer = Scorer(state=ModelState(settings.model_dir), metrics=metrics, monitor=monitor)
 

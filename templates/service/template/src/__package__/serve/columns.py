@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..core.schemas import FEATURES, Features
-from .errors import InputError
+from .errors import FeatureTypeError, InputError
 
 JsonValue = float | str | None
 """A feature value as JSON carries it: a number, a text category, or null for missing."""
@@ -43,7 +43,7 @@ def to_column(feature: str, values: Sequence[Any]) -> npt.NDArray[np.float64] | 
     if feature in TEXT:
         for value in values:
             if value is not None and not isinstance(value, str):
-                raise InputError(f"{feature}: {value!r} is not a string (a text category)")
+                raise FeatureTypeError(feature, f"{value!r} is not a string (a text category)")
         return list(values)
     if all(type(value) is float for value in values):  # the usual request, in one pass
         numbers = np.asarray(values, dtype=np.float64)
@@ -59,13 +59,13 @@ def _number(feature: str, value: Any) -> float:
     if value is None:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"{feature}: {value!r} is not a number")
+        raise FeatureTypeError(feature, f"{value!r} is not a number")
     try:
         number = float(value)
     except OverflowError:  # JSON integers are unbounded; a float is not
-        raise InputError(f"{feature}: {value} is too large for FP64") from None
+        raise FeatureTypeError(feature, f"{value} is too large for FP64") from None
     if not math.isfinite(number):
-        raise InputError(f"{feature}: {value} is not a finite number (send null if missing)")
+        raise FeatureTypeError(feature, f"{value} is not a finite number (send null if missing)")
     return number
 
 

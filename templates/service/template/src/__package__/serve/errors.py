@@ -31,6 +31,14 @@ class InputError(ServiceError):
     status_code = 422
 
 
+class FeatureTypeError(InputError):
+    """A feature's value has the wrong JSON type; `feature` is a schema name, never user input."""
+
+    def __init__(self, feature: str, problem: str) -> None:
+        super().__init__(f"{feature}: {problem}")
+        self.feature = feature
+
+
 class ModelNotFoundError(ServiceError):
     """The request names a model or version this service does not serve."""
 

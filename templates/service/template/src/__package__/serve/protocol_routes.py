@@ -94,7 +94,7 @@ def protocol_router(scorer: Scorer) -> APIRouter:
     ) -> InferenceResponse:
         _check_name(model_name)
         _check_version(state.require(), model_version)
-        artifact, prediction = scorer.score(inputs_to_frame(request.inputs))
+        artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
         tensors = to_tensors(prediction)
         wanted = [output.name for output in request.outputs or []] or list(tensors)
         unknown = [name for name in wanted if name not in tensors]

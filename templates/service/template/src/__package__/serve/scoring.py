@@ -8,6 +8,7 @@ model is told apart from a slow network.
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,7 +18,7 @@ from ..core.schemas import FEATURES
 from ..io.artifacts import Artifact
 from ..monitoring.metrics import ServiceMetrics
 from ..monitoring.monitor import Monitor
-from .errors import InputError, PredictionError
+from .errors import FeatureTypeError, InputError, PredictionError
 from .predictions import Prediction, predict, to_records
 from .state import ModelState
 from .validation import validate_rows
@@ -62,6 +63,19 @@ class Scorer:
     state: ModelState
     metrics: ServiceMetrics
     monitor: Monitor | None = field(default=None)
+
+    def rows(self, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """Build a request's frame, counting a value of the wrong JSON type per feature (N2).
+
+        The type check runs before the schema (`columns.py`); without this, a client that
+        sends a number for a text category would be refused but never show up in the
+        per-feature failure metric.
+        """
+        try:
+            return build()
+        except FeatureTypeError as error:
+            self.metrics.validation_failures.labels(feature=error.feature, check="dtype").inc()
+            raise
 
     def score(self, rows: pd.DataFrame) -> tuple[Artifact, Prediction]:
         """Return the artifact used and its prediction for `rows`.

@@ -39,7 +39,8 @@ def service_router(scorer: Scorer) -> APIRouter:
     @router.post("/predict", tags=["Predict"])
     def predict(request: PredictRequest) -> dict[str, Any]:
         """Score rows given as records; answers predictions in the same order."""
-        artifact, prediction = scorer.score(records_to_frame(request.instances))
+        rows = scorer.rows(lambda: records_to_frame(request.instances))
+        artifact, prediction = scorer.score(rows)
         return {
             "model_name": MODEL_NAME,
             "model_version": artifact.metadata.version,
