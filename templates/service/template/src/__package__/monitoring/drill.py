@@ -9,27 +9,11 @@ refuses never reach the drift window.
 """
 
 import math
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..core.schemas import NUMERIC, Features
-
-
-def json_value(value: Any) -> Any:
-    """One cell as JSON carries it: text stays text, numbers become floats, missing is null."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value if isinstance(value, str) else float(value)
-
-
-def to_instances(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as `/predict` instances, as a client sends them."""
-    return [
-        {str(name): json_value(value) for name, value in row.items()}
-        for row in frame.to_dict("records")
-    ]
 
 
 def bounds(feature: str) -> tuple[float, float]:
