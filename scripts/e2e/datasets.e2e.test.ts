@@ -1,8 +1,9 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { runCli, testdir } from "@ds-service/test-utils";
+import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService } from "./serve.js";
 
 // `new --data` on real datasets that nobody here wrote, shipped inside PyPI packages (no network
@@ -54,9 +55,11 @@ vega.cars().to_csv(f"{out}/cars.csv", index=False)
 let dataDir = "";
 let root = "";
 
+// Shared by every case (testdir() is per test): the data once, the projects side by side.
 beforeAll(async () => {
-  dataDir = await testdir();
-  root = await testdir();
+  const base = await fs.realpath(os.tmpdir());
+  dataDir = await fs.mkdtemp(path.join(base, "ds-service-data-"));
+  root = await fs.mkdtemp(path.join(base, "ds-service-datasets-"));
   const packages = ["palmerpenguins", "vega_datasets", "scikit-learn", "pandas", "pyarrow"].flatMap(
     (p) => ["--with", p],
   );
@@ -70,6 +73,10 @@ beforeAll(async () => {
     exportData,
     dataDir,
   ]);
+});
+
+afterAll(async () => {
+  for (const dir of [dataDir, root]) if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
 async function make(project: string, target: string, env: Record<string, string> = {}) {
