@@ -64,8 +64,9 @@ const sabotages: readonly Sabotage[] = [
     edits: [
       {
         file: `src/${pkg}/core/schemas.py`,
-        from: 'bmi: Series[float] = pa.Field(ge=10, le=80, description="Body mass index, kg/m².")',
-        to: 'bmi: Series[float] = pa.Field(description="Body mass index, kg/m².")',
+        // The schema is rendered from the data profile, one argument per line.
+        from: "    bmi: Series[float] = pa.Field(\n        ge=10.0,\n        le=80.0,\n",
+        to: "    bmi: Series[float] = pa.Field(\n",
       },
     ],
     caughtBy: ["tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[bmi]"],
@@ -86,8 +87,8 @@ const sabotages: readonly Sabotage[] = [
     edits: [
       {
         file: `src/${pkg}/core/schemas.py`,
-        from: '    s6: Series[float] = pa.Field(ge=20, le=600, description="Blood sugar level, mg/dL.")\n',
-        to: '    s6: Series[float] = pa.Field(ge=20, le=600, description="Blood sugar level, mg/dL.")\n    patient_id: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n',
+        from: '        description="Blood sugar level, mg/dL",\n    )\n',
+        to: '        description="Blood sugar level, mg/dL",\n    )\n    patient_id: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n',
       },
       {
         file: `src/${pkg}/io/data.py`,
