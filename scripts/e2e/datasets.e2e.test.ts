@@ -8,9 +8,10 @@ import { startService } from "./serve.js";
 
 // `new --data` on real datasets that nobody here wrote, shipped inside PyPI packages (no network
 // at run time beyond the package index): palmerpenguins (text categories, missing values, three
-// species) and scikit-learn's wine. (breast_cancer's make check is open: see issue 13's note.) Each project, with zero hand edits, passes
-// its own make check and scores > 5 in every ML Test Score section; the penguins service answers
-// for rows with a text category and a null, over /predict and over the protocol's BYTES tensors.
+// species) and scikit-learn's wine; breast_cancer and vega_datasets' cars are open (issue 13).
+// Each project, with zero hand edits, passes its own make check and scores > 5 in every ML Test
+// Score section; the penguins service answers for rows with a text category and a null, over
+// /predict and over the protocol's BYTES tensors.
 interface Case {
   readonly file: string;
   readonly target: string;
