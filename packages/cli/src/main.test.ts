@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { serviceTemplateSource } from "@ds-service/generator";
+import { demoClassificationProfile, serviceTemplateSource } from "@ds-service/generator";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import type { Exec } from "./exec.js";
@@ -121,6 +121,37 @@ describe("run new", () => {
       "proj: git update-ref refs/ds-service/base HEAD",
       `proj: git update-ref refs/ds-service/bases/${serviceTemplateSource.packageVersion} HEAD`,
     ]);
+  });
+
+  it("tunes a model fitted to the user's data once, after uv sync and before the first commit", async () => {
+    const dataset = {
+      ...demoClassificationProfile,
+      source: { file: "rows.csv", format: "csv", sha256: "a".repeat(64), bytes: 10 },
+    };
+    const cwd = await testdir({ "answers.json": JSON.stringify({ name: "proj", dataset }) });
+    const { io } = fakeIo(cwd, false);
+    const calls: string[] = [];
+    const exec: Exec = async (file, args) => {
+      calls.push(`${file} ${args.join(" ")}`);
+      if (args[0] === "rev-parse") return { exitCode: 128, output: "not a git repository" };
+      return { exitCode: 0, output: args[0] === "config" ? "me@example.com" : "" };
+    };
+    expect(await run(["new", "proj", "--answers", "answers.json"], { io, exec })).toBe(0);
+    const tune = calls.indexOf("uv run python -m proj.jobs.tune --apply");
+    expect(tune).toBe(calls.indexOf("uv sync") + 1);
+    expect(tune).toBeLessThan(calls.findIndex((c) => c.startsWith("git commit")));
+  });
+
+  it("does not tune the demo, whose tuned values ship with the template", async () => {
+    const cwd = await testdir();
+    const { io } = fakeIo(cwd, false);
+    const calls: string[] = [];
+    const exec: Exec = async (file, args) => {
+      calls.push(`${file} ${args.join(" ")}`);
+      return { exitCode: 0, output: "" };
+    };
+    expect(await run(["new", "proj", "--no-git"], { io, exec })).toBe(0);
+    expect(calls.filter((c) => c.includes("jobs.tune"))).toEqual([]);
   });
 
   it("turns an unexpected error into exit 1 with a please-report message", async () => {

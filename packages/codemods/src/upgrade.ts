@@ -4,6 +4,7 @@ import {
   manifestPath,
   type Plan,
   planProject,
+  pythonPackage,
   readManifest,
   serviceTemplateSource,
   sha256,
@@ -65,7 +66,7 @@ export async function planUpgrade(
   const selected = selectCodemods(codemods, from, to);
   const context = {
     answers: manifest.answers,
-    package: manifest.answers.name.replaceAll("-", "_"),
+    package: pythonPackage(manifest.answers.name),
   };
   // Whether a file was edited is judged on the disk as it was, before any codemod ran.
   const unedited = await uneditedFiles(tree, manifest);

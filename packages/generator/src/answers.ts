@@ -3,7 +3,7 @@ import { type DatasetContext, datasetContext } from "./dataset/context.js";
 import { demoClassificationProfile, demoRegressionProfile } from "./dataset/demo.js";
 import { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
 import { kserveNames } from "./kserve-names.js";
-import { nameProblem } from "./names.js";
+import { nameProblem, pythonPackage } from "./names.js";
 
 /** The tasks the template supports; drives the schema, the `--task` flag and the prompt. */
 export const tasks = ["classification", "binary", "multiclass", "regression"] as const;
@@ -88,7 +88,7 @@ export function templateContext(
   answers: Answers,
   versions: { generator: string; template: string },
 ): TemplateContext {
-  const pkg = answers.name.replaceAll("-", "_");
+  const pkg = pythonPackage(answers.name);
   const kserve = kserveNames(answers.name);
   const profile = answersProfile(answers);
   const task = profile.target.task;

@@ -48,7 +48,7 @@ export {
   readManifest,
   sha256,
 } from "./manifest.js";
-export { nameProblem } from "./names.js";
+export { nameProblem, pythonPackage } from "./names.js";
 export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";
 export { renderPlan } from "./render.js";

@@ -18,6 +18,8 @@ const runtimeDependencyImports = new Set([
   "prometheus_client",
   "joblib",
   "yaml",
+  "ruamel",
+  "pyarrow",
   "starlette",
   "httpx",
   "pytest",
@@ -72,7 +74,7 @@ export function nameProblem(name: string): string | undefined {
     const reason = [...(npm.errors ?? []), ...(npm.warnings ?? [])].join("; ");
     return `"${name}" is not a valid npm package name: ${reason}`;
   }
-  const pkg = name.replaceAll("-", "_");
+  const pkg = pythonPackage(name);
   if (pythonKeywords.has(pkg)) return `"${name}" is a Python keyword`;
   if (pythonStdlibModules.has(pkg)) {
     return `"${name}" would shadow the Python standard library module "${pkg}"`;
@@ -84,6 +86,11 @@ export function nameProblem(name: string): string | undefined {
     return `"${name}" would shadow the "${pkg}" package the generated project depends on`;
   }
   return undefined;
+}
+
+/** The generated project's Python import package: the name with `-` as `_`. */
+export function pythonPackage(name: string): string {
+  return name.replaceAll("-", "_");
 }
 
 /** Quote user input safely in a message: no control characters, bounded length. */

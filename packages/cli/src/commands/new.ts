@@ -3,12 +3,14 @@ import {
   createProject,
   type DatasetProfile,
   generatorVersion,
+  pythonPackage,
   serviceTemplateSource,
 } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { initialCommit } from "../steps/git.js";
 import { installDependencies } from "../steps/install.js";
+import { tuneFirstModel } from "../steps/tune.js";
 import type { ResolvedNewOptions } from "./resolve-new-options.js";
 
 export interface NewDeps {
@@ -34,6 +36,10 @@ export async function newProject(options: ResolvedNewOptions, deps: NewDeps): Pr
   if (options.install) {
     log.info("Installing dependencies with uv (uv lock, uv sync)…");
     await installDependencies(deps.exec, options.targetDir);
+    if (options.answers.dataset?.source) {
+      log.info("Tuning the model on your data (make tune)…");
+      await tuneFirstModel(deps.exec, options.targetDir, pythonPackage(options.answers.name));
+    }
   }
   if (options.git) {
     await initialCommit(deps.exec, options.targetDir, {
@@ -67,6 +73,9 @@ function nextSteps(options: ResolvedNewOptions, cwd: string): string {
     "Next steps:",
     `  cd ${dir}`,
     ...(options.install ? [] : ["  make setup        # uv sync: create the virtualenv"]),
+    ...(!options.install && options.answers.dataset?.source
+      ? ["  make tune         # search hyperparameters for your data"]
+      : []),
     "  make train        # train, evaluate, gate and write artifacts/",
     "  make serve        # Open Inference Protocol service on http://127.0.0.1:8080",
     "  make check        # everything CI runs: lint, typecheck, test",

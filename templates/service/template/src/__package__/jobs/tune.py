@@ -1,9 +1,10 @@
 """Tune the model's hyperparameters: `make tune` (ML Test Score M3).
 
 A cross-validated grid search over `confs/tune.yaml`, on the training split only (the
-held-out rows stay unseen), writes the winner to `confs/tuned.yaml`. Copy its `model:`
-into `confs/train.yaml` and commit both; a test fails while they disagree, unless
-`pinned:` in tune.yaml says why the trained values differ on purpose.
+held-out rows stay unseen), writes the winner to `confs/tuned.yaml`; with `--apply` (as
+`make tune` runs it) it also sets `model:` in `confs/train.yaml`, keeping its comments.
+Commit both: a test fails while they disagree, unless `pinned:` in tune.yaml says why the
+trained values differ on purpose (then `--apply` leaves train.yaml alone).
 """
 
 import argparse
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+from ruamel.yaml import YAML
 from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold, cross_val_score
 
 from ..core.model import ModelParams, build_pipeline
@@ -72,20 +74,35 @@ def search(config: TrainConfig, space: SearchSpace) -> dict[str, Any]:
     }
 
 
+def apply_to_config(path: Path, params: dict[str, Any]) -> None:
+    """Set `model:` in the training config to `params`, keeping every comment and key order."""
+    document = YAML()  # round-trip mode: comments survive the rewrite
+    config = document.load(path)
+    for key, value in params.items():
+        config["model"][key] = value
+    document.dump(config, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(description="Grid-search the model's hyperparameters.")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     parser.add_argument("--search", type=Path, default=Path("confs/tune.yaml"))
     parser.add_argument("--output", type=Path, default=Path("confs/tuned.yaml"))
+    parser.add_argument(
+        "--apply", action="store_true", help="also set model: in --config (unless pinned)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     space = SearchSpace.model_validate(yaml.safe_load(args.search.read_text()))
     result = search(load_config(args.config), space)
-    header = "# Written by `make tune`; copy `model:` into confs/train.yaml and commit both.\n"
+    header = "# Written by `make tune`, which also sets `model:` in confs/train.yaml.\n"
     recorded = {key: value for key, value in result.items() if key != "shipped_score"}
     args.output.write_text(header + yaml.safe_dump(recorded, sort_keys=True))
     logger.info("best %s = %s with %s", space.scoring, result["score"], result["model"])
+    if args.apply and space.pinned is None:
+        apply_to_config(args.config, result["model"])
+        logger.info("set model: in %s", args.config)
     return 0
 
 
