@@ -4,14 +4,13 @@ import path from "node:path";
 import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportDatasets } from "./datasets.js";
 import { startService } from "./serve.js";
 
-// `new --data` on real datasets that nobody here wrote, shipped inside PyPI packages (no network
-// at run time beyond the package index): palmerpenguins (text categories, missing values, three
-// species) and scikit-learn's wine; breast_cancer and vega_datasets' cars are open (issue 13).
-// Each project, with zero hand edits, passes its own make check and scores > 5 in every ML Test
-// Score section; the penguins service answers for rows with a text category and a null, over
-// /predict and over the protocol's BYTES tensors.
+// `new --data` on real datasets that nobody here wrote (./datasets.ts). Each project, with zero
+// hand edits, passes its own make check and scores > 5 in every ML Test Score section; the
+// penguins service answers for rows with a text category and a null, over /predict and over
+// the protocol's BYTES tensors.
 interface Case {
   readonly file: string;
   readonly target: string;
@@ -28,20 +27,17 @@ const cases: Record<string, Case> = {
     extra: ["--protected", "island"],
   },
   "penguins-mass": { file: "penguins.csv", target: "body_mass_g", task: "regression" },
+  "breast-cancer": { file: "breast_cancer.csv", target: "target", task: "binary" },
   wine: { file: "wine.csv", target: "target", task: "multiclass" },
+  // Not named by the issue: data in general, not the listed sets. Name is free text (refused
+  // below) and Year's held-out years would make a time split, not a model, fail the gate.
+  cars: {
+    file: "cars.csv",
+    target: "Origin",
+    task: "multiclass",
+    extra: ["--exclude", "Name,Year"],
+  },
 };
-
-const exportData = `
-import sys, palmerpenguins
-from sklearn.datasets import load_wine
-from vega_datasets import data as vega
-out = sys.argv[1]
-penguins = palmerpenguins.load_penguins()
-penguins.to_csv(f"{out}/penguins.csv", index=False)
-penguins.to_parquet(f"{out}/penguins.parquet")
-load_wine(as_frame=True).frame.to_csv(f"{out}/wine.csv", index=False)
-vega.cars().to_csv(f"{out}/cars.csv", index=False)
-`;
 
 let dataDir = "";
 let root = "";
@@ -51,19 +47,7 @@ beforeAll(async () => {
   const base = await fs.realpath(os.tmpdir());
   dataDir = await fs.mkdtemp(path.join(base, "ds-service-data-"));
   root = await fs.mkdtemp(path.join(base, "ds-service-datasets-"));
-  const packages = ["palmerpenguins", "vega_datasets", "scikit-learn", "pandas", "pyarrow"].flatMap(
-    (p) => ["--with", p],
-  );
-  await execa("uv", [
-    "run",
-    "--no-project",
-    "--quiet",
-    ...packages,
-    "python",
-    "-c",
-    exportData,
-    dataDir,
-  ]);
+  await exportDatasets(dataDir);
 });
 
 afterAll(async () => {
@@ -177,8 +161,7 @@ describe("new --data on real datasets", () => {
     }
   });
 
-  // vega_datasets' cars, a dataset the issue does not name: free text is refused by name. Its
-  // generated project does not pass make check yet (untuned C, see the closing note of issue 13).
+  // Free text is refused by name, with the way out (--exclude, as the cars case above takes).
   it("refuses free text as a feature, naming the column and the way out", async () => {
     const args = [
       "new",

@@ -4,14 +4,20 @@ import path from "node:path";
 import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportDatasets } from "./datasets.js";
 
-// Tests that test the tests: each sabotage is a realistic bug patched into a freshly generated
-// project. The project's own `make check` must turn red and name the test that guards against
-// it. `make -k` keeps going after a lint finding the patch causes, so pytest always reports.
+// Tests that test the tests: each sabotage is a realistic bug patched into a project freshly
+// generated from real data that is not the demo (penguins species: text categories, missing
+// values, three classes). The project's own `make check` must turn red and name the test that
+// guards against it. `make -k` keeps going after a lint finding the patch causes, so pytest
+// always reports. Each run's pytest collects only the guarding tests' files (PYTEST_ADDOPTS):
+// whether the rest of the suite passes says nothing about this sabotage, and the datasets
+// suite runs the whole make check of the same project unsabotaged.
 
 interface Edit {
   readonly file: string;
-  readonly from: string;
+  /** The text to replace; a RegExp keeps data-derived values (ranges) out of this file. */
+  readonly from: string | RegExp;
   readonly to: string;
 }
 
@@ -65,11 +71,39 @@ const sabotages: readonly Sabotage[] = [
       {
         file: `src/${pkg}/core/schemas.py`,
         // The schema is rendered from the data profile, one argument per line.
-        from: "    bmi: Series[float] = pa.Field(\n        ge=10.0,\n        le=80.0,\n",
-        to: "    bmi: Series[float] = pa.Field(\n",
+        from: /( {4}bill_length_mm: Series\[float\] = pa\.Field\(\n) {8}ge=[^\n]*\n {8}le=[^\n]*\n/,
+        to: "$1",
       },
     ],
-    caughtBy: ["tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[bmi]"],
+    caughtBy: [
+      "tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[bill_length_mm]",
+    ],
+  },
+  {
+    name: "a category check dropped: any island accepted",
+    edits: [
+      {
+        file: `src/${pkg}/core/schemas.py`,
+        from: /( {4}island: Series\[str\] = pa\.Field\(\n) {8}isin=[^\n]*\n/,
+        to: "$1",
+      },
+    ],
+    caughtBy: [
+      "tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[island]",
+    ],
+  },
+  {
+    name: "missing values no longer imputed",
+    edits: [
+      {
+        file: `src/${pkg}/core/features.py`,
+        from: 'Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])',
+        to: 'Pipeline([("scale", StandardScaler())])',
+      },
+    ],
+    caughtBy: [
+      "tests/core/test_model_spec.py::test_the_pipeline_imputes_a_missing_value_where_nullable",
+    ],
   },
   {
     name: "a seed removed from training",
@@ -87,13 +121,13 @@ const sabotages: readonly Sabotage[] = [
     edits: [
       {
         file: `src/${pkg}/core/schemas.py`,
-        from: '        description="Blood sugar level, mg/dL",\n    )\n',
-        to: '        description="Blood sugar level, mg/dL",\n    )\n    patient_id: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n',
+        from: '        description="year",\n    )\n',
+        to: '        description="year",\n    )\n    penguin_id: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n',
       },
       {
         file: `src/${pkg}/io/data.py`,
-        from: 'features = validate_features(raw.drop(columns="target"))',
-        to: 'features = validate_features(raw.drop(columns="target").assign(patient_id=raw.index.astype(float)))',
+        from: "features = validate_features(raw[list(FEATURES)])",
+        to: "features = validate_features(raw.assign(penguin_id=raw.index.astype(float))[list(FEATURES)])",
       },
     ],
     caughtBy: [
@@ -106,11 +140,13 @@ const sabotages: readonly Sabotage[] = [
 let root = "";
 let project = "";
 
-// One project for all six sabotages (generation and uv sync are the slow part); each test
+// One project for every sabotage (generation and uv sync are the slow part); each test
 // restores it with git before the next. testdir() is per-test, so the suite owns this one.
 beforeAll(async () => {
   root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-sabotage-")));
-  const created = await runCli(["new", name, "--yes", "--task", "classification"], {
+  await exportDatasets(root);
+  const data = path.join(root, "penguins.csv");
+  const created = await runCli(["new", name, "--yes", "--data", data, "--target", "species"], {
     cwd: root,
     env: { CI: "true" },
   });
@@ -134,10 +170,18 @@ describe("sabotage: the generated make check catches each bug", () => {
         const file = path.join(project, edit.file);
         const text = await fs.readFile(file, "utf8");
         // The patch must apply: a template change that moved the line must fail here, loudly.
-        expect(text, `${edit.file} no longer contains the line to sabotage`).toContain(edit.from);
+        const found =
+          typeof edit.from === "string" ? text.includes(edit.from) : edit.from.test(text);
+        expect(found, `${edit.file} no longer contains ${String(edit.from)}`).toBe(true);
         await fs.writeFile(file, text.replace(edit.from, edit.to));
       }
-      const run = await execa("make", ["-k", "check"], { cwd: project, all: true, reject: false });
+      const guards = [...new Set(caughtBy.map((test) => test.split("::")[0]))];
+      const run = await execa("make", ["-k", "check"], {
+        cwd: project,
+        all: true,
+        reject: false,
+        env: { PYTEST_ADDOPTS: guards.join(" ") },
+      });
       const output = String(run.all);
       expect(run.exitCode, "make check stayed green with the sabotage applied").not.toBe(0);
       for (const test of caughtBy) {

@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import type { Logger } from "../io.js";
-import { FindingsError } from "./upgrade.js";
+import { conflictLines, failOnConflicts } from "./upgrade.js";
 
 export interface RerenderFlags {
   readonly dryRun?: boolean;
@@ -49,16 +49,12 @@ export async function rerender(
     const lines: string[] = [];
     if (result.dryRun && result.diff) lines.push(result.diff);
     lines.push(`${result.dryRun ? "Would change" : "Changed"} ${result.changed.length} file(s).`);
-    for (const c of result.conflicts) lines.push(`  CONFLICT ${c.path}: ${c.reason}`);
+    lines.push(...conflictLines(result));
     if (!result.dryRun && result.changed.length > 0) {
       lines.push("Review with `git diff`, run `make check`, then commit.");
     }
     log.info(lines.join("\n"));
   }
-  if (result.conflicts.length > 0) {
-    throw new FindingsError(
-      `${result.conflicts.length} file(s) need you: resolve the conflict markers, then run make check and commit`,
-    );
-  }
+  failOnConflicts(result);
   return result;
 }

@@ -29,11 +29,21 @@ export async function upgradeCommand(flags: UpgradeFlags, cwd: string, log: Logg
   });
   if (flags.json) log.info(JSON.stringify(result, null, 2));
   else log.info(upgradeSummary(result));
+  failOnConflicts(result);
+}
+
+/** Conflicts were written as markers for a person to resolve: the command exits 1. */
+export function failOnConflicts(result: UpgradeResult): void {
   if (result.conflicts.length > 0) {
     throw new FindingsError(
       `${result.conflicts.length} file(s) need you: resolve the conflict markers, then run make check and commit`,
     );
   }
+}
+
+/** One line per conflicted file, as every upgrading command prints them. */
+export function conflictLines(result: UpgradeResult): string[] {
+  return result.conflicts.map((c) => `  CONFLICT ${c.path}: ${c.reason}`);
 }
 
 function upgradeSummary(r: UpgradeResult): string {
@@ -49,7 +59,7 @@ function upgradeSummary(r: UpgradeResult): string {
     `${r.dryRun ? "Would upgrade" : "Upgraded"} template ${r.from} → ${r.to}: ${r.changed.length} file(s)` +
       (r.codemods.length > 0 ? `, codemods: ${r.codemods.join(", ")}` : ""),
   );
-  for (const c of r.conflicts) lines.push(`  CONFLICT ${c.path}: ${c.reason}`);
+  lines.push(...conflictLines(r));
   if (!r.dryRun) lines.push("Review with `git diff`, run `make check`, then commit.");
   return lines.join("\n");
 }
