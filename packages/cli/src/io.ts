@@ -31,20 +31,33 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** Emphasis that respects NO_COLOR and non-terminal output. */
+  /** Emphasis for info messages: colour only when stdout is a terminal (or FORCE_COLOR). */
   bold(text: string): string;
 }
 
+/**
+ * Colour for one stream: only a terminal gets escape codes, unless FORCE_COLOR asks for them;
+ * NO_COLOR (any non-empty value) always wins. https://no-color.org, https://force-color.org
+ */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "" && force !== "0" && force !== "false") return true;
+  return stream.isTTY === true;
+}
+
 export function createLogger(io: Io): Logger {
-  const color = io.stderr.isTTY === true && !io.env.NO_COLOR;
-  const paint = (code: number) => (text: string) =>
+  const painter = (color: boolean) => (code: number) => (text: string) =>
     color ? `\u001b[${code}m${text}\u001b[0m` : text;
-  const yellow = paint(33);
-  const red = paint(31);
+  // bold() is for info messages, which go to stdout; warnings and errors go to stderr.
+  const out = painter(useColor(io.stdout, io.env));
+  const err = painter(useColor(io.stderr, io.env));
+  const yellow = err(33);
+  const red = err(31);
   return {
     info: (message) => void io.stdout.write(`${message}\n`),
     warn: (message) => void io.stderr.write(`${yellow("warning:")} ${message}\n`),
     error: (message) => void io.stderr.write(`${red("error:")} ${message}\n`),
-    bold: paint(1),
+    bold: out(1),
   };
 }

@@ -17,6 +17,9 @@ describe("ds-service upgrade / check (built bin)", () => {
     expect((await runCli(["new", "proj", "--no-install"], { cwd })).exitCode).toBe(0);
     const ok = await runCli(["check", "--cwd", "proj"], { cwd });
     expect(ok.exitCode, ok.stderr).toBe(0);
+    // From any subdirectory, as git works: the project is found above it.
+    const inside = await runCli(["check"], { cwd: path.join(cwd, "proj/src/proj/core") });
+    expect(inside.exitCode, inside.stderr).toBe(0);
     await fs.appendFile(path.join(cwd, "proj/.editorconfig"), "# mine\n");
     const drift = await runCli(["check", "--cwd", "proj", "--json"], { cwd });
     expect(drift.exitCode).toBe(1);

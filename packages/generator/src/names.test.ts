@@ -6,7 +6,7 @@ import { nameProblem, projectDirectories } from "./names.js";
 
 describe("nameProblem", () => {
   // "test" and "src-model" are fine: no directory of the project has those names.
-  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(55), "test", "src-model"])(
+  it.each(["churn-model", "a", "fraud-score2", "m1", "x".repeat(55), "tester", "src-model"])(
     "accepts %s",
     (name) => {
       expect(nameProblem(name)).toBeUndefined();
@@ -35,9 +35,11 @@ describe("nameProblem", () => {
     ["match", "Python keyword"],
     ["json", "standard library"],
     ["asyncio", "standard library"],
+    ["test", "standard library"], // CPython's regression tests, outside stdlib_module_names
     ["events", "npm package name"], // a Node.js core module
     ["pandas", "shadow"],
     ["sklearn", "shadow"],
+    ["ruamel", "shadow"],
     ["tests", 'own "tests/" directory'],
     ["src", 'own "src/" directory'],
     ["monitoring", 'own "monitoring/" directory'],

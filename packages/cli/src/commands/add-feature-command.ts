@@ -9,6 +9,7 @@ import {
 } from "@ds-service/generator";
 import { type Command, Option } from "commander";
 import type { Io, Logger } from "../io.js";
+import { projectRoot } from "../project-root.js";
 import type { RerenderFlags } from "./rerender.js";
 
 // The re-render goes through the upgrade engine (codemods, a native Python parser): loaded only
@@ -122,7 +123,7 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
           .default("none"),
       ),
   ).action(async (name: string, flags: FeatureFlags) => {
-    const dir = path.resolve(io.cwd, flags.cwd ?? ".");
+    const dir = await projectRoot(path.resolve(io.cwd, flags.cwd ?? "."));
     const spec = featureSpec(name, flags);
     const manifest = await readManifest(dir);
     await rerender(dir, manifest, addFeature(answersProfile(manifest.answers), spec), flags, log);
@@ -139,7 +140,7 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
       .description("remove a feature: schema, registry, examples and tests follow")
       .argument("<name>", "the feature to remove"),
   ).action(async (name: string, flags: RerenderFlags & { cwd?: string }) => {
-    const dir = path.resolve(io.cwd, flags.cwd ?? ".");
+    const dir = await projectRoot(path.resolve(io.cwd, flags.cwd ?? "."));
     const manifest = await readManifest(dir);
     await rerender(
       dir,

@@ -9,6 +9,7 @@ import {
 } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
+import { projectRoot } from "../project-root.js";
 import { pointSourceFromProject, profileData } from "../steps/profile-data.js";
 import { rerender } from "./rerender.js";
 
@@ -32,7 +33,7 @@ export async function dataRefreshCommand(
   log: Logger,
   exec: Exec,
 ): Promise<void> {
-  const dir = path.resolve(cwd, flags.cwd ?? ".");
+  const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
   const manifest = await readManifest(dir);
   const before = manifest.answers.dataset;
   if (!before) {

@@ -7,6 +7,7 @@ import {
 } from "@ds-service/codemods";
 import { DsServiceError } from "@ds-service/generator";
 import type { Logger } from "../io.js";
+import { projectRoot } from "../project-root.js";
 
 /** An upgrade or check that finished but found something for a person to resolve: exit 1. */
 export class FindingsError extends DsServiceError {
@@ -21,7 +22,7 @@ export interface UpgradeFlags {
 }
 
 export async function upgradeCommand(flags: UpgradeFlags, cwd: string, log: Logger): Promise<void> {
-  const dir = path.resolve(cwd, flags.cwd ?? ".");
+  const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
   const result = await upgradeProject({
     dir,
     dryRun: flags.dryRun === true,
@@ -69,7 +70,7 @@ export async function checkCommand(
   cwd: string,
   log: Logger,
 ) {
-  const dir = path.resolve(cwd, flags.cwd ?? ".");
+  const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
   const result = await checkProject(dir);
   if (flags.json) log.info(JSON.stringify(result, null, 2));
   else log.info(checkSummary(result));

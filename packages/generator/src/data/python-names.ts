@@ -1,6 +1,9 @@
 // Python 3.11's sys.stdlib_module_names (public ones) and keyword.kwlist + softkwlist.
 // A project package with one of these names would shadow the standard library.
 export const pythonStdlibModules: ReadonlySet<string> = new Set([
+  // Not in sys.stdlib_module_names, yet installed with CPython and found before site-packages:
+  // `import test` would load the interpreter's regression tests, not the project.
+  "test",
   "abc",
   "aifc",
   "antigravity",
