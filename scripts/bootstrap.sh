@@ -11,10 +11,14 @@ for tool in node python3 git make; do
   command -v "$tool" >/dev/null || { echo "bootstrap: '$tool' is required and was not found" >&2; exit 1; }
 done
 
+# The pinned pnpm, in a prefix inside the repository (git-ignored) when the one on PATH is
+# another version: set-up never replaces a person's global tools.
 pnpm_version="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+local_pnpm="$repo_root/.tools/pnpm"
+export PATH="$local_pnpm/node_modules/.bin:$PATH"
 if ! command -v pnpm >/dev/null || [ "$(pnpm --version)" != "$pnpm_version" ]; then
-  echo "bootstrap: installing pnpm $pnpm_version"
-  npm install --global --no-audit --no-fund "pnpm@$pnpm_version" >/dev/null
+  echo "bootstrap: installing pnpm $pnpm_version in .tools/pnpm"
+  npm install --prefix "$local_pnpm" --no-audit --no-fund --no-save "pnpm@$pnpm_version" >/dev/null
 fi
 
 if ! command -v uv >/dev/null; then
