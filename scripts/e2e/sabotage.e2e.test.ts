@@ -106,6 +106,17 @@ const sabotages: readonly Sabotage[] = [
     ],
   },
   {
+    name: "training on the held-out rows too",
+    edits: [
+      {
+        file: `src/${pkg}/jobs/train.py`,
+        from: "pipeline = build_pipeline(config.model, config.seed).fit(train.features, train.target)",
+        to: "pipeline = build_pipeline(config.model, config.seed).fit(dataset.features, dataset.target)",
+      },
+    ],
+    caughtBy: ["tests/core/test_model.py::test_the_model_never_saw_its_held_out_rows"],
+  },
+  {
     name: "a seed removed from training",
     edits: [
       {
