@@ -8,7 +8,14 @@ const ciFiles: Record<Answers["ci"], (source: string) => boolean> = {
 };
 
 /** Files that only a project fitted to the team's own data (`new --data`) has. */
-const dataFiles = new Set(["confs/data.yaml.hbs"]);
+const dataFiles = new Set([
+  "confs/data.yaml.hbs",
+  // A SQL source (`source: {query: ...}`) and `make data-snapshot`: the demo has no source.
+  "src/__package__/io/sql.py",
+  "src/__package__/jobs/snapshot.py",
+  "tests/io/test_sql.py.hbs",
+  "tests/jobs/test_snapshot.py.hbs",
+]);
 
 /** Whether a template file belongs in a project with these answers. */
 export function fileApplies(source: string, answers: Pick<Answers, "ci" | "dataset">): boolean {
