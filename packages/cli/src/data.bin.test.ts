@@ -129,7 +129,9 @@ describe("new --data (built bin, real profiler)", () => {
     expect(dry.stdout).toMatch(/new-nulls\s+size/);
     expect((await git("status", "--porcelain")).stdout).toBe("");
 
-    const applied = await runCli(["data", "refresh", "--data", "../new.csv"], { cwd: project });
+    const applied = await runCli(["data", "refresh", "--data", "../new.csv", "--no-tune"], {
+      cwd: project,
+    });
     expect(applied.exitCode, applied.stderr).toBe(0);
     const schema = await fs.readFile(path.join(project, "src/proj/core/schemas.py"), "utf8");
     expect(schema).toContain('isin=["blue", "green", "red"]');

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { demoClassificationProfile, serviceTemplateSource } from "@ds-service/generator";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
-import type { Exec } from "./exec.js";
+import { type Exec, execaExec } from "./exec.js";
 import type { Io } from "./io.js";
 import { run } from "./main.js";
 import type { Prompter } from "./prompts.js";
@@ -140,6 +140,49 @@ describe("run new", () => {
     const tune = calls.indexOf("uv run python -m proj.jobs.tune --apply");
     expect(tune).toBe(calls.indexOf("uv sync") + 1);
     expect(tune).toBeLessThan(calls.findIndex((c) => c.startsWith("git commit")));
+  });
+
+  it("re-tunes after data refresh applies, not on a dry run nor with --no-tune", async () => {
+    const source = { file: "rows.csv", format: "csv", sha256: "a".repeat(64), bytes: 10 };
+    const dataset = { ...demoClassificationProfile, source };
+    const cwd = await testdir({
+      "answers.json": JSON.stringify({ name: "proj", dataset }),
+      "new.csv": "x\n",
+    });
+    const { io } = fakeIo(cwd, false);
+    const calls: string[] = [];
+    // git is real (the refresh is an upgrade with a base ref); uv is scripted: the profiler
+    // "reads" the new file and finds one more row.
+    const exec: Exec = async (file, args, options) => {
+      if (file === "git") return execaExec(file, args, options);
+      calls.push(`${file} ${args.join(" ")}`);
+      const out = args.indexOf("--out");
+      if (out >= 0) {
+        const fresh = {
+          ...dataset,
+          rows: dataset.rows + 1,
+          source: { ...source, file: "new.csv" },
+        };
+        await fs.writeFile(String(args[out + 1]), JSON.stringify(fresh));
+      }
+      return { exitCode: 0, output: "" };
+    };
+    expect(
+      await run(["new", "proj", "--no-install", "--answers", "answers.json"], { io, exec }),
+    ).toBe(0);
+    const project = { io: fakeIo(path.join(cwd, "proj"), false).io, exec };
+    const tunes = () => calls.filter((c) => c.includes("proj.jobs.tune --apply")).length;
+
+    expect(await run(["data", "refresh", "--data", "../new.csv", "--dry-run"], project)).toBe(0);
+    expect(tunes()).toBe(0);
+    expect(
+      await run(["data", "refresh", "--data", "../new.csv", "--no-tune", "--allow-dirty"], project),
+    ).toBe(0);
+    expect(tunes()).toBe(0);
+    expect(await run(["data", "refresh", "--data", "../new.csv", "--allow-dirty"], project)).toBe(
+      0,
+    );
+    expect(tunes()).toBe(1);
   });
 
   it("does not tune the demo, whose tuned values ship with the template", async () => {

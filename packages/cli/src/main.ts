@@ -137,6 +137,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--cwd <path>", "the project (default: the current directory)")
     .option("--dry-run", "print the schema changes and the full diff, write nothing")
     .option("--allow-dirty", "refresh even with uncommitted changes")
+    .option("--no-tune", "skip `make tune` after the refresh (confs/tuned.yaml stays as it was)")
     .option("--json", "machine-readable output")
     .action(async (flags) =>
       (await dataCommands()).dataRefreshCommand(flags, io.cwd, log, deps.exec ?? execaExec),

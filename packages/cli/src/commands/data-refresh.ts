@@ -4,6 +4,7 @@ import {
   type ProfileChange,
   parseAnswers,
   profileChanges,
+  pythonPackage,
   readManifest,
   ValidationError,
 } from "@ds-service/generator";
@@ -11,6 +12,7 @@ import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
 import { pointSourceFromProject, profileData } from "../steps/profile-data.js";
+import { tuneModel } from "../steps/tune.js";
 import { rerender } from "./rerender.js";
 
 export interface DataRefreshFlags {
@@ -19,13 +21,16 @@ export interface DataRefreshFlags {
   readonly dryRun?: boolean;
   readonly allowDirty?: boolean;
   readonly json?: boolean;
+  /** `--no-tune`: leave confs/tuned.yaml and train.yaml's model: as they are. */
+  readonly tune?: boolean;
 }
 
 /**
  * `ds-service data refresh --data <file>`: re-profile the project's data with the same target,
  * id, time, protected and excluded columns, show what changes in the schema, then re-render
  * every file from the new profile through the upgrade engine — the project's own edits are
- * 3-way merged, the apply is one transaction, `--dry-run` writes nothing.
+ * 3-way merged, the apply is one transaction, `--dry-run` writes nothing. Then `make tune`,
+ * since the recorded search described the old rows.
  */
 export async function dataRefreshCommand(
   flags: DataRefreshFlags,
@@ -61,6 +66,10 @@ export async function dataRefreshCommand(
   const changes = profileChanges(before, after);
   if (!flags.json) log.info(describeChanges(changes));
   await rerender(dir, manifest, after, flags, log, { schema: changes });
+  if (!flags.dryRun && flags.tune !== false) {
+    if (!flags.json) log.info("Tuning the model on the new data (make tune)…");
+    await tuneModel(exec, dir, pythonPackage(manifest.answers.name));
+  }
 }
 
 function describeChanges(changes: readonly ProfileChange[]): string {

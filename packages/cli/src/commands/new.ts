@@ -10,7 +10,7 @@ import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { initialCommit } from "../steps/git.js";
 import { installDependencies } from "../steps/install.js";
-import { tuneFirstModel } from "../steps/tune.js";
+import { tuneModel } from "../steps/tune.js";
 import type { ResolvedNewOptions } from "./resolve-new-options.js";
 
 export interface NewDeps {
@@ -38,7 +38,7 @@ export async function newProject(options: ResolvedNewOptions, deps: NewDeps): Pr
     await installDependencies(deps.exec, options.targetDir);
     if (options.answers.dataset?.source) {
       log.info("Tuning the model on your data (make tune)…");
-      await tuneFirstModel(deps.exec, options.targetDir, pythonPackage(options.answers.name));
+      await tuneModel(deps.exec, options.targetDir, pythonPackage(options.answers.name));
     }
   }
   if (options.git) {
