@@ -62,7 +62,7 @@ async function upgradeOne(dir: string, codemods: readonly Codemod[]): Promise<Fl
   await recoverUpgrade(dir, txnDir);
   const dirty = await dirtyPaths(dir);
   if (dirty.length > 0) return { path: dir, status: "failed", detail: "uncommitted changes" };
-  const plan = await planUpgrade(dir, codemods);
+  const plan = await planUpgrade(dir, { codemods });
   const changes = plan.tree.changes();
   const summary = { path: dir, from: plan.from, to: plan.to };
   if (changes.length === 0) return { ...summary, status: "current" };

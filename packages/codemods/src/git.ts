@@ -43,13 +43,14 @@ export async function readBase(
   dir: string,
   version: string,
   paths: readonly string[],
-): Promise<Map<string, string> | null> {
+): Promise<Map<string, Buffer> | null> {
   for (const ref of [versionBaseRef(version), baseRef]) {
     const head = await git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     if (head.exitCode !== 0) continue;
     const commit = head.stdout.trim();
     const [manifest] = (await catFiles(dir, commit, [manifestPath])).values();
-    if (manifest === undefined || !manifestSaysVersion(manifest, version)) continue;
+    if (manifest === undefined || !manifestSaysVersion(manifest.toString("utf8"), version))
+      continue;
     return catFiles(dir, commit, paths);
   }
   return null;
@@ -64,16 +65,16 @@ function manifestSaysVersion(text: string, version: string): boolean {
   }
 }
 
-/** Files of `commit`, read with one `git cat-file --batch`; missing paths are left out. */
+/** Files of `commit` as bytes, read with one `git cat-file --batch`; missing paths are left out. */
 async function catFiles(
   dir: string,
   commit: string,
   paths: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, Buffer>> {
   const input = paths.map((p) => `${commit}:${p}\n`).join("");
   const r = await execa("git", ["cat-file", "--batch"], { cwd: dir, input, encoding: "buffer" });
   const out = Buffer.from(r.stdout);
-  const files = new Map<string, string>();
+  const files = new Map<string, Buffer>();
   let offset = 0;
   for (const p of paths) {
     const eol = out.indexOf(0x0a, offset);
@@ -81,7 +82,7 @@ async function catFiles(
     offset = eol + 1;
     if (header.endsWith(" missing")) continue;
     const size = Number(header.split(" ")[2]);
-    files.set(p, out.subarray(offset, offset + size).toString("utf8"));
+    files.set(p, out.subarray(offset, offset + size));
     offset += size + 1;
   }
   return files;

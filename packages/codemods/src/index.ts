@@ -1,3 +1,4 @@
+export { isBinary, isText } from "./binary.js";
 export { type CheckResult, checkProject, type Drift } from "./check.js";
 export { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
 export { unifiedDiff } from "./diff.js";
@@ -21,5 +22,11 @@ export {
 } from "./run-upgrade.js";
 export { selectCodemods } from "./select.js";
 export { applyTransaction, type FileChange, recover } from "./transaction.js";
-export { StagedTree } from "./tree.js";
-export { type Conflict, planUpgrade, projectTemplateVersion, UpgradeError } from "./upgrade.js";
+export { type StagedChange, StagedTree } from "./tree.js";
+export {
+  planUpgrade,
+  projectTemplateVersion,
+  UpgradeError,
+  type UpgradeInputs,
+} from "./upgrade.js";
+export { type Conflict, type Deletion, theirsSuffix } from "./upgrade-file.js";

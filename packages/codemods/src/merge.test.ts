@@ -28,10 +28,38 @@ describe("threeWayMerge", () => {
   it("keeps a missing final newline", () => {
     expect(threeWayMerge("a\nb", "a\nb", "a\nc").content).toBe("a\nc");
   });
+
+  it("keeps the project's dropped final newline while the template changes the last line", () => {
+    expect(threeWayMerge("A\nb\nc\nd\ne", base, "a\nb\nc\nd\nE\n")).toEqual({
+      content: "A\nb\nc\nd\nE",
+      conflict: false,
+    });
+  });
+
+  it("keeps the project's CRLF, and writes a conflict in it", () => {
+    const crlf = (s: string) => s.replaceAll("\n", "\r\n");
+    expect(threeWayMerge(crlf("a\nB\nc\nd\ne\n"), base, "a\nb\nc\nd\nE\n").content).toBe(
+      crlf("a\nB\nc\nd\nE\n"),
+    );
+    const r = threeWayMerge(crlf("a\nMINE\nc\nd\ne\n"), base, "a\nTHEIRS\nc\nd\ne\n");
+    expect(r.conflict).toBe(true);
+    expect(r.content).not.toMatch(/(?<!\r)\n/);
+  });
+
+  it("leaves a file of mixed line endings as it is where the template did not change it", () => {
+    const mixed = "a\r\nb\nc\nd\ne\n";
+    expect(threeWayMerge(mixed, base, "a\nb\nc\nd\nE\n").content).toBe("a\r\nb\nc\nd\nE\n");
+  });
 });
 
 describe("twoWayConflict", () => {
   it("wraps both whole files", () => {
     expect(twoWayConflict("x", "y\n")).toBe("<<<<<<< yours\nx\n=======\ny\n>>>>>>> template\n");
+  });
+
+  it("is written in the project's line endings", () => {
+    expect(twoWayConflict("x\r\n", "y\n")).toBe(
+      "<<<<<<< yours\r\nx\r\n=======\r\ny\r\n>>>>>>> template\r\n",
+    );
   });
 });

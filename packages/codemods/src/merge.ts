@@ -5,28 +5,79 @@ export interface MergeResult {
   readonly conflict: boolean;
 }
 
+type Eol = "\n" | "\r\n";
+
+/** A text as lines, with its line ending and final newline held apart from its content. */
+interface Lines {
+  readonly lines: string[];
+  readonly eol: Eol;
+  readonly finalNewline: boolean;
+}
+
 /**
  * Line-based 3-way merge of `ours` (the project's file) and `theirs` (the new template render)
  * against `base` (the pristine render the project started from). Conflicts come out as standard
  * git conflict markers, so editors and `git diff` show them as they show any merge conflict.
+ *
+ * Line endings and the final newline are merged as properties of the file, not as part of every
+ * line: a project that turned a file to CRLF, or dropped its final newline, keeps that while
+ * the template's changes come in, and a conflict file is written in the project's line endings.
  */
 export function threeWayMerge(ours: string, base: string, theirs: string): MergeResult {
   if (ours === theirs) return { content: ours, conflict: false };
   if (ours === base) return { content: theirs, conflict: false };
   if (theirs === base) return { content: ours, conflict: false };
-  const result = merge(lines(ours), lines(base), lines(theirs), {
+  const [o, b, t] = [split(ours), split(base), split(theirs)];
+  const result = merge(o.lines, b.lines, t.lines, {
     label: { a: "yours", o: "base", b: "template" },
   });
-  return { content: result.result.join("\n"), conflict: result.conflict };
-}
-
-/** Lines without terminators; a final newline shows up as a last empty line in all three. */
-function lines(text: string): string[] {
-  return text.split("\n");
+  const lines = result.result;
+  const endsInMarker = lines.at(-1)?.startsWith(">>>>>>> ") === true;
+  return {
+    content: join({
+      lines,
+      eol: result.conflict ? o.eol : side(o.eol, b.eol, t.eol),
+      finalNewline:
+        (result.conflict && endsInMarker) || side(o.finalNewline, b.finalNewline, t.finalNewline),
+    }),
+    conflict: result.conflict,
+  };
 }
 
 /** A two-way conflict, for when the base is unknown: both versions, marked, nothing dropped. */
 export function twoWayConflict(ours: string, theirs: string): string {
-  const nl = (s: string) => (s.endsWith("\n") || s === "" ? s : `${s}\n`);
-  return `<<<<<<< yours\n${nl(ours)}=======\n${nl(theirs)}>>>>>>> template\n`;
+  const o = split(ours);
+  const lines = [
+    "<<<<<<< yours",
+    ...o.lines,
+    "=======",
+    ...split(theirs).lines,
+    ">>>>>>> template",
+  ];
+  return join({ lines, eol: o.eol, finalNewline: true });
+}
+
+/** A property both sides may have changed: the project's change wins, else the template's. */
+function side<T>(ours: T, base: T, theirs: T): T {
+  return ours !== base ? ours : theirs;
+}
+
+/** CRLF only when every line ends so; a file of mixed endings keeps its CRs inside its lines. */
+function split(text: string): Lines {
+  const crlf = text.includes("\r\n") && !/(^|[^\r])\n/.test(text);
+  const eol: Eol = crlf ? "\r\n" : "\n";
+  const body = crlf ? text.replaceAll("\r\n", "\n") : text;
+  const finalNewline = body.endsWith("\n");
+  const content = finalNewline ? body.slice(0, -1) : body;
+  return { lines: body === "" ? [] : content.split("\n"), eol, finalNewline };
+}
+
+function join({ lines, eol, finalNewline }: Lines): string {
+  if (lines.length === 0) return "";
+  return lines.join(eol) + (finalNewline ? eol : "");
+}
+
+/** The text with CRLF line endings turned to LF: what a CRLF checkout of an LF file was. */
+export function toLf(text: string): string {
+  return text.replaceAll("\r\n", "\n");
 }

@@ -1,22 +1,15 @@
 import path from "node:path";
-import { type Answers, ValidationError } from "@ds-service/generator";
-import type { Codemod } from "./codemod.js";
+import { ValidationError } from "@ds-service/generator";
 import { unifiedDiff } from "./diff.js";
 import { dirtyPaths, writeBase } from "./git.js";
-import { registry } from "./registry.js";
-import { type Conflict, planUpgrade } from "./upgrade.js";
+import { planUpgrade, type UpgradeInputs } from "./upgrade.js";
+import type { Conflict, Deletion } from "./upgrade-file.js";
 import { applyUpgradeTransaction, recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
-export interface UpgradeOptions {
+export interface UpgradeOptions extends UpgradeInputs {
   readonly dir: string;
   readonly dryRun?: boolean;
   readonly allowDirty?: boolean;
-  readonly codemods?: readonly Codemod[];
-  /**
-   * Re-render with these answers (same template version): the project's edits are 3-way merged
-   * with what changes, exactly as in an upgrade. `data refresh` passes a new data profile.
-   */
-  readonly answers?: Answers;
 }
 
 export interface UpgradeResult {
@@ -25,6 +18,8 @@ export interface UpgradeResult {
   readonly codemods: readonly string[];
   readonly changed: readonly string[];
   readonly conflicts: readonly Conflict[];
+  /** Every file one side deleted, and what the upgrade did with it. */
+  readonly deletions: readonly Deletion[];
   /** The full unified diff of what changed (or, with dryRun, would change). */
   readonly diff: string;
   /** A previous upgrade was interrupted; this many files were restored first. */
@@ -51,7 +46,7 @@ export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeRe
       );
     }
   }
-  const plan = await planUpgrade(dir, options.codemods ?? registry, options.answers);
+  const plan = await planUpgrade(dir, options);
   const changes = plan.tree.changes();
   const result = {
     from: plan.from,
@@ -59,6 +54,7 @@ export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeRe
     codemods: plan.codemods,
     changed: changes.map((c) => c.path),
     conflicts: plan.conflicts,
+    deletions: plan.deletions,
     diff: unifiedDiff(changes),
     recovered,
     dryRun: options.dryRun === true,

@@ -2,10 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { assertInside } from "@ds-service/generator";
 
-/** A change to apply: new content, or null to delete. */
+/** A change to apply: the new bytes (text is written as UTF-8), or null to delete. */
 export interface FileChange {
   readonly path: string;
-  readonly after: string | null;
+  readonly after: Uint8Array | string | null;
 }
 
 interface JournalEntry {

@@ -2,22 +2,30 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { assertInside } from "@ds-service/generator";
 
+/** A staged change: the bytes it replaces and the bytes it writes (null: absent). */
+export interface StagedChange {
+  readonly path: string;
+  readonly before: Buffer | null;
+  readonly after: Buffer | null;
+}
+
 /**
  * The project as codemods see it: reads come from disk (or from earlier staged edits), writes
  * and deletes are only staged. Only the runner turns staged changes into disk writes, so a
- * dry run, a diff preview and an all-or-nothing apply come for free.
+ * dry run, a diff preview and an all-or-nothing apply come for free. Files are held as bytes;
+ * `read` and a string `write` are the UTF-8 view a codemod edits text through.
  */
 export class StagedTree {
   readonly #root: string;
-  readonly #staged = new Map<string, string | null>();
-  readonly #original = new Map<string, string | null>();
-  readonly #files: ReadonlyMap<string, string> | undefined;
+  readonly #staged = new Map<string, Buffer | null>();
+  readonly #original = new Map<string, Buffer | null>();
+  readonly #files: ReadonlyMap<string, Buffer> | undefined;
 
   /**
    * `files`, when given, replaces the disk as what the tree starts from: the upgrade runs the
    * codemods over the template's pristine base that way, never touching `root`.
    */
-  constructor(root: string, files?: ReadonlyMap<string, string>) {
+  constructor(root: string, files?: ReadonlyMap<string, Buffer>) {
     this.#root = root;
     this.#files = files;
   }
@@ -26,21 +34,27 @@ export class StagedTree {
     return this.#root;
   }
 
+  /** The file as text (UTF-8), for codemods; binary files go through `readBytes`. */
   async read(rel: string): Promise<string | null> {
+    return (await this.readBytes(rel))?.toString("utf8") ?? null;
+  }
+
+  async readBytes(rel: string): Promise<Buffer | null> {
     if (this.#staged.has(rel)) return this.#staged.get(rel) ?? null;
     return this.#readOriginal(rel);
   }
 
   async exists(rel: string): Promise<boolean> {
-    return (await this.read(rel)) !== null;
+    return (await this.readBytes(rel)) !== null;
   }
 
-  /** Stages `content` at `rel`; writing what is already there stages nothing. */
-  async write(rel: string, content: string): Promise<void> {
+  /** Stages `content` (text is written as UTF-8) at `rel`; writing what is there stages nothing. */
+  async write(rel: string, content: string | Buffer): Promise<void> {
     assertInside(this.#root, rel);
-    await this.#readOriginal(rel);
-    if (this.#original.get(rel) === content) this.#staged.delete(rel);
-    else this.#staged.set(rel, content);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    const original = await this.#readOriginal(rel);
+    if (original?.equals(bytes)) this.#staged.delete(rel);
+    else this.#staged.set(rel, bytes);
   }
 
   async delete(rel: string): Promise<void> {
@@ -61,7 +75,7 @@ export class StagedTree {
   }
 
   /** Every staged change with the content it replaces (null: absent), sorted by path. */
-  changes(): { path: string; before: string | null; after: string | null }[] {
+  changes(): StagedChange[] {
     return [...this.#staged.entries()]
       .map(([p, after]) => ({ path: p, before: this.#original.get(p) ?? null, after }))
       .sort((a, b) => a.path.localeCompare(b.path));
@@ -78,9 +92,9 @@ export class StagedTree {
       );
   }
 
-  async #readOriginal(rel: string): Promise<string | null> {
+  async #readOriginal(rel: string): Promise<Buffer | null> {
     if (this.#original.has(rel)) return this.#original.get(rel) ?? null;
-    let content: string | null;
+    let content: Buffer | null;
     if (this.#files) {
       assertInside(this.#root, rel);
       content = this.#files.get(rel) ?? null;
@@ -88,7 +102,7 @@ export class StagedTree {
       return content;
     }
     try {
-      content = await fs.readFile(assertInside(this.#root, rel), "utf8");
+      content = await fs.readFile(assertInside(this.#root, rel));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       content = null;

@@ -1,26 +1,35 @@
 import {
   type Answers,
+  sources as carriedSources,
+  type FileSource,
   type Manifest,
   manifestPath,
-  type Plan,
   planProject,
   pythonPackage,
   readManifest,
   serviceTemplateSource,
   sha256,
+  templateVersion,
   ValidationError,
 } from "@ds-service/generator";
 import semver from "semver";
 import { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
 import { readBase } from "./git.js";
-import { threeWayMerge, twoWayConflict } from "./merge.js";
 import { registry } from "./registry.js";
 import { selectCodemods } from "./select.js";
 import { StagedTree } from "./tree.js";
+import { type Conflict, type Deletion, type FileReport, upgradeFile } from "./upgrade-file.js";
 
-export interface Conflict {
-  readonly path: string;
-  readonly reason: string;
+export interface UpgradeInputs {
+  /** The codemods to choose from for the version range; by default the registry. */
+  readonly codemods?: readonly Codemod[];
+  /**
+   * Re-render with these answers instead of the manifest's (same template version): the
+   * project's edits are 3-way merged with what changes. `data refresh` passes a new profile.
+   */
+  readonly answers?: Answers;
+  /** The packages to render the new version from; by default those this ds-service carries. */
+  readonly sources?: readonly FileSource[];
 }
 
 /** Everything an upgrade would do, computed in memory; nothing has been written. */
@@ -30,6 +39,8 @@ export interface UpgradePlan {
   readonly codemods: readonly string[];
   readonly tree: StagedTree;
   readonly conflicts: readonly Conflict[];
+  /** Every file one side deleted, and what the upgrade did with it. */
+  readonly deletions: readonly Deletion[];
   /** The new pristine render (manifest included), to record as the base once applied. */
   readonly base: ReadonlyMap<string, Buffer>;
 }
@@ -47,16 +58,14 @@ export class UpgradeError extends ValidationError {}
  *   a two-way conflict.
  * - once: never touched once edited; an unedited one follows the template, which loses nothing
  *   and makes an unedited project equal to a fresh render.
+ * Every class is handled as bytes (binary files are never merged; see `upgradeFile`), and every
+ * delete on either side is reported.
  */
-export async function planUpgrade(
-  dir: string,
-  codemods: readonly Codemod[] = registry,
-  /** Render with these answers instead of the manifest's (`data refresh`: a new profile). */
-  answers?: Answers,
-): Promise<UpgradePlan> {
+export async function planUpgrade(dir: string, inputs: UpgradeInputs = {}): Promise<UpgradePlan> {
+  const { codemods = registry, answers, sources = carriedSources } = inputs;
   const manifest = await readManifest(dir);
   const from = projectTemplateVersion(manifest);
-  const to = serviceTemplateSource.packageVersion;
+  const to = templateVersion(sources);
   if (semver.gt(from, to)) {
     throw new ValidationError(
       `the project is on template ${from}, newer than this ds-service's ${to}: update ds-service first`,
@@ -83,22 +92,19 @@ export async function planUpgrade(
     }
   }
 
-  const plan = await planProject(answers ?? manifest.answers, dir);
+  const plan = await planProject(answers ?? manifest.answers, dir, sources);
   const next = new Map([...plan].filter(([p]) => p !== manifestPath));
   const paths = [...new Set([...Object.keys(manifest.files), ...next.keys()])].sort();
   const base = await rebase(await readBase(dir, from, paths), selected, context, dir);
-  const conflicts: Conflict[] = [];
-  for (const rel of paths) {
-    const conflict = await upgradeFile(rel, { manifest, next, base, tree, unedited });
-    if (conflict) conflicts.push({ path: rel, reason: conflict });
-  }
-  await tree.write(manifestPath, plan.get(manifestPath)?.content.toString("utf8") ?? "");
+  const report: FileReport = { conflicts: [], deletions: [] };
+  for (const rel of paths) await upgradeFile(rel, { manifest, next, base, tree, unedited }, report);
+  await tree.write(manifestPath, plan.get(manifestPath)?.content ?? Buffer.alloc(0));
   return {
     from,
     to,
     codemods: selected.map((c) => c.name),
     tree,
-    conflicts,
+    ...report,
     base: new Map([...plan].map(([p, f]) => [p, f.content])),
   };
 }
@@ -139,11 +145,11 @@ export function projectTemplateVersion(manifest: Manifest): string {
  * removes) is a conflict. A codemod that refuses the pristine render leaves the base as it was.
  */
 async function rebase(
-  base: Map<string, string> | null,
+  base: Map<string, Buffer> | null,
   codemods: readonly Codemod[],
   context: CodemodContext,
   dir: string,
-): Promise<Map<string, string> | null> {
+): Promise<Map<string, Buffer> | null> {
   if (base === null || codemods.length === 0) return base;
   const tree = new StagedTree(dir, base);
   try {
@@ -160,69 +166,12 @@ async function rebase(
   return rebased;
 }
 
+/** Files whose bytes on disk are the bytes the manifest recorded. */
 async function uneditedFiles(tree: StagedTree, manifest: Manifest): Promise<Set<string>> {
   const unedited = new Set<string>();
   for (const [rel, entry] of Object.entries(manifest.files)) {
-    const content = await tree.read(rel);
-    if (content !== null && sha256(Buffer.from(content, "utf8")) === entry.sha256)
-      unedited.add(rel);
+    const content = await tree.readBytes(rel);
+    if (content !== null && sha256(content) === entry.sha256) unedited.add(rel);
   }
   return unedited;
-}
-
-interface FileInputs {
-  readonly manifest: Manifest;
-  readonly next: Plan;
-  readonly base: Map<string, string> | null;
-  readonly tree: StagedTree;
-  readonly unedited: ReadonlySet<string>;
-}
-
-/** Stages one file's upgrade; returns why it conflicts, or undefined. */
-async function upgradeFile(rel: string, inputs: FileInputs): Promise<string | undefined> {
-  const { manifest, next, base, tree, unedited } = inputs;
-  const old = manifest.files[rel];
-  const planned = next.get(rel);
-  const current = await tree.read(rel);
-  const theirs = planned?.content.toString("utf8");
-
-  if (!old) {
-    // New in this template version.
-    if (current === null || current === theirs) return write(tree, rel, theirs);
-    if (planned?.ownership === "once") return undefined; // the user already has their own
-    await tree.write(rel, twoWayConflict(current, theirs ?? ""));
-    return "added by the template, but a different file already exists";
-  }
-  const ownership = planned?.ownership ?? old.ownership;
-  if (theirs === undefined) {
-    // Removed from the template: only an unedited managed file goes with it.
-    if (ownership !== "managed" || current === null) return undefined;
-    if (unedited.has(rel)) await tree.delete(rel);
-    return unedited.has(rel) ? undefined : "removed by the template, but edited here (kept)";
-  }
-  const templateChanged = sha256(Buffer.from(theirs, "utf8")) !== old.sha256;
-  if (!templateChanged || current === null) return undefined; // nothing new, or deleted by the user
-  if (unedited.has(rel)) return write(tree, rel, theirs);
-  if (ownership === "once") return undefined;
-
-  const pristine = base?.get(rel);
-  if (pristine === undefined) {
-    await tree.write(rel, twoWayConflict(current, theirs));
-    return "edited here and changed by the template, and the template base is missing";
-  }
-  const merged = threeWayMerge(current, pristine, theirs);
-  await tree.write(rel, merged.content);
-  if (merged.conflict) return "edited here and changed by the template in the same place";
-  if (ownership === "managed")
-    return "a managed file edited here; the template's change was merged in — review it";
-  return undefined;
-}
-
-async function write(
-  tree: StagedTree,
-  rel: string,
-  content: string | undefined,
-): Promise<undefined> {
-  if (content !== undefined) await tree.write(rel, content);
-  return undefined;
 }

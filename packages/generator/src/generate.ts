@@ -7,7 +7,7 @@ import { buildManifest, manifestPath, serializeManifest } from "./manifest.js";
 import type { Plan } from "./plan.js";
 import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
-import { serviceTemplateSource, sources } from "./sources.js";
+import { type FileSource, sources, templateVersion } from "./sources.js";
 import { assertTargetLocation } from "./target-location.js";
 import { inspectTarget, writePlan } from "./write.js";
 
@@ -42,17 +42,24 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join("\n");
 }
 
-/** Renders the whole project in memory, manifest included; touches no disk. */
-export async function planProject(answers: Answers, targetDir: string): Promise<Plan> {
+/**
+ * Renders the whole project in memory, manifest included; touches no disk. `from` are the
+ * packages to render, by default those this ds-service carries (an upgrade may name others).
+ */
+export async function planProject(
+  answers: Answers,
+  targetDir: string,
+  from: readonly FileSource[] = sources,
+): Promise<Plan> {
   const ctx = templateContext(answers, {
     generator: generatorVersion,
-    template: serviceTemplateSource.packageVersion,
+    template: templateVersion(from),
   });
-  const plan = await renderPlan(selectFiles(sources, answers), ctx, targetDir);
+  const plan = await renderPlan(selectFiles(from, answers), ctx, targetDir);
   derivePrometheusRule(plan, answers.name);
   const manifest = buildManifest(plan, answers, {
     generator: { name: pkg.name, version: generatorVersion },
-    packages: Object.fromEntries(sources.map((s) => [s.packageName, s.packageVersion])),
+    packages: Object.fromEntries(from.map((s) => [s.packageName, s.packageVersion])),
   });
   plan.set(manifestPath, {
     path: manifestPath,

@@ -53,5 +53,11 @@ export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";
 export { renderPlan } from "./render.js";
 export { fileApplies, selectFiles } from "./select.js";
-export { type FileSource, serviceTemplateSource, sources, type TemplateFile } from "./sources.js";
+export {
+  type FileSource,
+  serviceTemplateSource,
+  sources,
+  type TemplateFile,
+  templateVersion,
+} from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";

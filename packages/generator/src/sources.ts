@@ -28,3 +28,9 @@ export const sources: readonly FileSource[] = [
   configDeploy,
   configMonitoring,
 ];
+
+/** The template version `sources` render: the service template's among them. */
+export function templateVersion(from: readonly FileSource[]): string {
+  const template = from.find((s) => s.packageName === serviceTemplateSource.packageName);
+  return (template ?? serviceTemplateSource).packageVersion;
+}

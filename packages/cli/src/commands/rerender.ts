@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import type { Logger } from "../io.js";
-import { conflictLines, failOnConflicts } from "./upgrade.js";
+import { failOnConflicts, fileLines } from "./upgrade.js";
 
 export interface RerenderFlags {
   readonly dryRun?: boolean;
@@ -49,7 +49,7 @@ export async function rerender(
     const lines: string[] = [];
     if (result.dryRun && result.diff) lines.push(result.diff);
     lines.push(`${result.dryRun ? "Would change" : "Changed"} ${result.changed.length} file(s).`);
-    lines.push(...conflictLines(result));
+    lines.push(...fileLines(result));
     if (!result.dryRun && result.changed.length > 0) {
       lines.push("Review with `git diff`, run `make check`, then commit.");
     }

@@ -2,6 +2,7 @@ import path from "node:path";
 import {
   type CheckResult,
   checkProject,
+  theirsSuffix,
   type UpgradeResult,
   upgradeProject,
 } from "@ds-service/codemods";
@@ -33,21 +34,30 @@ export async function upgradeCommand(flags: UpgradeFlags, cwd: string, log: Logg
   failOnConflicts(result);
 }
 
-/** Conflicts were written as markers for a person to resolve: the command exits 1. */
+/** Conflicts were written as markers (or side by side) for a person to resolve: exit 1. */
 export function failOnConflicts(result: UpgradeResult): void {
   if (result.conflicts.length > 0) {
     throw new FindingsError(
-      `${result.conflicts.length} file(s) need you: resolve the conflict markers, then run make check and commit`,
+      `${result.conflicts.length} file(s) need you: resolve the conflict markers (a binary file: keep yours or move its ${theirsSuffix} copy over it), then run make check and commit`,
     );
   }
 }
 
-/** One line per conflicted file, as every upgrading command prints them. */
-export function conflictLines(result: UpgradeResult): string[] {
-  return result.conflicts.map((c) => `  CONFLICT ${c.path}: ${c.reason}`);
+/**
+ * One line per file a person should know about, as every upgrading command prints them: each
+ * conflict, then each file one side deleted (one already listed as a conflict is not repeated).
+ */
+export function fileLines(result: UpgradeResult): string[] {
+  const conflicted = new Set(result.conflicts.map((c) => c.path));
+  return [
+    ...result.conflicts.map((c) => `  CONFLICT ${c.path}: ${c.reason}`),
+    ...result.deletions
+      .filter((d) => !conflicted.has(d.path))
+      .map((d) => `  DELETED ${d.path}: ${d.reason}`),
+  ];
 }
 
-function upgradeSummary(r: UpgradeResult): string {
+export function upgradeSummary(r: UpgradeResult): string {
   const lines: string[] = [];
   if (r.recovered > 0)
     lines.push(`Restored ${r.recovered} file(s) from an interrupted upgrade first.`);
@@ -60,7 +70,7 @@ function upgradeSummary(r: UpgradeResult): string {
     `${r.dryRun ? "Would upgrade" : "Upgraded"} template ${r.from} → ${r.to}: ${r.changed.length} file(s)` +
       (r.codemods.length > 0 ? `, codemods: ${r.codemods.join(", ")}` : ""),
   );
-  lines.push(...conflictLines(r));
+  lines.push(...fileLines(r));
   if (!r.dryRun) lines.push("Review with `git diff`, run `make check`, then commit.");
   return lines.join("\n");
 }

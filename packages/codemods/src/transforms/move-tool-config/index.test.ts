@@ -55,7 +55,9 @@ describe("move-tool-config", () => {
     const tree = new StagedTree(dir);
     await moveToolConfig.transform(tree, context);
     expect(tree.changes().map((c) => c.path)).toEqual(["pyproject.toml"]);
-    expect(tree.changes()[0]?.after).toBe(await read("migrates/output/pyproject.toml"));
+    expect(tree.changes()[0]?.after?.toString("utf8")).toBe(
+      await read("migrates/output/pyproject.toml"),
+    );
   });
 
   it("refuses a customised mypy or pytest table, naming it, and stages nothing", async () => {

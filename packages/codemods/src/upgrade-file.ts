@@ -1,0 +1,152 @@
+import { type Manifest, type Plan, sha256 } from "@ds-service/generator";
+import { isBinary } from "./binary.js";
+import { threeWayMerge, toLf, twoWayConflict } from "./merge.js";
+import type { StagedTree } from "./tree.js";
+
+/** A file the upgrade could not settle alone: a person resolves it before committing. */
+export interface Conflict {
+  readonly path: string;
+  readonly reason: string;
+  /** A binary file changed on both sides: the template's version, written next to the project's. */
+  readonly theirs?: string;
+}
+
+/**
+ * A file one side deleted:
+ * - `template-deleted`: dropped by the template and unedited here, so the upgrade deletes it;
+ * - `template-deleted-edited`: dropped by the template but edited here, so it is kept;
+ * - `user-deleted-changed`: deleted here but changed by the template, so it stays deleted.
+ */
+export interface Deletion {
+  readonly path: string;
+  readonly kind: "template-deleted" | "template-deleted-edited" | "user-deleted-changed";
+  readonly reason: string;
+}
+
+/** Where every file's upgrade reports what a person should know. */
+export interface FileReport {
+  readonly conflicts: Conflict[];
+  readonly deletions: Deletion[];
+}
+
+/** Appended to a binary file's path for the template's version when both sides changed it. */
+export const theirsSuffix = ".ds-service-theirs";
+
+export interface FileInputs {
+  readonly manifest: Manifest;
+  readonly next: Plan;
+  /** The pristine render of the project's version (as the codemods leave it), when kept. */
+  readonly base: ReadonlyMap<string, Buffer> | null;
+  readonly tree: StagedTree;
+  /** Files whose bytes were, before any codemod ran, the ones the manifest recorded. */
+  readonly unedited: ReadonlySet<string>;
+}
+
+/**
+ * Stages one file's upgrade and reports its conflict or deletion. Files are bytes throughout:
+ * an unedited file becomes the template's bytes exactly, and a binary one (see `isBinary`) is
+ * never merged — changed on both sides, the project's stays and the template's goes beside it.
+ */
+export async function upgradeFile(
+  rel: string,
+  inputs: FileInputs,
+  report: FileReport,
+): Promise<void> {
+  const { manifest, next, base, tree, unedited } = inputs;
+  const old = manifest.files[rel];
+  const planned = next.get(rel);
+  const current = await tree.readBytes(rel);
+  const conflict = (reason: string) => report.conflicts.push({ path: rel, reason });
+
+  if (planned === undefined) {
+    if (old === undefined || current === null) return; // gone on both sides
+    if (unedited.has(rel)) {
+      await tree.delete(rel);
+      report.deletions.push({
+        path: rel,
+        kind: "template-deleted",
+        reason: "removed by the template and unedited here: deleted",
+      });
+      return;
+    }
+    report.deletions.push({
+      path: rel,
+      kind: "template-deleted-edited",
+      reason: "removed by the template, but edited here: kept",
+    });
+    // A file of the project's own (once) is theirs to keep; any other needs a decision.
+    if (old.ownership !== "once") conflict("removed by the template, but edited here (kept)");
+    return;
+  }
+  const theirs = planned.content;
+  if (old === undefined) {
+    // New in this template version.
+    if (current === null || current.equals(theirs)) return tree.write(rel, theirs);
+    if (planned.ownership === "once") return; // the user already has their own
+    const versions = { current, theirs, binary: isBinary(rel, current, theirs) };
+    const reason = "added by the template, but a different file already exists";
+    return keepBoth(tree, rel, versions, report, reason);
+  }
+  if (sha256(theirs) === old.sha256) return; // nothing new from the template
+  if (current === null) {
+    report.deletions.push({
+      path: rel,
+      kind: "user-deleted-changed",
+      reason: `deleted here, but changed by the template: left deleted (\`git show refs/ds-service/base:${rel}\` has the template's version)`,
+    });
+    return;
+  }
+  if (unedited.has(rel)) return tree.write(rel, theirs);
+  if (current.equals(theirs) || planned.ownership === "once") return;
+
+  const pristine = base?.get(rel);
+  if (isBinary(rel, current, theirs, pristine)) {
+    const versions = { current, theirs, binary: true };
+    return keepBoth(tree, rel, versions, report, "a binary file changed here and by the template");
+  }
+  const ours = current.toString("utf8");
+  // Text checked out with CRLF and otherwise unedited is its own base when no base was kept.
+  const recorded = pristine?.toString("utf8") ?? crlfCheckoutOf(ours, old.sha256);
+  if (recorded === undefined) {
+    const versions = { current, theirs, binary: false };
+    const reason = "edited here and changed by the template, and the template base is missing";
+    return keepBoth(tree, rel, versions, report, reason);
+  }
+  const merged = threeWayMerge(ours, recorded, theirs.toString("utf8"));
+  await tree.write(rel, merged.content);
+  if (merged.conflict) conflict("edited here and changed by the template in the same place");
+  else if (planned.ownership === "managed" && toLf(ours) !== toLf(recorded))
+    conflict("a managed file edited here; the template's change was merged in — review it");
+}
+
+/** `text` turned to LF, when that is exactly what the manifest recorded. */
+function crlfCheckoutOf(text: string, recordedSha: string): string | undefined {
+  const lf = toLf(text);
+  return lf !== text && sha256(Buffer.from(lf, "utf8")) === recordedSha ? lf : undefined;
+}
+
+/**
+ * Both versions stay recoverable: text as one file with both whole versions between conflict
+ * markers (in the project's line endings), bytes as two files, the project's at its path.
+ */
+async function keepBoth(
+  tree: StagedTree,
+  rel: string,
+  versions: { current: Buffer; theirs: Buffer; binary: boolean },
+  report: FileReport,
+  reason: string,
+): Promise<void> {
+  const { current, theirs, binary } = versions;
+  if (!binary) {
+    await tree.write(rel, twoWayConflict(current.toString("utf8"), theirs.toString("utf8")));
+    report.conflicts.push({ path: rel, reason });
+    return;
+  }
+  const beside = `${rel}${theirsSuffix}`;
+  await tree.write(beside, theirs);
+  report.conflicts.push({
+    path: rel,
+    reason: `${reason}: yours is kept, the template's is ${beside}`,
+    theirs: beside,
+  });
+}
