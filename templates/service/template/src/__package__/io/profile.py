@@ -3,9 +3,10 @@
 Run as a script with no project installed (the generator does so before the project
 exists): `python profile.py DATA --target COL [--task auto] [--id COL] [--time COL]
 [--protected A,B] [--exclude A,B] --out profile.json`. It reads CSV or Parquet in bounded
-chunks, so a file larger than memory is profiled with memory bounded by the chunk size:
-exact counts, ranges, null counts and category counts come from every row; medians,
-quantiles and "typical" rows from a fixed-size uniform sample of rows.
+chunks, so a file larger than memory is profiled with memory bounded by the chunk size
+(plus, with --id, 8 bytes a row to find repeated ids): exact counts, ranges, null counts
+and category counts come from every row; medians, quantiles and "typical" rows from a
+fixed-size uniform sample of rows.
 
 Bad data is refused with one clear sentence and exit code 2, before anything is written:
 a missing or constant target, one class, an all-null column, an id with duplicates.
@@ -39,16 +40,17 @@ class DataError(Exception):
     """The data cannot make a model as asked; the message says why and what to do."""
 
 
-def _chunks(path: Path) -> Iterator[pd.DataFrame]:
+def _chunks(path: Path, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
     """The file's rows, CHUNK_ROWS at a time: memory stays bounded whatever the file's size."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         # Imported by name: only Parquet input needs pyarrow, and it ships no type stubs.
         parquet: Any = importlib.import_module("pyarrow.parquet")
-        for batch in parquet.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
+        batches = parquet.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS, columns=columns)
+        for batch in batches:
             yield batch.to_pandas()
     elif suffix in {".csv", ".txt"} or suffix.endswith(".gz"):
-        yield from pd.read_csv(path, chunksize=CHUNK_ROWS, low_memory=False)
+        yield from pd.read_csv(path, chunksize=CHUNK_ROWS, low_memory=False, usecols=columns)
     else:
         raise DataError(f"{path.name}: unsupported format {suffix!r}; use .csv or .parquet")
 
@@ -113,7 +115,77 @@ class Column:
                 self.counts.clear()
 
 
-def _read(path: Path, seed: int) -> tuple[dict[str, Column], pd.DataFrame, int]:
+Hashes = np.ndarray[Any, np.dtype[np.uint64]]
+ID_BUCKETS: Final = 16
+"""Hashes are kept in buckets by their top bits, so finding repeats copies one bucket at a time."""
+_BUCKET_EDGES: Final = np.arange(1, ID_BUCKETS, dtype=np.uint64) << np.uint64(60)
+
+
+def _id_hashes(ids: pd.Series, as_text: bool) -> Hashes:
+    """64-bit hashes of the ids: integers as they are (cheap), anything else as its text."""
+    if as_text or not pd.api.types.is_integer_dtype(ids):
+        ids = ids.astype(str)
+    return np.asarray(pd.util.hash_pandas_object(ids, index=False), dtype=np.uint64)
+
+
+class Ids:
+    """Finds a repeated id over any number of rows in 8 bytes a row: a hash per row."""
+
+    def __init__(self, name: str | None) -> None:
+        self.name = name
+        self.as_text = False
+        self.kinds: set[bool] = set()
+        self.buckets: list[list[Hashes]] = [[] for _ in range(ID_BUCKETS)]
+
+    def update(self, chunk: pd.DataFrame) -> None:
+        """Add one chunk's ids (rows with no id are counted as nulls by their Column)."""
+        if self.name in chunk.columns:
+            ids = chunk[self.name].dropna()
+            self.kinds.add(pd.api.types.is_integer_dtype(ids))
+            self._add(_id_hashes(ids, self.as_text))
+
+    def _add(self, hashes: Hashes) -> None:
+        hashes = np.sort(hashes)
+        for bucket, part in zip(
+            self.buckets, np.split(hashes, np.searchsorted(hashes, _BUCKET_EDGES)), strict=True
+        ):
+            bucket.append(part)
+
+    def _suspects(self) -> Hashes:
+        """Hashes seen more than once: equal ids, or (rarely) different ids with equal hashes."""
+        found = []
+        for bucket in self.buckets:
+            hashes = np.sort(np.concatenate(bucket))
+            found.append(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]))
+        return np.concatenate(found)
+
+    def repeated(self, path: Path) -> str | None:
+        """An id that occurs twice, or None.
+
+        Equal hashes are only suspects: the file is read again, for the id column alone and only
+        when some hashes repeat, to compare the ids themselves (and name one in the error).
+        """
+        if self.name is None:
+            return None
+        if len(self.kinds) > 1:
+            # `7` read as a number in one chunk and as text in another: hash them all as text.
+            self.as_text, self.buckets = True, [[] for _ in range(ID_BUCKETS)]
+            for chunk in _chunks(path, columns=[self.name]):
+                self._add(_id_hashes(chunk[self.name].dropna(), as_text=True))
+        suspects = self._suspects()
+        if not len(suspects):
+            return None
+        seen: set[str] = set()
+        for chunk in _chunks(path, columns=[self.name]):
+            ids = chunk[self.name].dropna()
+            for value in ids[np.isin(_id_hashes(ids, self.as_text), suspects)].astype(str):
+                if value in seen:
+                    return value
+                seen.add(value)
+        return None
+
+
+def _read(path: Path, seed: int, ids: Ids) -> tuple[dict[str, Column], pd.DataFrame, int]:
     """One pass: per-column statistics, a uniform row sample (reservoir), the row count."""
     rng = np.random.default_rng(seed)
     columns: dict[str, Column] = {}
@@ -122,6 +194,7 @@ def _read(path: Path, seed: int) -> tuple[dict[str, Column], pd.DataFrame, int]:
     for chunk in _chunks(path):
         for name in chunk.columns:
             columns.setdefault(str(name), Column(str(name))).update(chunk[name])
+        ids.update(chunk)
         # Reservoir sampling by random keys: keep the SAMPLE_ROWS rows with the smallest keys.
         keyed = chunk.assign(__key=rng.random(len(chunk)))
         sample = pd.concat([sample, keyed]).nsmallest(SAMPLE_ROWS, "__key")
@@ -250,8 +323,9 @@ def profile(path: Path, target: str, options: argparse.Namespace) -> dict[str, A
     """Profile `path` for predicting `target`; raise `DataError` when it cannot work."""
     if not path.is_file():
         raise DataError(f"{path}: no such file")
+    ids = Ids(options.id)
     try:
-        columns, sample, rows = _read(path, seed=0)
+        columns, sample, rows = _read(path, seed=0, ids=ids)
     except (ValueError, OSError, UnicodeDecodeError) as error:
         raise DataError(f"{path.name} cannot be read as a table: {error}") from None
     names = set(columns)
@@ -259,10 +333,11 @@ def profile(path: Path, target: str, options: argparse.Namespace) -> dict[str, A
     missing = [name for name in roles if name and name not in names]
     if missing:
         raise DataError(f"no column {missing[0]!r} in {path.name}; it has {sorted(names)}")
-    if options.id:
-        ids = columns[options.id]
-        if ids.nulls or (not ids.many_values and sum(ids.counts.values()) != len(ids.counts)):
-            raise DataError(f"id column {options.id!r} has missing or duplicate values")
+    if options.id and columns[options.id].nulls:
+        raise DataError(f"id column {options.id!r} has missing values")
+    repeated = ids.repeated(path)
+    if repeated is not None:
+        raise DataError(f"id column {options.id!r} has duplicate values, e.g. {repeated!r}")
     described_target = _target(columns[target], options.task)
     not_features = {target, options.id, options.time, *options.exclude}
     features = [
