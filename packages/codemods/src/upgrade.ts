@@ -120,6 +120,7 @@ export const releasedTemplateVersions: readonly string[] = [
   "0.3.0",
   "0.4.0",
   "0.5.0",
+  "0.6.0",
 ];
 
 export function projectTemplateVersion(manifest: Manifest): string {
