@@ -30,11 +30,11 @@ export interface DataRefreshFlags {
 
 /**
  * `ds-service data refresh --data <file>`: re-profile the project's data with the same target,
- * id, time, protected and excluded columns (and what each categorical feature does with an
- * unseen category, unless `--unseen-other` says it anew), show what changes in the schema, then re-render
- * every file from the new profile through the upgrade engine — the project's own edits are
- * 3-way merged, the apply is one transaction, `--dry-run` writes nothing. Then `make tune`,
- * since the recorded search described the old rows.
+ * id, time, protected and excluded columns (and each categorical feature's choice for an unseen
+ * category, unless `--unseen-other` gives it anew), show what changes in the schema, then
+ * re-render every file from the new profile through the upgrade engine — the project's own
+ * edits are 3-way merged, the apply is one transaction, `--dry-run` writes nothing. Then
+ * `make tune`, since the recorded search described the old rows.
  */
 export async function dataRefreshCommand(
   flags: DataRefreshFlags,
