@@ -37,6 +37,12 @@ const refusals: ReadonlyArray<readonly [string, string, string[], RegExp]> = [
     /must be a feature/,
   ],
   [
+    "--unseen-other on a numeric feature",
+    good,
+    ["--target", "label", "--unseen-other", "size"],
+    /--unseen-other size: not a categorical feature \(id, colour\)\n?$/,
+  ],
+  [
     "a file that is not a table",
     "\u0000\u0001PK\u0003binary",
     ["--target", "label"],
@@ -110,7 +116,18 @@ describe("new --data (built bin, real profiler)", () => {
     const first = rows(30, (i) => `r${i},${["red", "blue"][i % 2]},${10 + i},${"abc"[i % 3]}`);
     const cwd = await testdir({ "old.csv": first, "new.csv": good.replace("r3,blue", "r3,green") });
     const created = await runCli(
-      ["new", "proj", "--yes", "--no-install", "--data", "old.csv", "--target", "label"],
+      [
+        "new",
+        "proj",
+        "--yes",
+        "--no-install",
+        "--data",
+        "old.csv",
+        "--target",
+        "label",
+        "--unseen-other",
+        "colour",
+      ],
       { cwd },
     );
     expect(created.exitCode, created.stderr).toBe(0);
@@ -136,12 +153,30 @@ describe("new --data (built bin, real profiler)", () => {
     const schema = await fs.readFile(path.join(project, "src/proj/core/schemas.py"), "utf8");
     expect(schema).toContain('isin=["blue", "green", "red"]');
     expect(schema).toMatch(/size: Series\[float\] = pa\.Field\([^)]*nullable=True/);
+    expect(schema).toContain('UNSEEN_AS_OTHER: Final[tuple[str, ...]] = ("colour",)');
     expect(await fs.readFile(features, "utf8")).toContain("# a team's own note");
     expect(await fs.readFile(path.join(project, "confs/data.yaml"), "utf8")).toContain(
       '"../new.csv"',
     );
     const check = await runCli(["check"], { cwd: project });
     expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+
+    const refuse = await runCli(
+      [
+        "data",
+        "refresh",
+        "--data",
+        "../new.csv",
+        "--unseen-other",
+        "",
+        "--dry-run",
+        "--allow-dirty",
+      ],
+      { cwd: project },
+    );
+    expect(refuse.exitCode, refuse.stderr).toBe(0);
+    expect(refuse.stdout).toMatch(/unseen-changed\s+colour: unseen categories: other → refuse/);
+    expect(refuse.stdout).toContain('-UNSEEN_AS_OTHER: Final[tuple[str, ...]] = ("colour",)');
   });
 
   it("data refresh refuses a demo project", async () => {

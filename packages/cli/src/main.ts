@@ -71,6 +71,10 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--time <column>", "with --data: orders the split and the backtest")
     .option("--protected <columns>", "with --data: comma-separated protected attributes (fairness)")
     .option("--exclude <columns>", "with --data: comma-separated columns that are not features")
+    .option(
+      "--unseen-other <columns>",
+      'with --data: comma-separated categorical features that score an unseen category as "other" (default: refuse it)',
+    )
     .addOption(new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders))
     .option("--answers <file>", "read answers from a JSON file (flags win)")
     .option("-y, --yes", "never prompt: defaults for anything not given")
@@ -134,6 +138,10 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .command("refresh")
     .description("re-profile new data, show the schema changes, re-render the project from it")
     .requiredOption("--data <file>", "the new CSV or Parquet file")
+    .option(
+      "--unseen-other <columns>",
+      'exactly these categorical features score an unseen category as "other" ("" for none); default: keep each one\'s choice',
+    )
     .option("--cwd <path>", "the project (default: the current directory)")
     .option("--dry-run", "print the schema changes and the full diff, write nothing")
     .option("--allow-dirty", "refresh even with uncommitted changes")

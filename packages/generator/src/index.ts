@@ -15,7 +15,13 @@ export {
 export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
 export { demoClassificationProfile, demoRegressionProfile } from "./dataset/demo.js";
 export { type ProfileChange, profileChanges } from "./dataset/diff.js";
-export { addFeature, type FeatureSpec, keepReviewed, removeFeature } from "./dataset/edit.js";
+export {
+  addFeature,
+  type FeatureSpec,
+  keepReviewed,
+  removeFeature,
+  withUnseenOther,
+} from "./dataset/edit.js";
 export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
 export { profilerSource } from "./dataset/profiler-source.js";
 export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";

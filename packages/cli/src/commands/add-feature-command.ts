@@ -30,6 +30,7 @@ interface FeatureFlags extends RerenderFlags {
   readonly max?: string;
   readonly categories?: string;
   readonly nullable?: boolean;
+  readonly unseenOther?: boolean;
   readonly example?: string;
   readonly description: string;
   readonly owner: string;
@@ -78,6 +79,7 @@ function featureSpec(name: string, flags: FeatureFlags): FeatureSpec {
       ? { categories: categories ?? [] }
       : { range: [number("--min", flags.min), number("--max", flags.max)] as const }),
     nullable: flags.nullable === true,
+    unseenOther: flags.unseenOther === true,
     example,
     description: flags.description,
     source: flags.source,
@@ -110,6 +112,10 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
       .option("--max <number>", "numeric: highest valid value (the schema refuses more)")
       .option("--categories <values>", "categorical: the comma-separated allowed values")
       .option("--nullable", "requests may send null; the Pipeline imputes it")
+      .option(
+        "--unseen-other",
+        'categorical: score a category outside --categories as "other" instead of refusing it',
+      )
       .option(
         "--example <value>",
         "a real value, for the example rows (default: the first category)",

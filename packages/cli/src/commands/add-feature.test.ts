@@ -83,6 +83,7 @@ describe("ds-service add feature / remove feature", () => {
       "--categories",
       "never,former,current",
       "--nullable",
+      "--unseen-other",
       "--description",
       "Smoking",
       "--source",
@@ -97,6 +98,7 @@ describe("ds-service add feature / remove feature", () => {
     expect(await schema()).toMatch(
       /smoker: Series\[str\] = pa\.Field\(\n\s+isin=\["current", "former", "never"\],\n\s+nullable=True,/,
     );
+    expect(await schema()).toContain('UNSEEN_AS_OTHER: Final[tuple[str, ...]] = ("smoker",)');
     expect(await fs.readFile(features, "utf8")).toContain("# our note");
   });
 
@@ -132,6 +134,11 @@ describe("ds-service add feature / remove feature", () => {
       "no example for a required feature",
       ["waist", "--min", "1", "--max", "2"],
       /--example is required/,
+    ],
+    [
+      "--unseen-other on a numeric feature",
+      ["waist", "--min", "1", "--max", "2", "--example", "1", "--unseen-other"],
+      /--unseen-other is for a categorical feature/,
     ],
     [
       "both kinds at once",

@@ -7,6 +7,7 @@ import {
   pythonPackage,
   readManifest,
   ValidationError,
+  withUnseenOther,
 } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
@@ -17,6 +18,8 @@ import { rerender } from "./rerender.js";
 
 export interface DataRefreshFlags {
   readonly data: string;
+  /** Exactly these categorical features score an unseen category as "other"; absent: as before. */
+  readonly unseenOther?: string;
   readonly cwd?: string;
   readonly dryRun?: boolean;
   readonly allowDirty?: boolean;
@@ -27,10 +30,11 @@ export interface DataRefreshFlags {
 
 /**
  * `ds-service data refresh --data <file>`: re-profile the project's data with the same target,
- * id, time, protected and excluded columns, show what changes in the schema, then re-render
- * every file from the new profile through the upgrade engine — the project's own edits are
- * 3-way merged, the apply is one transaction, `--dry-run` writes nothing. Then `make tune`,
- * since the recorded search described the old rows.
+ * id, time, protected and excluded columns (and each categorical feature's choice for an unseen
+ * category, unless `--unseen-other` gives it anew), show what changes in the schema, then
+ * re-render every file from the new profile through the upgrade engine — the project's own
+ * edits are 3-way merged, the apply is one transaction, `--dry-run` writes nothing. Then
+ * `make tune`, since the recorded search described the old rows.
  */
 export async function dataRefreshCommand(
   flags: DataRefreshFlags,
@@ -62,7 +66,17 @@ export async function dataRefreshCommand(
   );
   pointSourceFromProject(profile, file, dir);
   const fresh = parseAnswers({ ...manifest.answers, dataset: profile }).dataset ?? before;
-  const after = keepReviewed(before, fresh);
+  const kept = keepReviewed(before, fresh);
+  const after =
+    flags.unseenOther === undefined
+      ? kept
+      : withUnseenOther(
+          kept,
+          flags.unseenOther
+            .split(",")
+            .map((c) => c.trim())
+            .filter(Boolean),
+        );
   const changes = profileChanges(before, after);
   if (!flags.json) log.info(describeChanges(changes));
   await rerender(dir, manifest, after, flags, log, { schema: changes });

@@ -59,9 +59,13 @@ function describeDataset(profile: DatasetProfile): string {
   const labels = target.classes
     ? `: ${target.classes.map((c) => `${c.value} (${c.count})`).join(", ")}`
     : "";
+  const other = profile.features.filter((f) => f.kind === "categorical" && f.unseen === "other");
   return [
     `Fitted to ${profile.source?.file ?? "the demo data"}: ${profile.rows} rows, ${profile.features.length} features`,
     `(${categorical} categorical, ${nullable} with missing values); target ${target.name}, ${target.task}${labels}.`,
+    ...(other.length > 0
+      ? [`An unseen category of ${other.map((f) => f.name).join(", ")} is scored as "other".`]
+      : []),
     "Review confs/data.yaml, the schema (src/*/core/schemas.py) and confs/features.yaml: they are yours now.",
   ].join("\n");
 }

@@ -1,6 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type Answers, parseAnswers, ValidationError } from "@ds-service/generator";
+import {
+  type Answers,
+  parseAnswers,
+  ValidationError,
+  withUnseenOther,
+} from "@ds-service/generator";
 import type { Exec } from "../exec.js";
 import type { Prompter } from "../prompts.js";
 import { type DataRequest, pointSourceFromProject, profileData } from "../steps/profile-data.js";
@@ -16,6 +21,7 @@ export interface NewFlags {
   readonly time?: string;
   readonly protected?: string;
   readonly exclude?: string;
+  readonly unseenOther?: string;
   readonly yes?: boolean;
   readonly install: boolean;
   readonly git: boolean;
@@ -51,7 +57,7 @@ export async function resolveNewOptions(
   let data = dataRequest(raw, flags);
   if (!data && prompter && raw.dataset === undefined && raw.task === undefined) {
     const asked = await prompter.data();
-    if (asked) data = { ...asked, protected: [], exclude: [] };
+    if (asked) data = { ...asked, protected: [], exclude: [], unseenOther: [] };
   }
   if (data) {
     raw.dataset = await profileData(exec, data, base);
@@ -79,8 +85,23 @@ export async function resolveNewOptions(
   }
   if (raw.task === undefined && prompter && !data) raw.task = await prompter.task();
 
+  const answers = parseNamedAnswers(raw, nameIsExplicit);
+  const unseenOther = data?.unseenOther ?? [];
+  return {
+    targetDir,
+    answers:
+      answers.dataset && unseenOther.length > 0
+        ? { ...answers, dataset: withUnseenOther(answers.dataset, unseenOther) }
+        : answers,
+    install: flags.install,
+    git: flags.git,
+  };
+}
+
+/** `parseAnswers`, saying where a defaulted name came from when it is the name that fails. */
+function parseNamedAnswers(raw: Record<string, unknown>, nameIsExplicit: boolean): Answers {
   try {
-    return { targetDir, answers: parseAnswers(raw), install: flags.install, git: flags.git };
+    return parseAnswers(raw);
   } catch (error) {
     if (error instanceof ValidationError && !nameIsExplicit) {
       throw new ValidationError(
@@ -110,13 +131,16 @@ async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
   return parsed as Record<string, unknown>;
 }
 
-const dataKeys = ["data", "target", "id", "time", "protected", "exclude"] as const;
+const dataKeys = ["data", "target", "id", "time", "protected", "exclude", "unseenOther"] as const;
 
 /**
  * `--data` and its companions, from flags or the answers file (flags win). They are inputs of
  * the profiler, not answers: they are taken out of `raw`, and the profile goes in instead.
  */
-function dataRequest(raw: Record<string, unknown>, flags: NewFlags): DataRequest | undefined {
+function dataRequest(
+  raw: Record<string, unknown>,
+  flags: NewFlags,
+): (DataRequest & { readonly unseenOther: readonly string[] }) | undefined {
   const given: Record<string, unknown> = {};
   for (const key of dataKeys) {
     given[key] = flags[key] ?? raw[key];
@@ -142,7 +166,7 @@ function dataRequest(raw: Record<string, unknown>, flags: NewFlags): DataRequest
   const file = text(given.data, "--data");
   if (file === undefined) {
     const stray = dataKeys.find((key) => given[key] !== undefined);
-    if (stray) throw new ValidationError(`--${stray} needs --data <file>`);
+    if (stray) throw new ValidationError(`--${flagName(stray)} needs --data <file>`);
     return undefined;
   }
   const target = text(given.target, "--target");
@@ -156,5 +180,9 @@ function dataRequest(raw: Record<string, unknown>, flags: NewFlags): DataRequest
     ...(text(given.time, "--time") ? { time: given.time as string } : {}),
     protected: list(given.protected, "--protected"),
     exclude: list(given.exclude, "--exclude"),
+    unseenOther: list(given.unseenOther, "--unseen-other"),
   };
 }
+
+/** `unseenOther` → `unseen-other`: the flag a key of the answers file stands for. */
+const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -3,6 +3,7 @@ import { ValidationError } from "../errors.js";
 import { parseAnswers, planProject } from "../generate.js";
 import { datasetContext } from "./context.js";
 import { demoClassificationProfile } from "./demo.js";
+import { withUnseenOther } from "./edit.js";
 import { type DatasetProfile, datasetProfileSchema } from "./profile.js";
 
 /** A profile shaped like the profiler's output for a small, awkward dataset. */
@@ -101,6 +102,42 @@ describe("datasetContext", () => {
     expect(ctx.labelIsText).toBe(true);
     expect(ctx.isDemo).toBe(false);
     expect(ctx.hasNulls && ctx.hasTextCategorical).toBe(true);
+  });
+
+  it("refuses unseen categories by default; --unseen-other features go in UNSEEN_AS_OTHER", async () => {
+    expect(datasetContext(profile()).unseenOtherPy).toBe("()");
+    const one = withUnseenOther(profile(), ["island"]);
+    expect(datasetContext(one).features.map((f) => f.unseenOther)).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(datasetContext(one).unseenOtherPy).toBe('("island",)');
+    const plan = await planProject(
+      parseAnswers({ name: "penguins", task: "multiclass", dataset: one }),
+      "/tmp/never-written",
+    );
+    const schema = plan.get("src/penguins/core/schemas.py")?.content.toString("utf8") ?? "";
+    expect(schema).toContain('UNSEEN_AS_OTHER: Final[tuple[str, ...]] = ("island",)');
+    expect(schema).toContain('    # Another category is scored as "other", not refused');
+    const two = profile({
+      features: [
+        ...profile().features,
+        {
+          name: "sex",
+          kind: "categorical",
+          categories: [{ value: "f", count: 4 }],
+          nulls: 0,
+          nullRate: 0,
+        },
+      ],
+      examples: [{ ...profile().examples[0], sex: "f" }],
+      typical: [{ label: "Adelie", row: { ...profile().typical[0]?.row, sex: "f" } }],
+    });
+    expect(datasetContext(withUnseenOther(two, ["island", "sex"])).unseenOtherPy).toBe(
+      '(\n    "island",\n    "sex",\n)',
+    );
   });
 
   it("keeps the demo's curated bounds and numeric categories", () => {

@@ -18,6 +18,8 @@ export interface FeatureContext {
   readonly le?: string;
   /** Categorical: the allowed values as a Python list literal. */
   readonly categoriesPy?: string;
+  /** Categorical: an unseen category is scored as "other" (`UNSEEN_AS_OTHER`), not refused. */
+  readonly unseenOther: boolean;
   readonly description: string;
   readonly pii: string;
   readonly source: string;
@@ -37,6 +39,8 @@ export interface DatasetContext {
   readonly hasNulls: boolean;
   readonly hasCategorical: boolean;
   readonly hasTextCategorical: boolean;
+  /** The features scoring an unseen category as "other", a tuple laid out as `ruff format` would. */
+  readonly unseenOtherPy: string;
   readonly idColumn: string | null;
   readonly timeColumn: string | null;
 }
@@ -45,6 +49,13 @@ export interface DatasetContext {
 export function pyLiteral(value: string | number): string {
   if (typeof value === "string") return JSON.stringify(value);
   return Number.isInteger(value) ? `${value}.0` : String(value);
+}
+
+/** A tuple of strings: `()`, `("a",)` on one line, or one item a line (magic trailing comma). */
+function pyTuple(items: readonly string[]): string {
+  if (items.length === 0) return "()";
+  if (items.length === 1) return `(${pyLiteral(items[0] as string)},)`;
+  return `(\n${items.map((item) => `    ${pyLiteral(item)},\n`).join("")})`;
 }
 
 function identifier(name: string, taken: Set<string>): string {
@@ -88,6 +99,7 @@ function featureContext(column: ProfileColumn, taken: Set<string>): FeatureConte
       ...common,
       isNumeric: true,
       isCategorical: false,
+      unseenOther: false,
       pyType: "float",
       ge: pyLiteral(ge),
       le: pyLiteral(le),
@@ -100,6 +112,7 @@ function featureContext(column: ProfileColumn, taken: Set<string>): FeatureConte
     ...common,
     isNumeric: false,
     isCategorical: true,
+    unseenOther: column.unseen === "other",
     pyType: text ? "str" : "float",
     categoriesPy: `[${sorted.map((v) => (text ? JSON.stringify(String(v)) : pyLiteral(v))).join(", ")}]`,
   };
@@ -124,6 +137,7 @@ export function datasetContext(profile: DatasetProfile): DatasetContext {
     hasNulls: features.some((f) => f.nullable),
     hasCategorical: features.some((f) => f.isCategorical),
     hasTextCategorical: features.some((f) => f.pyType === "str" && f.isCategorical),
+    unseenOtherPy: pyTuple(features.filter((f) => f.unseenOther).map((f) => f.name)),
     idColumn: profile.id,
     timeColumn: profile.time,
   };

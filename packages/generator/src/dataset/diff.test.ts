@@ -13,7 +13,11 @@ describe("profileChanges", () => {
       .filter((f) => f.name !== "s6")
       .map((f) => {
         if (f.name === "sex" && f.kind === "categorical") {
-          return { ...f, categories: [...f.categories, { value: 3, count: 1 }] };
+          return {
+            ...f,
+            categories: [...f.categories, { value: 3, count: 1 }],
+            unseen: "other" as const,
+          };
         }
         if (f.name === "bmi" && f.kind === "numeric")
           return { ...f, max: 50, nulls: 4, nullRate: 0.01 };
@@ -41,6 +45,7 @@ describe("profileChanges", () => {
     expect(profileChanges(demo, next).map((c) => `${c.kind} ${c.column} ${c.detail}`)).toEqual([
       "kind-changed age numeric → categorical",
       "new-categories sex 3",
+      "unseen-changed sex unseen categories: refuse → other",
       "wider-range bmi [18, 42.2] → [18, 50]",
       "new-nulls bmi 4 missing value(s)",
       "added s7 numeric",

@@ -9,6 +9,7 @@ export interface ProfileChange {
     | "kind-changed"
     | "new-categories"
     | "dropped-categories"
+    | "unseen-changed"
     | "wider-range"
     | "new-nulls"
     | "classes-changed"
@@ -31,6 +32,14 @@ function columnChanges(before: ProfileColumn, after: ProfileColumn): ProfileChan
     if (added.length) changes.push({ column, kind: "new-categories", detail: added.join(", ") });
     if (dropped.length) {
       changes.push({ column, kind: "dropped-categories", detail: dropped.join(", ") });
+    }
+    const [was, now] = [before.unseen ?? "refuse", after.unseen ?? "refuse"];
+    if (was !== now) {
+      changes.push({
+        column,
+        kind: "unseen-changed",
+        detail: `unseen categories: ${was} → ${now}`,
+      });
     }
   }
   if (before.kind === "numeric" && after.kind === "numeric") {

@@ -10,6 +10,8 @@ export interface FeatureSpec {
   /** Categorical: the allowed values. */
   readonly categories?: readonly string[];
   readonly nullable: boolean;
+  /** Categorical: score a category outside `categories` as "other" instead of refusing it. */
+  readonly unseenOther?: boolean;
   /** A real value of the feature, put into the example and typical rows. */
   readonly example: string | number | null;
   readonly description: string;
@@ -58,7 +60,10 @@ export function addFeature(profile: DatasetProfile, spec: FeatureSpec): DatasetP
       ...common,
       kind: "categorical",
       categories: categories.map((value) => ({ value, count: 0 })),
+      ...(spec.unseenOther ? { unseen: "other" as const } : {}),
     };
+  } else if (spec.unseenOther) {
+    throw new ValidationError("--unseen-other is for a categorical feature (--categories)");
   } else if (spec.range) {
     const [min, max] = spec.range;
     if (!Number.isFinite(min) || !Number.isFinite(max) || !(min < max)) {
@@ -121,9 +126,30 @@ export function removeFeature(profile: DatasetProfile, name: string): DatasetPro
 }
 
 /**
+ * The profile with exactly `names` scoring an unseen category as "other" and every other
+ * categorical feature refusing one (the default, so the field is left out).
+ */
+export function withUnseenOther(profile: DatasetProfile, names: readonly string[]): DatasetProfile {
+  const categorical = profile.features.filter((f) => f.kind === "categorical").map((f) => f.name);
+  for (const name of names) {
+    if (!categorical.includes(name)) {
+      throw new ValidationError(
+        `--unseen-other ${name}: not a categorical feature (${categorical.join(", ") || "this data has none"})`,
+      );
+    }
+  }
+  const features = profile.features.map((column): ProfileColumn => {
+    if (column.kind !== "categorical") return column;
+    const { unseen: _, ...rest } = column;
+    return names.includes(column.name) ? { ...rest, unseen: "other" } : rest;
+  });
+  return { ...profile, features };
+}
+
+/**
  * A fresh profile of new data, keeping what people reviewed in the old one: each surviving
- * column's description, source, owner, personal-data kind and nullability, and its declared
- * bounds while the new data still fits inside them.
+ * column's description, source, owner, personal-data kind, nullability and what it does with
+ * an unseen category, and its declared bounds while the new data still fits inside them.
  */
 export function keepReviewed(before: DatasetProfile, after: DatasetProfile): DatasetProfile {
   const old = new Map(before.features.map((f) => [f.name, f]));
@@ -140,6 +166,9 @@ export function keepReviewed(before: DatasetProfile, after: DatasetProfile): Dat
         ? { nullable: previous.nullable || column.nulls > 0 }
         : {}),
     };
+    if (reviewed.kind === "categorical" && previous.kind === "categorical" && previous.unseen) {
+      return { ...reviewed, unseen: previous.unseen };
+    }
     if (reviewed.kind === "numeric" && previous.kind === "numeric" && previous.bounds) {
       const [low, high] = previous.bounds;
       if (reviewed.min >= low && reviewed.max <= high)

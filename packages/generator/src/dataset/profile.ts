@@ -47,6 +47,12 @@ export const categoricalColumnSchema = z
     ...common,
     kind: z.literal("categorical"),
     categories: z.array(z.object({ value: label, count }).strict()).min(1),
+    /**
+     * What serving does with a category training never saw: `refuse` it (the default, when
+     * absent) or score it as one "other" category. The team's choice (`--unseen-other`), kept
+     * across `data refresh`.
+     */
+    unseen: z.enum(["refuse", "other"]).optional(),
   })
   .strict();
 

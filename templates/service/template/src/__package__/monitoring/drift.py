@@ -10,9 +10,10 @@ window in the service and a file of production inputs in `make drift-report`.
   moderate, > 0.25 a significant shift — the alert threshold.
 - Categorical features (a schema `isin` check, text or numeric codes): Jensen-Shannon
   distance (base 2, in [0, 1]) between category shares, plus `unseen`: the share of rows
-  whose value training never showed — a value outside the categories (possible in batch
-  paths that skip validation) or a null where training had none. Jensen-Shannon counts
-  unseen values as one more category (training share 0), so they move it too.
+  whose value training never showed — a value outside the categories (served for an
+  `UNSEEN_AS_OTHER` feature, which scores it as "other", or in a batch path that skips
+  validation) or a null where training had none. Jensen-Shannon counts unseen values as
+  one more category (training share 0), so they move it too.
 Nulls are not a distribution shift of the values: both references record the training
 null rate, and the service alerts on null rates from its own counters (rules.yaml).
 The statistics come from scipy; only the binning is ours.

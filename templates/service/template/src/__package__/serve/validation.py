@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 
-from ..core.schemas import FEATURES, Features, validate_features
+from ..core.schemas import FEATURES, SCHEMA, validate_features
 
 Array = npt.NDArray[np.float64]
 Rule = Callable[[Array], npt.NDArray[np.bool_]]
@@ -130,7 +130,7 @@ class FastSchema:
         return ordered
 
 
-FAST_SCHEMA: Final = FastSchema.compile(Features.to_schema())
+FAST_SCHEMA: Final = FastSchema.compile(SCHEMA)
 """None when the feature schema uses something only pandera can check."""
 
 
