@@ -34,7 +34,9 @@ describe("fleet", () => {
 
     const page = path.join(root, "fleet.html");
     const report = await runCli(["fleet", "report", ...repos, "--html", page]);
-    expect(report.exitCode, report.stderr).toBe(0);
+    // One drifted repository is a finding: a scheduled fleet report fails for a person to look.
+    expect(report.exitCode, report.stderr).toBe(1);
+    expect(report.stderr).toContain("1 of 3 repositories drifted or could not be read");
     const dom = await renderedDom(page);
     expect(dom).toContain("<h1>ds-service fleet report</h1>");
     expect(dom).toMatch(/0 of 3 repositories current and without drift/);

@@ -93,7 +93,7 @@ describe("run new", () => {
     const { io, err } = fakeIo(cwd, false);
     const exec: Exec = async () => ({ exitCode: 127, output: "uv: not found" });
     const code = await run(["new", "proj", "--no-git"], { io, exec });
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(err.join("")).toMatch(/`uv` was not found.*\n.*make setup/);
     expect(err.join("")).not.toMatch(/please report/);
     expect(await listTree(path.join(cwd, "proj"))).toContain("pyproject.toml");
@@ -197,13 +197,27 @@ describe("run new", () => {
     expect(calls.filter((c) => c.includes("jobs.tune"))).toEqual([]);
   });
 
-  it("turns an unexpected error into exit 1 with a please-report message", async () => {
+  it("with --json, an error is one JSON document on stdout with its kind and exit code", async () => {
+    const cwd = await testdir();
+    const { io, out, err } = fakeIo(cwd, false);
+    expect(await run(["check", "--json"], { io })).toBe(2);
+    const report = JSON.parse(out.join("")) as { error: Record<string, unknown> };
+    expect(report.error).toMatchObject({ kind: "ValidationError", exitCode: 2 });
+    expect(String(report.error.message)).toMatch(/manifest|ds-service/);
+    expect(err.join("")).toContain(String(report.error.message));
+    // A usage error commander rejects is JSON too.
+    const usage = fakeIo(cwd, false);
+    expect(await run(["check", "--json", "--no-such-flag"], { io: usage.io })).toBe(2);
+    expect(JSON.parse(usage.out.join(""))).toMatchObject({ error: { kind: "UsageError" } });
+  });
+
+  it("turns an unexpected error into exit 70 with a please-report message", async () => {
     const cwd = await testdir();
     const { io, err } = fakeIo(cwd, false);
     const exec: Exec = async () => {
       throw new TypeError("boom");
     };
-    expect(await run(["new", "proj", "--no-git"], { io, exec })).toBe(1);
+    expect(await run(["new", "proj", "--no-git"], { io, exec })).toBe(70);
     expect(err.join("")).toMatch(/please report.*\n.*boom/s);
   });
 });

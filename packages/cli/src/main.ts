@@ -1,7 +1,8 @@
 import {
-  CancelledError,
   ciProviders,
-  DsServiceError,
+  type ErrorReport,
+  errorReport,
+  FindingsError,
   generatorVersion,
   taskChoices,
 } from "@ds-service/generator";
@@ -24,8 +25,9 @@ export interface RunDeps {
 }
 
 /**
- * Runs `ds-service <argv>` and returns the exit code: 0 ok, 1 unexpected, 2 usage or
- * validation, 130 cancelled. Errors are handled here, once; nothing below exits the process.
+ * Runs `ds-service <argv>` and returns the exit code (`exitCodes`: 0 ok, 1 findings, 2 usage or
+ * validation, 3 a tool failed, 70 internal, 130 cancelled). Errors are handled here, once; nothing
+ * below exits the process.
  */
 export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<number> {
   const io = deps.io ?? processIo();
@@ -35,7 +37,7 @@ export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<
     await program.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (error) {
-    return exitCodeFor(error, log);
+    return exitCodeFor(error, log, io, argv.includes("--json"));
   }
 }
 
@@ -157,25 +159,33 @@ function buildProgram(io: Io, deps: RunDeps): Command {
   return program;
 }
 
-function exitCodeFor(error: unknown, log: ReturnType<typeof createLogger>): number {
+/**
+ * The one place an error becomes output and an exit code (see `exitCodes`). With `--json` the
+ * error is also a JSON document on stdout, so a script reading stdout never gets plain text.
+ */
+function exitCodeFor(
+  error: unknown,
+  log: ReturnType<typeof createLogger>,
+  io: Io,
+  json: boolean,
+): number {
   if (error instanceof CommanderError) {
     // Help and version are successes; anything else commander rejects is a usage error
     // (commander has already printed what was wrong).
     const ok = ["commander.helpDisplayed", "commander.version", "commander.help"];
-    return ok.includes(error.code) ? 0 : 2;
+    const code = ok.includes(error.code) ? 0 : 2;
+    if (json && code !== 0) {
+      writeJsonError(io, { kind: "UsageError", message: error.message, exitCode: code });
+    }
+    return code;
   }
-  if (error instanceof CancelledError) {
-    log.error(error.message);
-    return error.exitCode;
-  }
-  if (error instanceof DsServiceError) {
-    log.error(error.message);
-    return error.exitCode;
-  }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  log.error(
-    `unexpected failure — please report it at the ds-service issue tracker with the command you ran, ` +
-      `your OS, \`node --version\` and this output:\n${detail}`,
-  );
-  return 1;
+  const report = errorReport(error);
+  log.error(report.message);
+  // Findings come after the command printed its own JSON result: one document on stdout.
+  if (json && !(error instanceof FindingsError)) writeJsonError(io, report);
+  return report.exitCode;
+}
+
+function writeJsonError(io: Io, report: ErrorReport): void {
+  io.stdout.write(`${JSON.stringify({ error: report }, null, 2)}\n`);
 }

@@ -25,7 +25,16 @@ export {
 export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js";
 export { profilerSource } from "./dataset/profiler-source.js";
 export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
-export { CancelledError, DsServiceError, StepError, ValidationError } from "./errors.js";
+export {
+  CancelledError,
+  DsServiceError,
+  type ErrorReport,
+  errorReport,
+  exitCodes,
+  FindingsError,
+  StepError,
+  ValidationError,
+} from "./errors.js";
 export { escapeHelpers } from "./escape.js";
 export {
   addCi,

@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import { type Command, Option } from "commander";
+import { commaList } from "../comma-list.js";
 import type { Io, Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
 import type { RerenderFlags } from "./rerender.js";
@@ -61,10 +62,7 @@ function featureSpec(name: string, flags: FeatureFlags): FeatureSpec {
   if (categorical && (flags.min !== undefined || flags.max !== undefined)) {
     throw new ValidationError("give either --categories or --min and --max, not both");
   }
-  const categories = flags.categories
-    ?.split(",")
-    .map((c) => c.trim())
-    .filter(Boolean);
+  const categories = flags.categories === undefined ? undefined : commaList(flags.categories);
   const example =
     flags.example === undefined
       ? categorical && categories?.[0] !== undefined

@@ -9,6 +9,7 @@ import {
   ValidationError,
   withUnseenOther,
 } from "@ds-service/generator";
+import { commaList } from "../comma-list.js";
 import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
@@ -68,15 +69,7 @@ export async function dataRefreshCommand(
   const fresh = parseAnswers({ ...manifest.answers, dataset: profile }).dataset ?? before;
   const kept = keepReviewed(before, fresh);
   const after =
-    flags.unseenOther === undefined
-      ? kept
-      : withUnseenOther(
-          kept,
-          flags.unseenOther
-            .split(",")
-            .map((c) => c.trim())
-            .filter(Boolean),
-        );
+    flags.unseenOther === undefined ? kept : withUnseenOther(kept, commaList(flags.unseenOther));
   const changes = profileChanges(before, after);
   if (!flags.json) log.info(describeChanges(changes));
   await rerender(dir, manifest, after, flags, log, { schema: changes });

@@ -7,9 +7,8 @@ import {
   fleetUpgrade,
   rowState,
 } from "@ds-service/codemods";
-import { ValidationError } from "@ds-service/generator";
+import { FindingsError, ValidationError } from "@ds-service/generator";
 import type { Logger } from "../io.js";
-import { FindingsError } from "./upgrade.js";
 
 export interface FleetFlags {
   readonly cwd?: string;
@@ -99,5 +98,13 @@ export async function fleetReportCommand(
     for (const r of rows) {
       log.info(`${r.path}\t${r.templateVersion ?? "-"}\t${r.error ?? rowState(r)}`);
     }
+  }
+  // A report is a check of many repositories: drift or an unreadable repository is a finding,
+  // so a scheduled fleet job fails where a person is needed. Outdated alone is not (upgrade's job).
+  const bad = rows.filter((r) => ["error", "drifted"].includes(rowState(r)));
+  if (bad.length > 0) {
+    throw new FindingsError(
+      `${bad.length} of ${rows.length} repositories drifted or could not be read`,
+    );
   }
 }

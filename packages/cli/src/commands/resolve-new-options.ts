@@ -6,6 +6,7 @@ import {
   ValidationError,
   withUnseenOther,
 } from "@ds-service/generator";
+import { commaList } from "../comma-list.js";
 import type { Exec } from "../exec.js";
 import type { Prompter } from "../prompts.js";
 import { type DataRequest, pointSourceFromProject, profileData } from "../steps/profile-data.js";
@@ -148,11 +149,7 @@ function dataRequest(
   }
   const list = (value: unknown, key: string): string[] => {
     if (value === undefined) return [];
-    if (typeof value === "string")
-      return value
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
+    if (typeof value === "string") return commaList(value);
     if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
     throw new ValidationError(`${key} must be a list of column names`);
   };

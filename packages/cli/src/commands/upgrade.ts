@@ -6,14 +6,9 @@ import {
   type UpgradeResult,
   upgradeProject,
 } from "@ds-service/codemods";
-import { DsServiceError } from "@ds-service/generator";
+import { FindingsError } from "@ds-service/generator";
 import type { Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
-
-/** An upgrade or check that finished but found something for a person to resolve: exit 1. */
-export class FindingsError extends DsServiceError {
-  override readonly name = "FindingsError";
-}
 
 export interface UpgradeFlags {
   readonly cwd?: string;
