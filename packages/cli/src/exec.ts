@@ -1,4 +1,4 @@
-import { StepError } from "@ds-service/generator";
+import { CancelledError, StepError } from "@ds-service/generator";
 
 export interface ExecResult {
   readonly exitCode: number;
@@ -9,8 +9,18 @@ export interface ExecResult {
 export type Exec = (
   file: string,
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: ExecOptions,
 ) => Promise<ExecResult>;
+
+export interface ExecOptions {
+  readonly cwd: string;
+  readonly env?: Record<string, string>;
+  /** Aborting stops the tool (SIGTERM) and the call throws CancelledError. */
+  readonly signal?: AbortSignal;
+}
+
+/** Signals that mean "the person stopped it" (Ctrl-C reaches the whole foreground group). */
+const interrupts = new Set(["SIGINT", "SIGTERM", "SIGHUP"]);
 
 /** The real Exec, on execa, loaded on first use: most invocations never spawn anything. */
 export const execaExec: Exec = async (file, args, options) => {
@@ -21,7 +31,11 @@ export const execaExec: Exec = async (file, args, options) => {
     all: true,
     reject: false,
     stdin: "ignore",
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
+  if (result.isCanceled || (result.signal !== undefined && interrupts.has(result.signal))) {
+    throw new CancelledError(`\`${[file, ...args].join(" ")}\` was interrupted`);
+  }
   if (result.failed && result.exitCode === undefined) {
     // Not found, or killed: no exit code to report.
     const code = (result as { code?: string }).code;
@@ -36,7 +50,7 @@ export async function mustRun(
   exec: Exec,
   file: string,
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: ExecOptions,
 ): Promise<string> {
   const result = await exec(file, args, options);
   if (result.exitCode !== 0) {

@@ -1,7 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { demoClassificationProfile, serviceTemplateSource } from "@ds-service/generator";
+import {
+  CancelledError,
+  demoClassificationProfile,
+  serviceTemplateSource,
+} from "@ds-service/generator";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { type Exec, execaExec } from "./exec.js";
@@ -121,6 +125,52 @@ describe("run new", () => {
       "proj: git update-ref refs/ds-service/base HEAD",
       `proj: git update-ref refs/ds-service/bases/${serviceTemplateSource.packageVersion} HEAD`,
     ]);
+  });
+
+  it("without uv, still commits and records the base ref, then says what remains (exit 3)", async () => {
+    const cwd = await testdir();
+    const { io, err } = fakeIo(cwd, false);
+    const calls: string[] = [];
+    const exec: Exec = async (file, args) => {
+      calls.push(`${file} ${args[0]}`);
+      if (file === "uv") return { exitCode: 127, output: "uv: not found" };
+      if (args[0] === "rev-parse") return { exitCode: 128, output: "not a git repository" };
+      return { exitCode: 0, output: args[0] === "config" ? "me@example.com" : "" };
+    };
+    expect(await run(["new", "proj"], { io, exec })).toBe(3);
+    expect(calls).toContain("git commit");
+    expect(calls.filter((c) => c === "git update-ref")).toHaveLength(2);
+    expect(err.join("")).toMatch(/first commit and the base ref for upgrades are in place/);
+    expect(err.join("")).toMatch(/what remains, in .*proj: make setup && git add -A/);
+  });
+
+  it("Ctrl-C during uv sync exits 130 and removes the half-set-up project", async () => {
+    const cwd = await testdir({ "proj/.git/HEAD": "ref: refs/heads/main\n" });
+    const { io, err } = fakeIo(cwd, false);
+    const controller = new AbortController();
+    const exec: Exec = async (_file, args, options) => {
+      if (args[0] === "sync") {
+        // uv leaves a virtualenv behind when it is stopped mid-way.
+        await fs.mkdir(path.join(options.cwd, ".venv"), { recursive: true });
+        controller.abort();
+        expect(options.signal?.aborted).toBe(true);
+        throw new CancelledError("`uv sync` was interrupted");
+      }
+      return { exitCode: 0, output: "" };
+    };
+    const code = await run(["new", "proj"], { io, exec, signal: controller.signal });
+    expect(code).toBe(130);
+    expect(err.join("")).toMatch(/uv sync.*interrupted.*removed the partly set-up/);
+    // The target is as it was (a pre-existing .git kept), so the same command can run again.
+    expect(await listTree(path.join(cwd, "proj"))).toEqual([".git/HEAD"]);
+  });
+
+  it("names the package manager that ran it for a later `ds-service upgrade`", async () => {
+    const cwd = await testdir();
+    const { io, out } = fakeIo(cwd, false, { npm_config_user_agent: "pnpm/10.3.0 npm/? node/v20" });
+    const exec: Exec = async () => ({ exitCode: 0, output: "" });
+    expect(await run(["new", "proj", "--no-install", "--no-git"], { io, exec })).toBe(0);
+    expect(out.join("")).toContain("pnpm dlx @ds-service/cli upgrade");
   });
 
   it("tunes a model fitted to the user's data once, after uv sync and before the first commit", async () => {

@@ -93,6 +93,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
         log,
         cwd: io.cwd,
         ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(io.env.npm_config_user_agent ? { userAgent: io.env.npm_config_user_agent } : {}),
       });
     });
   program

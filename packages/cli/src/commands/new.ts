@@ -1,9 +1,12 @@
+import fs from "node:fs/promises";
 import path from "node:path";
 import {
+  CancelledError,
   createProject,
   type DatasetProfile,
   generatorVersion,
   pythonPackage,
+  StepError,
   serviceTemplateSource,
 } from "@ds-service/generator";
 import type { Exec } from "../exec.js";
@@ -19,36 +22,115 @@ export interface NewDeps {
   /** Where the user ran the command; next steps print paths relative to it. */
   readonly cwd: string;
   readonly signal?: AbortSignal;
+  /** `npm_config_user_agent`: which package manager to name for `ds-service upgrade`. */
+  readonly userAgent?: string;
 }
 
 /** Generate, then the skippable post-steps: install (uv lock + sync), then git (init + commit). */
 export async function newProject(options: ResolvedNewOptions, deps: NewDeps): Promise<void> {
-  const { log } = deps;
+  const { log, signal } = deps;
+  const before = await targetBefore(options.targetDir);
   const result = await createProject({
     targetDir: options.targetDir,
     answers: options.answers,
-    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(signal ? { signal } : {}),
   });
   log.info(
     `Created ${log.bold(options.answers.name)} (${options.answers.task}) in ${options.targetDir} — ${result.plan.size} files`,
   );
   if (options.answers.dataset) log.info(describeDataset(options.answers.dataset));
+  // Every tool a post-step runs stops with the command: Ctrl-C never leaves uv running on.
+  const exec: Exec = (file, args, o) => deps.exec(file, args, signal ? { ...o, signal } : o);
+  try {
+    const missed = await postSteps(options, exec, log);
+    log.info(nextSteps(options, deps.cwd, deps.userAgent));
+    if (missed) throw missed;
+  } catch (error) {
+    if (!(error instanceof CancelledError) && !signal?.aborted) throw error;
+    // A half-set-up project (files, uv.lock, .venv, no commit or base ref) would block a retry
+    // as "not empty" and miss the base upgrades merge against: take it all back.
+    await removeCreated(options.targetDir, before);
+    throw new CancelledError(
+      `cancelled (${error instanceof Error ? error.message : String(error)}): ` +
+        `removed the partly set-up ${options.targetDir}; run the same command again`,
+    );
+  }
+}
+
+/**
+ * Install, tune, commit. A failed install (no uv, no network) does not stop the commit and its
+ * base ref — later upgrades merge against that ref — and is returned to report what remains.
+ */
+async function postSteps(
+  options: ResolvedNewOptions,
+  exec: Exec,
+  log: Logger,
+): Promise<StepError | undefined> {
+  let missed: StepError | undefined;
   if (options.install) {
-    log.info("Installing dependencies with uv (uv lock, uv sync)…");
-    await installDependencies(deps.exec, options.targetDir);
-    if (options.answers.dataset?.source) {
-      log.info("Tuning the model on your data (make tune)…");
-      await tuneModel(deps.exec, options.targetDir, pythonPackage(options.answers.name));
+    try {
+      await timed(log, "Installing dependencies with uv (uv lock, uv sync)", () =>
+        installDependencies(exec, options.targetDir),
+      );
+      if (options.answers.dataset?.source) {
+        await timed(log, "Tuning the model on your data (make tune)", () =>
+          tuneModel(exec, options.targetDir, pythonPackage(options.answers.name)),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof StepError)) throw error;
+      missed = error;
     }
   }
   if (options.git) {
-    await initialCommit(deps.exec, options.targetDir, {
+    await initialCommit(exec, options.targetDir, {
       generator: generatorVersion,
       template: serviceTemplateSource.packageVersion,
     });
     log.info("Initialized a git repository with the first commit.");
   }
-  log.info(nextSteps(options, deps.cwd));
+  if (!missed) return undefined;
+  const remaining = [
+    "make setup",
+    ...(options.answers.dataset?.source ? ["make tune"] : []),
+    ...(options.git ? ['git add -A && git commit -m "chore: lock and install dependencies"'] : []),
+  ];
+  return new StepError(
+    `${missed.message}\n` +
+      `${options.git ? "The project, its first commit and the base ref for upgrades are in place" : "The project is in place"}; ` +
+      `what remains, in ${options.targetDir}: ${remaining.join(" && ")}`,
+  );
+}
+
+/** One step line, and how long it took: the longest steps never look stuck. */
+async function timed(log: Logger, step: string, run: () => Promise<void>): Promise<void> {
+  log.info(`${step}…`);
+  const started = performance.now();
+  await run();
+  log.info(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+interface TargetBefore {
+  readonly existed: boolean;
+  readonly entries: ReadonlySet<string>;
+}
+
+/** What the target held before `new` (absent, or empty but for `.git`): what a cancel restores. */
+async function targetBefore(target: string): Promise<TargetBefore> {
+  const entries = await fs.readdir(target).catch(() => undefined);
+  return { existed: entries !== undefined, entries: new Set(entries ?? []) };
+}
+
+async function removeCreated(target: string, before: TargetBefore): Promise<void> {
+  if (!before.existed) {
+    await fs.rm(target, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of await fs.readdir(target).catch(() => [])) {
+    if (!before.entries.has(entry)) {
+      await fs.rm(path.join(target, entry), { recursive: true, force: true });
+    }
+  }
 }
 
 /** What the project was fitted to, so the user can see at once whether the profile is right. */
@@ -70,7 +152,19 @@ function describeDataset(profile: DatasetProfile): string {
   ].join("\n");
 }
 
-function nextSteps(options: ResolvedNewOptions, cwd: string): string {
+/**
+ * How this person runs ds-service later, from the package manager that started this one
+ * (`npm_config_user_agent`: "pnpm/10.1.0 npm/? node/v20…"); npx when unknown.
+ */
+export function dsServiceRunner(userAgent: string | undefined): string {
+  const manager = userAgent?.split("/")[0];
+  if (manager === "pnpm") return "pnpm dlx @ds-service/cli";
+  if (manager === "yarn") return "yarn dlx @ds-service/cli";
+  if (manager === "bun") return "bunx @ds-service/cli";
+  return "npx @ds-service/cli";
+}
+
+function nextSteps(options: ResolvedNewOptions, cwd: string, userAgent?: string): string {
   const dir = path.relative(cwd, options.targetDir) || ".";
   return [
     "",
@@ -83,5 +177,7 @@ function nextSteps(options: ResolvedNewOptions, cwd: string): string {
     "  make train        # train, evaluate, gate and write artifacts/",
     "  make serve        # Open Inference Protocol service on http://127.0.0.1:8080",
     "  make check        # everything CI runs: lint, typecheck, test",
+    "",
+    `Later, to take a new template version: ${dsServiceRunner(userAgent)} upgrade`,
   ].join("\n");
 }
