@@ -46,6 +46,18 @@ describe("threeWayMerge", () => {
     expect(r.content).not.toMatch(/(?<!\r)\n/);
   });
 
+  // Found by upgrade.property.test.ts: a base without any newline has no line ending to keep,
+  // so a newline the project added is the project's choice, not the template's.
+  it("keeps the project's line ending when the base had none", () => {
+    expect(threeWayMerge("a\n", "a", "a\r\n").content).toBe("a\n");
+    expect(threeWayMerge("a", "a", "a\r\nb").content).toBe("a\r\nb");
+  });
+
+  // Found by upgrade.property.test.ts: a mixed file the project turned to LF stays LF.
+  it("keeps the project's line ending when it made a mixed file consistent", () => {
+    expect(threeWayMerge("a\na\na", "a\r\na\na", "a\r\na\r\na").content).toBe("a\na\na");
+  });
+
   it("leaves a file of mixed line endings as it is where the template did not change it", () => {
     const mixed = "a\r\nb\nc\nd\ne\n";
     expect(threeWayMerge(mixed, base, "a\nb\nc\nd\nE\n").content).toBe("a\r\nb\nc\nd\nE\n");

@@ -5,12 +5,14 @@ export interface MergeResult {
   readonly conflict: boolean;
 }
 
-type Eol = "\n" | "\r\n";
+/** "mixed": some lines end in CRLF, some in LF; its CRs stay inside its lines, joined by LF. */
+type Eol = "\n" | "\r\n" | "mixed";
 
 /** A text as lines, with its line ending and final newline held apart from its content. */
 interface Lines {
   readonly lines: string[];
-  readonly eol: Eol;
+  /** null: the text has no line ending at all, so it says nothing about which one it uses. */
+  readonly eol: Eol | null;
   readonly finalNewline: boolean;
 }
 
@@ -36,7 +38,7 @@ export function threeWayMerge(ours: string, base: string, theirs: string): Merge
   return {
     content: join({
       lines,
-      eol: result.conflict ? o.eol : side(o.eol, b.eol, t.eol),
+      eol: result.conflict ? o.eol : (side(o.eol, b.eol, t.eol) ?? t.eol ?? b.eol),
       finalNewline:
         (result.conflict && endsInMarker) || side(o.finalNewline, b.finalNewline, t.finalNewline),
     }),
@@ -65,7 +67,13 @@ function side<T>(ours: T, base: T, theirs: T): T {
 /** CRLF only when every line ends so; a file of mixed endings keeps its CRs inside its lines. */
 function split(text: string): Lines {
   const crlf = text.includes("\r\n") && !/(^|[^\r])\n/.test(text);
-  const eol: Eol = crlf ? "\r\n" : "\n";
+  const eol: Eol | null = crlf
+    ? "\r\n"
+    : !text.includes("\n")
+      ? null
+      : text.includes("\r\n")
+        ? "mixed"
+        : "\n";
   const body = crlf ? text.replaceAll("\r\n", "\n") : text;
   const finalNewline = body.endsWith("\n");
   const content = finalNewline ? body.slice(0, -1) : body;
@@ -74,7 +82,8 @@ function split(text: string): Lines {
 
 function join({ lines, eol, finalNewline }: Lines): string {
   if (lines.length === 0) return "";
-  return lines.join(eol) + (finalNewline ? eol : "");
+  const sep = eol === "\r\n" ? eol : "\n";
+  return lines.join(sep) + (finalNewline ? sep : "");
 }
 
 /** The text with CRLF line endings turned to LF: what a CRLF checkout of an LF file was. */
