@@ -69,6 +69,16 @@ describe("twoWayConflict", () => {
     expect(twoWayConflict("x", "y\n")).toBe("<<<<<<< yours\nx\n=======\ny\n>>>>>>> template\n");
   });
 
+  // Found by upgrade.property.test.ts: a template line ending in CRLF gained a second CR.
+  it("writes a mixed-ending template's CRLF lines with one CR", () => {
+    expect(twoWayConflict("a\r\nb\r\n", "c\r\na\n")).toBe(
+      "<<<<<<< yours\r\na\r\nb\r\n=======\r\nc\r\na\r\n>>>>>>> template\r\n",
+    );
+    const r = threeWayMerge("x\r\nb\r\n", "a\nb\r\n", "y\nb\r\n");
+    expect(r.conflict).toBe(true);
+    expect(r.content).not.toContain("\r\r");
+  });
+
   it("is written in the project's line endings", () => {
     expect(twoWayConflict("x\r\n", "y\n")).toBe(
       "<<<<<<< yours\r\nx\r\n=======\r\ny\r\n>>>>>>> template\r\n",

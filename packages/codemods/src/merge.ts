@@ -33,12 +33,13 @@ export function threeWayMerge(ours: string, base: string, theirs: string): Merge
   const result = merge(o.lines, b.lines, t.lines, {
     label: { a: "yours", o: "base", b: "template" },
   });
-  const lines = result.result;
+  const eol = result.conflict ? o.eol : (side(o.eol, b.eol, t.eol) ?? t.eol ?? b.eol);
+  const lines = crlfOnce(result.result, eol, [o, b, t]);
   const endsInMarker = lines.at(-1)?.startsWith(">>>>>>> ") === true;
   return {
     content: join({
       lines,
-      eol: result.conflict ? o.eol : (side(o.eol, b.eol, t.eol) ?? t.eol ?? b.eol),
+      eol,
       finalNewline:
         (result.conflict && endsInMarker) || side(o.finalNewline, b.finalNewline, t.finalNewline),
     }),
@@ -48,15 +49,18 @@ export function threeWayMerge(ours: string, base: string, theirs: string): Merge
 
 /** A two-way conflict, for when the base is unknown: both versions, marked, nothing dropped. */
 export function twoWayConflict(ours: string, theirs: string): string {
-  const o = split(ours);
-  const lines = [
-    "<<<<<<< yours",
-    ...o.lines,
-    "=======",
-    ...split(theirs).lines,
-    ">>>>>>> template",
-  ];
-  return join({ lines, eol: o.eol, finalNewline: true });
+  const [o, t] = [split(ours), split(theirs)];
+  const lines = ["<<<<<<< yours", ...o.lines, "=======", ...t.lines, ">>>>>>> template"];
+  return join({ lines: crlfOnce(lines, o.eol, [o, t]), eol: o.eol, finalNewline: true });
+}
+
+/**
+ * Lines of a mixed-ending side keep the CR of their CRLF; written with CRLF endings, that CR
+ * would be doubled (`a\r\r\n`). Found by upgrade.property.test.ts.
+ */
+function crlfOnce(lines: string[], eol: Eol | null, sides: readonly Lines[]): string[] {
+  if (eol !== "\r\n" || !sides.some((s) => s.eol === "mixed")) return lines;
+  return lines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
 }
 
 /** A property both sides may have changed: the project's change wins, else the template's. */

@@ -76,7 +76,7 @@ const tornBy: Partial<Record<string, (...args: never[]) => void>> = {
   },
 };
 
-const runs = Number(process.env.PROPERTY_RUNS ?? 200);
+const runs = Number(process.env.PROPERTY_RUNS ?? 100);
 const seed = Number(process.env.PROPERTY_SEED ?? Date.now() % 2 ** 31);
 const options = (numRuns: number) => ({ numRuns, seed, endOnFailure: false });
 

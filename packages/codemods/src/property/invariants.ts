@@ -41,6 +41,15 @@ function eolStyle(b: Buffer): "crlf" | "lf" | "mixed" | "none" {
   return crlf === lf ? "crlf" : crlf === 0 ? "lf" : "mixed";
 }
 
+/**
+ * The file without the template's side of its conflicts: that side quotes the template's lines
+ * as they are (a mixed-ending template keeps its CRs there); the rest is in the user's endings.
+ */
+function withoutTheirs(b: Buffer): Buffer {
+  const text = b.toString("latin1").replace(/^=======\r?\n[\s\S]*?^>>>>>>> template/gm, "");
+  return Buffer.from(text, "latin1");
+}
+
 export function violations(scenario: Scenario, out: Outcome): string[] {
   const found: string[] = [];
   const fail = (invariant: string, f: FileCase, detail = "") =>
@@ -89,7 +98,7 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
       if (
         (userEol === "crlf" || userEol === "lf") &&
         userEol !== baseEol &&
-        !["none", userEol].includes(eolStyle(result))
+        !["none", userEol].includes(eolStyle(withoutTheirs(result)))
       )
         fail("the user's line endings were not kept", f, `${userEol} → ${eolStyle(result)}`);
       // A dropped (or added) final newline survives a clean merge.
