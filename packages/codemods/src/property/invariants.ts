@@ -18,10 +18,15 @@ export interface Outcome {
 
 const marker = "<<<<<<< yours";
 
-/** The oracle's own notion of bytes that must not be line-merged (not binary.ts's). */
-function opaque(f: FileCase): boolean {
+/**
+ * The oracle's own notion of bytes that must not be line-merged (not binary.ts's). Without the
+ * base refs, v1's bytes are unknown to the upgrade (the manifest holds only their hash), so two
+ * text versions of a file that was binary at v1 may meet in a text conflict.
+ */
+function opaque(f: FileCase, baseRefs: boolean): boolean {
   if (/\.(bin|png)$/.test(f.path)) return true;
-  return [f.v1, f.v2, f.user].some((b) => b !== null && (b.includes(0) || !isUtf8(b)));
+  const known = baseRefs ? [f.v1, f.v2, f.user] : [f.v2, f.user];
+  return known.some((b) => b !== null && (b.includes(0) || !isUtf8(b)));
 }
 
 const toLf = (b: Buffer) => b.toString("latin1").replaceAll("\r\n", "\n");
@@ -83,7 +88,7 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
     }
 
     // (a) no byte the user wrote is lost.
-    if (opaque(f)) {
+    if (opaque(f, scenario.baseRefs)) {
       if (!same(result, f.user)) fail("the user's binary bytes are not at their path", f);
     } else if (result === null) {
       fail("the user's text file is gone", f);
@@ -132,7 +137,8 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
       fail("the reported theirs file does not hold the template's bytes", f);
     const bothChanged = templateChanged && f.v2 !== null && !same(f.user, f.v2);
     if (bothChanged && f.ownership2 !== "once" && !conflict) {
-      if (opaque(f)) fail("a binary file changed on both sides without a conflict", f);
+      if (opaque(f, scenario.baseRefs))
+        fail("a binary file changed on both sides without a conflict", f);
       else if (f.v1 === null)
         fail("a file added on both sides, differently, without a conflict", f);
       // A managed file the user only turned to CRLF takes the template's change silently.
