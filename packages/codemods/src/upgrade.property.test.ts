@@ -32,8 +32,9 @@ import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 //   (c) an unedited project after the upgrade is a fresh v2 render, byte for byte;
 //   (d) a second upgrade is a no-op;
 //   (e) a kill at any step, then the recovery the next run starts with, restores or completes.
-// PROPERTY_RUNS=<n> runs n cases per property (default below, sized for ≤ 60 s on 2 cores);
-// PROPERTY_SEED=<seed> replays a run (the seed is printed at the start).
+// PROPERTY_RUNS=<n>: n cases of (a)(b)(d), n/4 each of (c) and (e); the default 100 makes 150
+// cases, ~30 s of CPU (each case is a real repository and ~13 git processes). PROPERTY_SEED
+// replays a run (the seed is printed at the start); PROPERTY_GAPS adds the known gaps below.
 
 // Every git process passes the kill switch; unarmed, it only forwards.
 vi.mock("execa", async (importOriginal) => {
@@ -58,7 +59,10 @@ const gaps = new Set((process.env.PROPERTY_GAPS ?? "").split(",").filter(Boolean
 /** The transaction's own files (journal, backups, saved refs), inside .git. */
 const inTxnDir = (file: string) => file.includes(`${path.sep}ds-service${path.sep}upgrade-txn`);
 
-/** What a kill in the middle of a call leaves behind: half a file written or copied. */
+/**
+ * What a kill in the middle of a call leaves behind: half a file written or copied. Outside
+ * the torn-journal gap, a kill on a write of the transaction's own files lands before it.
+ */
 const tornBy: Partial<Record<string, (...args: never[]) => void>> = {
   writeFile: (file: string, data: string | Uint8Array) => {
     if (inTxnDir(file) && !gaps.has("torn-journal")) return;
