@@ -46,6 +46,18 @@ describe("threeWayMerge", () => {
     expect(r.content).not.toMatch(/(?<!\r)\n/);
   });
 
+  // Found by upgrade.property.test.ts: a base without any newline has no line ending to keep,
+  // so a newline the project added is the project's choice, not the template's.
+  it("keeps the project's line ending when the base had none", () => {
+    expect(threeWayMerge("a\n", "a", "a\r\n").content).toBe("a\n");
+    expect(threeWayMerge("a", "a", "a\r\nb").content).toBe("a\r\nb");
+  });
+
+  // Found by upgrade.property.test.ts: a mixed file the project turned to LF stays LF.
+  it("keeps the project's line ending when it made a mixed file consistent", () => {
+    expect(threeWayMerge("a\na\na", "a\r\na\na", "a\r\na\r\na").content).toBe("a\na\na");
+  });
+
   it("leaves a file of mixed line endings as it is where the template did not change it", () => {
     const mixed = "a\r\nb\nc\nd\ne\n";
     expect(threeWayMerge(mixed, base, "a\nb\nc\nd\nE\n").content).toBe("a\r\nb\nc\nd\nE\n");
@@ -55,6 +67,16 @@ describe("threeWayMerge", () => {
 describe("twoWayConflict", () => {
   it("wraps both whole files", () => {
     expect(twoWayConflict("x", "y\n")).toBe("<<<<<<< yours\nx\n=======\ny\n>>>>>>> template\n");
+  });
+
+  // Found by upgrade.property.test.ts: a template line ending in CRLF gained a second CR.
+  it("writes a mixed-ending template's CRLF lines with one CR", () => {
+    expect(twoWayConflict("a\r\nb\r\n", "c\r\na\n")).toBe(
+      "<<<<<<< yours\r\na\r\nb\r\n=======\r\nc\r\na\r\n>>>>>>> template\r\n",
+    );
+    const r = threeWayMerge("x\r\nb\r\n", "a\nb\r\n", "y\nb\r\n");
+    expect(r.conflict).toBe(true);
+    expect(r.content).not.toContain("\r\r");
   });
 
   it("is written in the project's line endings", () => {

@@ -5,12 +5,14 @@ export interface MergeResult {
   readonly conflict: boolean;
 }
 
-type Eol = "\n" | "\r\n";
+/** "mixed": some lines end in CRLF, some in LF; its CRs stay inside its lines, joined by LF. */
+type Eol = "\n" | "\r\n" | "mixed";
 
 /** A text as lines, with its line ending and final newline held apart from its content. */
 interface Lines {
   readonly lines: string[];
-  readonly eol: Eol;
+  /** null: the text has no line ending at all, so it says nothing about which one it uses. */
+  readonly eol: Eol | null;
   readonly finalNewline: boolean;
 }
 
@@ -31,12 +33,13 @@ export function threeWayMerge(ours: string, base: string, theirs: string): Merge
   const result = merge(o.lines, b.lines, t.lines, {
     label: { a: "yours", o: "base", b: "template" },
   });
-  const lines = result.result;
+  const eol = result.conflict ? o.eol : (side(o.eol, b.eol, t.eol) ?? t.eol ?? b.eol);
+  const lines = crlfOnce(result.result, eol, [o, b, t]);
   const endsInMarker = lines.at(-1)?.startsWith(">>>>>>> ") === true;
   return {
     content: join({
       lines,
-      eol: result.conflict ? o.eol : side(o.eol, b.eol, t.eol),
+      eol,
       finalNewline:
         (result.conflict && endsInMarker) || side(o.finalNewline, b.finalNewline, t.finalNewline),
     }),
@@ -46,15 +49,18 @@ export function threeWayMerge(ours: string, base: string, theirs: string): Merge
 
 /** A two-way conflict, for when the base is unknown: both versions, marked, nothing dropped. */
 export function twoWayConflict(ours: string, theirs: string): string {
-  const o = split(ours);
-  const lines = [
-    "<<<<<<< yours",
-    ...o.lines,
-    "=======",
-    ...split(theirs).lines,
-    ">>>>>>> template",
-  ];
-  return join({ lines, eol: o.eol, finalNewline: true });
+  const [o, t] = [split(ours), split(theirs)];
+  const lines = ["<<<<<<< yours", ...o.lines, "=======", ...t.lines, ">>>>>>> template"];
+  return join({ lines: crlfOnce(lines, o.eol, [o, t]), eol: o.eol, finalNewline: true });
+}
+
+/**
+ * Lines of a mixed-ending side keep the CR of their CRLF; written with CRLF endings, that CR
+ * would be doubled (`a\r\r\n`). Found by upgrade.property.test.ts.
+ */
+function crlfOnce(lines: string[], eol: Eol | null, sides: readonly Lines[]): string[] {
+  if (eol !== "\r\n" || !sides.some((s) => s.eol === "mixed")) return lines;
+  return lines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
 }
 
 /** A property both sides may have changed: the project's change wins, else the template's. */
@@ -65,7 +71,13 @@ function side<T>(ours: T, base: T, theirs: T): T {
 /** CRLF only when every line ends so; a file of mixed endings keeps its CRs inside its lines. */
 function split(text: string): Lines {
   const crlf = text.includes("\r\n") && !/(^|[^\r])\n/.test(text);
-  const eol: Eol = crlf ? "\r\n" : "\n";
+  const eol: Eol | null = crlf
+    ? "\r\n"
+    : !text.includes("\n")
+      ? null
+      : text.includes("\r\n")
+        ? "mixed"
+        : "\n";
   const body = crlf ? text.replaceAll("\r\n", "\n") : text;
   const finalNewline = body.endsWith("\n");
   const content = finalNewline ? body.slice(0, -1) : body;
@@ -74,7 +86,8 @@ function split(text: string): Lines {
 
 function join({ lines, eol, finalNewline }: Lines): string {
   if (lines.length === 0) return "";
-  return lines.join(eol) + (finalNewline ? eol : "");
+  const sep = eol === "\r\n" ? eol : "\n";
+  return lines.join(sep) + (finalNewline ? sep : "");
 }
 
 /** The text with CRLF line endings turned to LF: what a CRLF checkout of an LF file was. */

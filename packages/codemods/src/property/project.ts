@@ -1,0 +1,118 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseAnswers, planProject, writePlan } from "@ds-service/generator";
+import { execa } from "execa";
+import { type Scenario, templateSource } from "./model.js";
+
+// A real project per generated case, set up the way `ds-service new` leaves one: the v1 render
+// written by the generator's writer into a git repository, its bytes recorded as the template
+// base; then the user's edits.
+
+export const answers = parseAnswers({ name: "prop-model", task: "classification" });
+/** Above every released template version, so the version checks accept them as they are. */
+export const v1 = "90.0.0";
+export const v2 = "91.0.0";
+
+const git = (dir: string, args: readonly string[]) => execa("git", args, { cwd: dir });
+
+/**
+ * One empty repository per run (no hooks, no samples), copied into each case: cheaper than
+ * `git init` per case on a loaded machine, and the same repository every time.
+ */
+export async function repoTemplate(root: string): Promise<string> {
+  const dir = path.join(root, "template-repo");
+  await fs.mkdir(dir, { recursive: true });
+  await execa("git", ["init", "-q", "-b", "main", "--template=", dir]);
+  return path.join(dir, ".git");
+}
+
+export async function scratchRoot(): Promise<string> {
+  return fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-prop-")));
+}
+
+/**
+ * The project at v1 with the user's edits on disk; returns its directory. The v1 render is
+ * recorded as refs/ds-service/base and refs/ds-service/bases/<v1> (what `new` leaves) with one
+ * `git fast-import`, unless the scenario is a clone that did not fetch them. The user's edits
+ * stay uncommitted (upgrades here pass allowDirty): one git process per case instead of five.
+ */
+export async function projectFor(
+  root: string,
+  gitTemplate: string,
+  scenario: Scenario,
+  name: string,
+): Promise<string> {
+  const dir = path.join(root, name);
+  const plan = await planProject(answers, dir, templateSource(v1, scenario, "v1"));
+  await writePlan(plan, dir);
+  await fs.cp(gitTemplate, path.join(dir, ".git"), { recursive: true });
+  if (scenario.baseRefs) await recordBase(dir, new Map([...plan].map(([p, f]) => [p, f.content])));
+  for (const f of scenario.files) {
+    const abs = path.join(dir, f.path);
+    if (f.user === null) await fs.rm(abs, { force: true });
+    else {
+      await fs.mkdir(path.dirname(abs), { recursive: true });
+      await fs.writeFile(abs, f.user);
+    }
+  }
+  return dir;
+}
+
+async function recordBase(dir: string, files: ReadonlyMap<string, Buffer>): Promise<void> {
+  const chunks: Buffer[] = [];
+  const text = (s: string) => chunks.push(Buffer.from(s, "utf8"));
+  const data = (b: Buffer) => {
+    text(`data ${b.length}\n`);
+    chunks.push(b);
+    text("\n");
+  };
+  text("commit refs/ds-service/base\ncommitter t <t@example.com> 0 +0000\n");
+  data(Buffer.from("scaffold"));
+  for (const [p, content] of files) {
+    text(`M 100644 inline ${p}\n`);
+    data(content);
+  }
+  text(`reset refs/ds-service/bases/${v1}\nfrom refs/ds-service/base\n\ndone\n`);
+  await execa("git", ["fast-import", "--quiet", "--done"], {
+    cwd: dir,
+    input: Buffer.concat(chunks),
+  });
+}
+
+/** The v2 render as `new` would write it: path → bytes, manifest included. */
+export async function freshRender(dir: string, scenario: Scenario): Promise<Map<string, Buffer>> {
+  const plan = await planProject(answers, dir, templateSource(v2, scenario, "v2"));
+  return new Map([...plan].map(([p, f]) => [p, f.content]));
+}
+
+/** Every work-tree file's bytes, outside .git. */
+export async function workTree(dir: string): Promise<Map<string, Buffer>> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  const out = new Map<string, Buffer>();
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const rel = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/");
+    if (rel === ".git" || rel.startsWith(".git/")) continue;
+    out.set(rel, await fs.readFile(path.join(dir, rel)));
+  }
+  return out;
+}
+
+/**
+ * The refs an upgrade moves, as ref → tree: a re-recorded base is a new commit (new time,
+ * new parent) with the same tree, so trees are what "the same state" means for them.
+ */
+export async function baseRefs(dir: string): Promise<string> {
+  const r = await git(dir, ["for-each-ref", "--format=%(refname) %(tree)", "refs/ds-service/"]);
+  return r.stdout;
+}
+
+/** Work tree and base refs as one comparable record (bytes as hex). */
+export async function state(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [rel, bytes] of [...(await workTree(dir))].sort(([a], [b]) => a.localeCompare(b)))
+    out[rel] = bytes.toString("hex");
+  out["<refs>"] = await baseRefs(dir);
+  return out;
+}
