@@ -25,6 +25,18 @@ class ServiceError(Exception):
     status_code = 500
 
 
+class BadRequestError(ServiceError):
+    """The request cannot be read as this model's input at all (framing, tensor layout)."""
+
+    status_code = 400
+
+
+class UnsupportedMediaError(ServiceError):
+    """The body's Content-Type or Content-Encoding is not one this service reads."""
+
+    status_code = 415
+
+
 class InputError(ServiceError):
     """The request is well-formed JSON but not valid input for this model."""
 
