@@ -31,12 +31,6 @@ class BadRequestError(ServiceError):
     status_code = 400
 
 
-class UnsupportedMediaError(ServiceError):
-    """The body's Content-Type or Content-Encoding is not one this service reads."""
-
-    status_code = 415
-
-
 class InputError(ServiceError):
     """The request is well-formed JSON but not valid input for this model."""
 

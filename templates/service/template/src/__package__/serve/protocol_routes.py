@@ -120,7 +120,8 @@ def protocol_router(scorer: Scorer) -> APIRouter:
         response = await run_in_threadpool(score, model_name, model_version, request)
         binary = wants_binary(request)
         if binary is not None and not binary:
-            return JSONResponse(response.model_dump(exclude_none=True))
+            text = response.model_dump_json(exclude_none=True)  # pydantic-core, no dict step
+            return Response(text, media_type="application/json")
         content, length = write_response(response, binary)
         return Response(
             content,
