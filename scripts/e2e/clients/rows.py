@@ -57,3 +57,25 @@ class Report:
     def close(self) -> int:
         print(f"{self.client}: {self.failures} failed", flush=True)
         return 1 if self.failures else 0
+
+
+def matrix(
+    metadata_inputs: list[dict[str, Any]], batch: list[dict[str, Any]]
+) -> tuple[str, np.ndarray]:
+    """The rows as one [N, F] tensor, as many Triton models take: FP64, or BYTES with text."""
+    values = [[row[tensor["name"]] for tensor in metadata_inputs] for row in batch]
+    if all(tensor["datatype"] != "BYTES" for tensor in metadata_inputs):
+        return "FP64", np.array(values, dtype=np.float64)
+    return "BYTES", np.array([[str(value) for value in row] for row in values], dtype=object)
+
+
+def agree(first: np.ndarray, second: np.ndarray, exact: bool) -> bool:
+    """Same outputs: labels equal as text (clients give BYTES as bytes or str), numbers equal
+    (or close, for FP32 inputs)."""
+    if first.dtype == object or second.dtype == object:
+        text = [
+            [v.decode() if isinstance(v, bytes) else str(v) for v in a.ravel()]
+            for a in (first, second)
+        ]
+        return text[0] == text[1]
+    return bool(np.array_equal(first, second) if exact else np.allclose(first, second, rtol=1e-4))
