@@ -35,6 +35,13 @@ const diabetesRow = {
   s6: 92.0,
 };
 
+// Stock protocol clients run against the served project: script → the PyPI requirement it needs.
+const clientsDir = path.join(repoRoot, "scripts/e2e/clients");
+const stockClients = {
+  "tritonclient_http.py": "tritonclient[http]",
+  "kserve_rest.py": "kserve",
+};
+
 async function make(projectDir: string, target: string, vars: string[] = []) {
   const r = await execa("make", [target, ...vars], { cwd: projectDir, all: true, reject: false });
   expect(r.exitCode, `make ${target} failed:\n${r.all}`).toBe(0);
@@ -169,6 +176,24 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
       const metrics = await get("/metrics");
       expect(metrics.status).toBe(200);
       expect(metrics.text).toContain(`${ns}_`);
+
+      // The stock clients a platform team already has, from PyPI, in throwaway environments
+      // (never dependencies of the project): health, metadata, JSON and binary tensors, FP32
+      // and FP64, requested outputs, gzip, and one [N, F] tensor refused with a 400.
+      const clients = await Promise.all(
+        Object.entries(stockClients).map(([script, requirement]) =>
+          execa(
+            "uv",
+            ["run", "--no-project", "--with", requirement, "python", script, service.baseUrl, name],
+            { cwd: clientsDir, all: true, reject: false },
+          ),
+        ),
+      );
+      for (const run of clients) {
+        console.log(run.all);
+        expect(run.exitCode, String(run.all)).toBe(0);
+        expect(run.all).toMatch(/: 0 failed$/m);
+      }
     } finally {
       await service.stop();
     }

@@ -2,7 +2,8 @@
 
 `create_app` builds a fresh app with its own model state and metrics registry, so tests
 and tools can run several side by side; nothing happens at import time. The model is
-loaded when the app starts (lifespan), and a failed load leaves the app up but not ready.
+loaded when the app starts (lifespan) and smoke-tested on known rows (`smoke.py`); a failed
+load or smoke prediction leaves the app up but not ready.
 """
 
 from collections.abc import AsyncIterator
@@ -15,13 +16,16 @@ from ..monitoring.metrics import ServiceMetrics
 from ..monitoring.monitor import Monitor
 from ..monitoring.reference import load_reference
 from ..monitoring.settings import MonitoringSettings
+from .encoding import RequestEncoding
 from .errors import install_error_handlers
 from .middleware import BodySizeLimit, RequestMetrics
+from .openapi import install_openapi
 from .protocol_routes import protocol_router
 from .request_id import RequestId
 from .scoring import Scorer
 from .service_routes import service_router
 from .settings import ServeSettings
+from .smoke import smoke_test
 from .state import ModelState
 
 
@@ -48,9 +52,12 @@ def create_app(
     )
     app.state.scorer = scorer  # reachable by operational tooling and tests
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(protocol_router(scorer))
     app.include_router(service_router(scorer))
-    # The last middleware added runs first: metrics see every request, 413s included.
+    # The last middleware added runs first: metrics see every request, 413s included, and
+    # the size limit bounds the compressed body before `RequestEncoding` inflates it.
+    app.add_middleware(RequestEncoding, max_bytes=settings.max_request_bytes)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestMetrics, metrics=scorer.metrics)
     app.add_middleware(RequestId)
@@ -58,12 +65,16 @@ def create_app(
 
 
 def load_model(scorer: Scorer) -> None:
-    """(Re)load the artifact and publish which model is serving, or that none is."""
-    scorer.state.load()
-    artifact = scorer.state.artifact
+    """(Re)load and smoke-test the artifact; publish which model is serving, or that none is."""
+    state = scorer.state
+    state.load()
+    reference = None if state.artifact is None else load_reference(state.model_dir)
+    failure = None if state.artifact is None else smoke_test(state.artifact.pipeline, reference)
+    if failure is not None:
+        state.artifact, state.error = None, failure
+    artifact = state.artifact
     if scorer.monitor is not None:
-        reference = None if artifact is None else load_reference(scorer.state.model_dir)
-        scorer.monitor.set_reference(reference)
+        scorer.monitor.set_reference(None if artifact is None else reference)
     if artifact is None:
         scorer.metrics.set_model(None, None)
         return

@@ -25,6 +25,12 @@ class ServiceError(Exception):
     status_code = 500
 
 
+class BadRequestError(ServiceError):
+    """The request cannot be read as this model's input at all (framing, tensor layout)."""
+
+    status_code = 400
+
+
 class InputError(ServiceError):
     """The request is well-formed JSON but not valid input for this model."""
 

@@ -11,6 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..monitoring.metrics import ServiceMetrics
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+"""HTTP's standard methods; any other token a client sends is counted as "other", so a
+client cannot add a metric series per made-up method."""
+
 
 class BodySizeLimit:
     """Answer 413 to bodies over `max_bytes`, declared (Content-Length) or streamed.
@@ -75,7 +79,6 @@ class RequestMetrics:
             await self.app(scope, receive, observed_send)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(
-                route=route, method=scope["method"], status=str(status)
-            ).inc()
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            self.metrics.requests.labels(route=route, method=method, status=str(status)).inc()
             self.metrics.request_latency.labels(route=route).observe(time.perf_counter() - started)

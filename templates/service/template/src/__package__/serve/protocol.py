@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from ..core.schemas import FEATURES
 from .columns import TEXT, frame_to_records, to_column
-from .errors import InputError
+from .errors import BadRequestError, InputError
 
 Datatype = Literal[
     "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64",
@@ -68,13 +68,16 @@ class ModelMetadata(Payload):
 
 
 class RequestInput(Payload):
-    """One input tensor. `data` is flat or nested, in row-major order."""
+    """One input tensor. `data` is flat or nested, in row-major order.
+
+    It is absent only when the tensor travels as binary data after the JSON (`binary.py`).
+    """
 
     name: str
     shape: list[NonNegativeInt]
     datatype: Datatype
     parameters: dict[str, Any] | None = None
-    data: list[Any]
+    data: list[Any] | None = None
 
 
 class RequestOutput(Payload):
@@ -121,6 +124,8 @@ INPUT_TENSORS: Final = [
 
 def _elements(tensor: RequestInput) -> list[Any]:
     """The tensor's elements in row-major order, `[batch]` and `[batch, 1]` alike."""
+    if tensor.data is None:
+        raise InputError(f"input {tensor.name!r} has no data (nor parameters.binary_data_size)")
     elements: list[Any] = []
     for item in tensor.data:
         elements.extend(item if isinstance(item, list) else [item])
@@ -153,7 +158,11 @@ def inputs_to_frame(inputs: list[RequestInput]) -> pd.DataFrame:
             raise InputError(f"input {tensor.name!r} is given more than once")
         _check_datatype(tensor)
         if len(tensor.shape) not in (1, 2) or tensor.shape[1:] not in ([], [1]):
-            raise InputError(f"input {tensor.name!r}: shape must be [batch] or [batch, 1]")
+            raise BadRequestError(
+                f"input {tensor.name!r}: shape {tensor.shape} is not supported; this model "
+                f"takes one tensor per feature ({', '.join(FEATURES)}), each of shape "
+                "[batch] or [batch, 1], not one [batch, features] tensor"
+            )
         elements = _elements(tensor)
         if math.prod(tensor.shape) != len(elements):
             raise InputError(

@@ -8,11 +8,22 @@ service serves one model with one version, the artifact's content hash.
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from ..io.artifacts import Artifact
 from ..meta import DISTRIBUTION, MODEL_NAME, package_version
+from .binary import (
+    EXTENSION,
+    HEADER_LENGTH,
+    header_length,
+    read_request,
+    wants_binary,
+    write_response,
+)
 from .errors import InputError, ModelNotFoundError
 from .predictions import OUTPUT_TENSORS, to_tensors
 from .protocol import (
@@ -28,6 +39,18 @@ from .scoring import Scorer
 
 MODEL = "/v2/models/{model_name}"
 VERSIONED = MODEL + "/versions/{model_version}"
+INFER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/InferenceRequest"}}
+        },
+        "description": "One tensor per feature. With an `Inference-Header-Content-Length` "
+        "header, that many bytes of this JSON followed by the tensors whose "
+        "`parameters.binary_data_size` is set (the binary tensor data extension).",
+    }
+}
+"""The body is read by hand (JSON or JSON plus binary tensors), so it is documented here."""
 
 
 def _check_name(model_name: str) -> None:
@@ -52,7 +75,7 @@ def protocol_router(scorer: Scorer) -> APIRouter:
     @router.get("/v2/", response_model=ServerMetadata, include_in_schema=False)
     def server_metadata() -> ServerMetadata:
         """Describe the server."""
-        return ServerMetadata(name=DISTRIBUTION, version=package_version(), extensions=[])
+        return ServerMetadata(name=DISTRIBUTION, version=package_version(), extensions=[EXTENSION])
 
     @router.get("/v2/health/live")
     def server_live() -> dict[str, bool]:
@@ -68,14 +91,11 @@ def protocol_router(scorer: Scorer) -> APIRouter:
 
     def metadata(model_name: str, model_version: str | None) -> ModelMetadata:
         _check_name(model_name)
-        versions = None
-        if model_version is not None or state.artifact is not None:
-            artifact = state.require()
-            _check_version(artifact, model_version)
-            versions = [artifact.metadata.version]
+        artifact = state.require()  # no model, no versions to describe: 503 with the reason
+        _check_version(artifact, model_version)
         return ModelMetadata(
             name=MODEL_NAME,
-            versions=versions,
+            versions=[artifact.metadata.version],
             platform=PLATFORM,
             inputs=INPUT_TENSORS,
             outputs=OUTPUT_TENSORS,
@@ -89,7 +109,27 @@ def protocol_router(scorer: Scorer) -> APIRouter:
         _check_version(state.artifact, model_version)
         return {"name": MODEL_NAME, "ready": True}
 
-    def infer(
+    async def infer(model_name: str, model_version: str | None, http: Request) -> Response:
+        """Read the body (JSON, or JSON plus binary tensors), score it, answer in kind."""
+        body = await http.body()
+        try:
+            request = read_request(body, header_length(http.headers.get(HEADER_LENGTH), len(body)))
+        except ValidationError as error:  # the same 400/422 messages as any other route
+            located = [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
+            raise RequestValidationError(located) from None
+        response = await run_in_threadpool(score, model_name, model_version, request)
+        binary = wants_binary(request)
+        if binary is not None and not binary:
+            text = response.model_dump_json(exclude_none=True)  # pydantic-core, no dict step
+            return Response(text, media_type="application/json")
+        content, length = write_response(response, binary)
+        return Response(
+            content,
+            media_type="application/octet-stream",
+            headers={HEADER_LENGTH: str(length)},
+        )
+
+    def score(
         model_name: str, model_version: str | None, request: InferenceRequest
     ) -> InferenceResponse:
         _check_name(model_name)
@@ -127,16 +167,16 @@ def protocol_router(scorer: Scorer) -> APIRouter:
         """Readiness of one version of the model."""
         return ready(model_name, model_version)
 
-    @router.post(MODEL + "/infer", response_model_exclude_none=True)
-    def model_infer(model_name: str, request: InferenceRequest) -> InferenceResponse:
+    @router.post(MODEL + "/infer", response_model=InferenceResponse, openapi_extra=INFER_BODY)
+    async def model_infer(model_name: str, request: Request) -> Response:
         """Score a batch given as one tensor per feature."""
-        return infer(model_name, None, request)
+        return await infer(model_name, None, request)
 
-    @router.post(VERSIONED + "/infer", response_model_exclude_none=True)
-    def model_version_infer(
-        model_name: str, model_version: str, request: InferenceRequest
-    ) -> InferenceResponse:
+    @router.post(VERSIONED + "/infer", response_model=InferenceResponse, openapi_extra=INFER_BODY)
+    async def model_version_infer(
+        model_name: str, model_version: str, request: Request
+    ) -> Response:
         """Score a batch with one version of the model (404 if it is not the one served)."""
-        return infer(model_name, model_version, request)
+        return await infer(model_name, model_version, request)
 
     return router
