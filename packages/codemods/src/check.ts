@@ -54,8 +54,14 @@ export async function checkProject(dir: string): Promise<CheckResult> {
   };
 }
 
-/** Rolls back an upgrade killed mid-way, so check judges the tree as it was; 0 outside git. */
+/**
+ * Rolls back an upgrade killed mid-way (under the repository's lock: a running upgrade is
+ * never rolled back from under it), so check judges the tree as it was; 0 outside git.
+ */
 async function recoverInterrupted(dir: string): Promise<number> {
-  const txnDir = await transactionDir(dir).catch(() => null);
-  return txnDir === null ? 0 : recoverUpgrade(dir, txnDir);
+  const inGit = await transactionDir(dir).then(
+    () => true,
+    () => false,
+  );
+  return inGit ? recoverUpgrade(dir) : 0;
 }

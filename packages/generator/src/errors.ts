@@ -1,6 +1,7 @@
 /**
  * Typed errors, thrown anywhere and turned into an exit code once, at the CLI edge.
- * Exit codes: 2 usage or validation, 130 cancelled; anything untyped is 1 ("please report").
+ * Exit codes: 2 usage or validation, 75 busy (try again later), 130 cancelled; anything untyped
+ * is 1 ("please report").
  */
 export class DsServiceError extends Error {
   readonly exitCode: number = 1;
@@ -21,4 +22,10 @@ export class CancelledError extends DsServiceError {
 /** An expected failure of an outside tool (git, uv) after the project itself was written. */
 export class StepError extends DsServiceError {
   override readonly name = "StepError";
+}
+
+/** Another ds-service command holds the repository's lock. Nothing was written; run it again. */
+export class BusyError extends DsServiceError {
+  override readonly exitCode = 75; // EX_TEMPFAIL: a temporary failure, the user can retry
+  override readonly name = "BusyError";
 }
