@@ -89,4 +89,18 @@ describe("withRepoLock", () => {
       BusyError,
     );
   });
+
+  it("sweeps the side files of a process killed while taking the lock", async () => {
+    const stateDir = path.join(await testdir(), "ds-service");
+    const child = otherProcess();
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    await writeLock(stateDir, child.pid ?? 0);
+    await fs.rename(path.join(stateDir, "lock"), path.join(stateDir, "lock.dead"));
+    await withRepoLock(stateDir, "check", async () => {
+      expect(await fs.readdir(stateDir)).toEqual(["lock"]);
+    });
+    await expect(fs.access(stateDir)).rejects.toThrow(/ENOENT/);
+  });
 });

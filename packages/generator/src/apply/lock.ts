@@ -71,6 +71,7 @@ async function acquire(stateDir: string, command: string): Promise<() => Promise
     await fs.rm(temp, { force: true });
   }
   held.add(owner.token);
+  await sweep(stateDir);
   return async () => {
     held.delete(owner.token);
     // A failed release leaves a lock naming this pid with a token no one holds: stale, and the
@@ -95,6 +96,19 @@ async function breakStale(lock: string, seen: string, token: string): Promise<vo
   if ((await fs.readFile(aside, "utf8")) !== seen)
     await fs.link(aside, lock).catch(() => undefined);
   await fs.rm(aside, { force: true });
+}
+
+/**
+ * Deletes the side files (`lock.<token>`, `lock.<token>.stale`) of processes killed while they
+ * took or broke the lock: each holds its owner, so only a dead owner's are removed.
+ */
+async function sweep(stateDir: string): Promise<void> {
+  for (const name of await fs.readdir(stateDir)) {
+    if (!name.startsWith("lock.")) continue;
+    const file = path.join(stateDir, name);
+    const owner = parseOwner(await fs.readFile(file, "utf8").catch(() => ""));
+    if (owner === null || isStale(owner)) await fs.rm(file, { force: true });
+  }
 }
 
 function parseOwner(text: string): LockOwner | null {

@@ -1,6 +1,6 @@
 export { addCi } from "./add-ci.js";
 export { adopt } from "./adopt.js";
-export type { Change, ChangeKind } from "./apply.js";
+export type { Change, ChangeKind } from "./compare.js";
 export type { CiCommands } from "./commands.js";
 export { ciCommands } from "./commands.js";
 export { detectProject, type ProjectLayout } from "./detect.js";

@@ -1,7 +1,7 @@
 import { applyPlan, stateDirFor, withRepository } from "../apply/index.js";
 import { manifestPath } from "../manifest.js";
 import type { Plan } from "../plan.js";
-import { assertNoOverwrite, type Change, compareWithDisk } from "./apply.js";
+import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import type { CiCommands } from "./commands.js";
 import type { ProjectLayout } from "./detect.js";
 import { readManifest, recordInManifest } from "./record.js";
