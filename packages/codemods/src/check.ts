@@ -55,13 +55,13 @@ export async function checkProject(dir: string): Promise<CheckResult> {
 }
 
 /**
- * Rolls back an upgrade killed mid-way (under the repository's lock: a running upgrade is
- * never rolled back from under it), so check judges the tree as it was; 0 outside git.
+ * Rolls back an upgrade killed mid-way, so check judges the tree as it was; 0 outside git.
+ * Only when one left its transaction directory: then under the repository's lock, so a running
+ * upgrade is never rolled back from under it. Otherwise check only reads (a read-only checkout
+ * in CI must not fail for want of a lock).
  */
 async function recoverInterrupted(dir: string): Promise<number> {
-  const inGit = await transactionDir(dir).then(
-    () => true,
-    () => false,
-  );
-  return inGit ? recoverUpgrade(dir) : 0;
+  const txnDir = await transactionDir(dir).catch(() => null);
+  if (txnDir === null || !(await fs.stat(txnDir).catch(() => null))) return 0;
+  return recoverUpgrade(dir);
 }

@@ -186,6 +186,23 @@ describe("a kill at every step", () => {
     expect(outcomes).toEqual({ restored: commit, completed: steps.length - commit });
   });
 
+  it("of the cleanup half-way (some backups deleted, the retired journal left): it completes", async () => {
+    const { after, steps } = await reference();
+    const fx = await fixture();
+    await killedAt(steps.indexOf("commit"), (onStep) =>
+      applyPlan(fx.root, ops, { ...options(fx), onStep }),
+    );
+    const txn = path.join(fx.stateDir, "txn");
+    const left = (await fs.readdir(txn)).sort();
+    expect(left).toContain("journal.done");
+    for (const name of left.filter((n) => n !== "journal.done").slice(0, 2)) {
+      await fs.rm(path.join(txn, name));
+    }
+    expect(await recover(fx.stateDir, { undo: undo(fx) })).toBe(0);
+    expect(await state(fx)).toEqual(after);
+    await expect(fs.access(txn)).rejects.toThrow(/ENOENT/);
+  });
+
   it("of a recovery, itself killed at every step: the next recover still restores", async () => {
     // A transaction killed after its last write: everything is to be rolled back.
     const { before, steps } = await reference();

@@ -59,7 +59,8 @@ export async function applyPlan(
   if ((await readJournal(txnDir)) !== null) {
     throw new Error(`a transaction is pending in ${txnDir}: recover it before applying another`);
   }
-  await cleanUp(txnDir, onStep); // the leftovers of a transaction killed during its cleanup
+  // The leftovers of a transaction killed during its cleanup (no journal: safe to delete).
+  await cleanUp(txnDir, () => undefined);
   await fs.mkdir(txnDir, { recursive: true });
   let journal: Journal;
   try {

@@ -6,7 +6,7 @@ import { type Journal, retireJournal, rootOf } from "./journal.js";
 
 /**
  * Called after every step that changes the disk, with its name ("backup <path>", "journal",
- * "write <path>", "finish", "commit", "cleanup <file>", "restore <path>", "undo"). Tests make it
+ * "write <path>", "finish", "commit", "cleanup", "restore <path>", "undo"). Tests make it
  * fail or never return, to stop a transaction exactly there as a crash or a kill would.
  */
 export type StepHook = (step: string) => unknown;
@@ -59,23 +59,13 @@ export function undoMissing(root: string, kind: string): ValidationError {
 }
 
 /**
- * Deletes a transaction directory that holds no pending journal: backups one by one, then the
- * directory. Only ever called once the journal is retired (or was never written), so a kill
- * here leaves a directory the next `recover` finishes deleting.
+ * Deletes a transaction directory that holds no pending journal. Only ever called once the
+ * journal is retired (or was never written), so a kill half-way through leaves a directory
+ * the next `recover` finishes deleting, whatever is left in it.
  */
 export async function cleanUp(txnDir: string, onStep: StepHook): Promise<void> {
-  const names = await fs.readdir(txnDir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
-    throw error;
-  });
-  if (names === null) return;
-  for (const name of names.sort()) {
-    await fs.rm(path.join(txnDir, name), { force: true, recursive: true });
-    await onStep(`cleanup ${name}`);
-  }
-  await fs.rmdir(txnDir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== "ENOENT") throw error;
-  });
+  await fs.rm(txnDir, { recursive: true, force: true });
+  await onStep("cleanup");
 }
 
 /** Directories a transaction created for new files go again, so the tree is as it was. */
