@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { applyPlan, stateDirFor, withRepository } from "./apply/index.js";
 import { txnDirOf } from "./apply/journal.js";
-import { CancelledError, DsServiceError, ValidationError } from "./errors.js";
+import { BusyError, CancelledError, DsServiceError, ValidationError } from "./errors.js";
 import type { Plan } from "./plan.js";
 
 /** Entries that do not make a target "non-empty": `git init` before scaffolding is common. */
@@ -42,8 +42,11 @@ export async function writePlan(plan: Plan, targetDir: string, options: WriteOpt
       });
     });
   } catch (error) {
-    if (created) await fs.rm(created, { recursive: true, force: true });
-    throw await unwritableTarget(target, error);
+    // Busy: the target is another `new`'s to finish, even if this call created it.
+    if (created && !(error instanceof BusyError)) {
+      await fs.rm(created, { recursive: true, force: true });
+    }
+    throw unwritableTarget(target, error);
   }
 }
 
@@ -58,7 +61,7 @@ export async function recoverTarget(target: string): Promise<void> {
 }
 
 /** The target's own directory refusing writes is the user's choice of target, not our bug. */
-async function unwritableTarget(target: string, error: unknown): Promise<unknown> {
+function unwritableTarget(target: string, error: unknown): unknown {
   return error instanceof DsServiceError ? error : unwritable(path.dirname(target), error);
 }
 
