@@ -7,7 +7,7 @@ import type { Codemod } from "./codemod.js";
 import { dirtyPaths, writeBase } from "./git.js";
 import { registry } from "./registry.js";
 import { planUpgrade } from "./upgrade.js";
-import { applyUpgradeTransaction, withUpgradeLock } from "./upgrade-txn.js";
+import { applyUpgradeTransaction, transactionDir, withUpgradeLock } from "./upgrade-txn.js";
 
 export type FleetStatus = "upgraded" | "current" | "conflicts" | "failed";
 
@@ -56,7 +56,8 @@ export async function fleetUpgrade(options: FleetOptions): Promise<FleetEntry[]>
   );
 }
 
-function upgradeOne(dir: string, codemods: readonly Codemod[]): Promise<FleetEntry> {
+async function upgradeOne(dir: string, codemods: readonly Codemod[]): Promise<FleetEntry> {
+  await transactionDir(dir); // refuses a directory outside git before taking any lock
   return withUpgradeLock(dir, "fleet upgrade", () => upgradeOneLocked(dir, codemods));
 }
 
