@@ -22,11 +22,22 @@ export interface WriteOptions {
 export async function writePlan(plan: Plan, targetDir: string, options: WriteOptions = {}) {
   const target = path.resolve(targetDir);
   await recoverTarget(target);
-  await inspectTarget(target);
-  // mkdir -p returns the top-most directory it created: on failure we remove exactly that.
-  const created = await fs.mkdir(target, { recursive: true }).catch((error: unknown) => {
-    throw unwritable(path.dirname(target), error);
-  });
+  const existing = await inspectTarget(target);
+  // mkdir -p returns the top-most directory it created: on failure we remove exactly that. The
+  // target itself is made without -p: Node's recursive mkdir loops forever under /proc.
+  const createdParent = await fs
+    .mkdir(path.dirname(target), { recursive: true })
+    .catch((error: unknown) => {
+      throw unwritable(path.dirname(target), error);
+    });
+  let created = createdParent;
+  if (existing === "absent") {
+    await fs.mkdir(target).catch(async (error: unknown) => {
+      if (createdParent) await fs.rm(createdParent, { recursive: true, force: true });
+      throw unwritable(path.dirname(target), error);
+    });
+    created ??= target;
+  }
   try {
     await withRepository(target, "new", async (stateDir) => {
       // Again under the lock: another `new` may have filled the target meanwhile.
