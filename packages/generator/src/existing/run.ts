@@ -1,8 +1,8 @@
 import { applyPlan, stateDirFor, withRepository } from "../apply/index.js";
 import { manifestPath } from "../manifest.js";
 import type { Plan } from "../plan.js";
-import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import type { CiCommands } from "./commands.js";
+import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import type { ProjectLayout } from "./detect.js";
 import { readManifest, recordInManifest } from "./record.js";
 
