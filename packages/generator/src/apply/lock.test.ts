@@ -15,6 +15,15 @@ function otherProcess() {
   return child;
 }
 
+/** The pid of a process that was just killed (SIGKILL: it left whatever it held). */
+async function deadPid(): Promise<number> {
+  const child = otherProcess();
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+  return child.pid ?? 0;
+}
+
 async function writeLock(stateDir: string, pid: number, host = os.hostname()) {
   await fs.mkdir(stateDir, { recursive: true });
   const owner = { pid, host, token: "t", command: "upgrade", since: "2026-12-02T00:00:00Z" };
@@ -68,11 +77,7 @@ describe("withRepoLock", () => {
 
   it("takes over at once a lock whose process was killed", async () => {
     const stateDir = path.join(await testdir(), "ds-service");
-    const child = otherProcess();
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-    await writeLock(stateDir, child.pid ?? 0);
+    await writeLock(stateDir, await deadPid());
     expect(await withRepoLock(stateDir, "check", async () => "ran")).toBe("ran");
   });
 
@@ -92,11 +97,7 @@ describe("withRepoLock", () => {
 
   it("sweeps the side files of a process killed while taking the lock", async () => {
     const stateDir = path.join(await testdir(), "ds-service");
-    const child = otherProcess();
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-    await writeLock(stateDir, child.pid ?? 0);
+    await writeLock(stateDir, await deadPid());
     await fs.rename(path.join(stateDir, "lock"), path.join(stateDir, "lock.dead"));
     await withRepoLock(stateDir, "check", async () => {
       expect(await fs.readdir(stateDir)).toEqual(["lock"]);
