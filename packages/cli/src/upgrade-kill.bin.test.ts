@@ -38,7 +38,7 @@ function delays(seed: number, count: number, maxMs: number): number[] {
 
 /** Resolves when the upgrade's journal exists (or the process has ended). */
 async function journalAppears(dir: string, child: { exitCode?: number | null }): Promise<void> {
-  const journal = path.join(dir, ".git/ds-service/upgrade-txn/journal.json");
+  const journal = path.join(dir, ".git/ds-service/txn/journal.json");
   for (let waited = 0; waited < 30_000; waited += 2) {
     if (
       await fs.stat(journal).then(
@@ -81,9 +81,8 @@ describe("killed upgrade (built bin)", () => {
       const where = `seed ${seed}, iteration ${i}, SIGKILL ${inTxn ? `${delay % 31} ms after the journal` : `after ${delay} ms`}`;
       const check = await runCli(["check", "--cwd", dir]);
       if (/Restored \d+ file/.test(check.stdout)) outcomes.restoredByCheck++;
-      await expect(fs.stat(path.join(dir, ".git/ds-service/upgrade-txn")), where).rejects.toThrow(
-        /ENOENT/,
-      );
+      // No journal, backup or lock is left: the state directory itself is gone.
+      await expect(fs.stat(path.join(dir, ".git/ds-service")), where).rejects.toThrow(/ENOENT/);
       const after = await snapshot(dir);
       if (
         after["pyproject.toml"] === before["pyproject.toml"] &&

@@ -54,8 +54,15 @@ export async function checkProject(dir: string): Promise<CheckResult> {
   };
 }
 
-/** Rolls back an upgrade killed mid-way, so check judges the tree as it was; 0 outside git. */
+/**
+ * Rolls back an upgrade killed mid-way, so check judges the tree as it was; 0 outside git.
+ * Only when a command left something in the state directory (a journal, backups, the lock of
+ * a killed process): then under the repository's lock, so a running upgrade is never rolled
+ * back from under it, and a dead process's lock goes. Otherwise check only reads (a read-only
+ * checkout in CI must not fail for want of a lock).
+ */
 async function recoverInterrupted(dir: string): Promise<number> {
   const txnDir = await transactionDir(dir).catch(() => null);
-  return txnDir === null ? 0 : recoverUpgrade(dir, txnDir);
+  if (txnDir === null || !(await fs.stat(path.dirname(txnDir)).catch(() => null))) return 0;
+  return recoverUpgrade(dir);
 }

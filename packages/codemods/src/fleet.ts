@@ -7,7 +7,7 @@ import type { Codemod } from "./codemod.js";
 import { dirtyPaths, writeBase } from "./git.js";
 import { registry } from "./registry.js";
 import { planUpgrade } from "./upgrade.js";
-import { applyUpgradeTransaction, recoverUpgrade, transactionDir } from "./upgrade-txn.js";
+import { applyUpgradeTransaction, transactionDir, withUpgradeLock } from "./upgrade-txn.js";
 
 export type FleetStatus = "upgraded" | "current" | "conflicts" | "failed";
 
@@ -57,9 +57,12 @@ export async function fleetUpgrade(options: FleetOptions): Promise<FleetEntry[]>
 }
 
 async function upgradeOne(dir: string, codemods: readonly Codemod[]): Promise<FleetEntry> {
+  await transactionDir(dir); // refuses a directory outside git before taking any lock
+  return withUpgradeLock(dir, "fleet upgrade", () => upgradeOneLocked(dir, codemods));
+}
+
+async function upgradeOneLocked(dir: string, codemods: readonly Codemod[]): Promise<FleetEntry> {
   const git = (...args: string[]) => execa("git", [...identity, ...args], { cwd: dir });
-  const txnDir = await transactionDir(dir);
-  await recoverUpgrade(dir, txnDir);
   const dirty = await dirtyPaths(dir);
   if (dirty.length > 0) return { path: dir, status: "failed", detail: "uncommitted changes" };
   const plan = await planUpgrade(dir, { codemods });
@@ -83,7 +86,7 @@ async function upgradeOne(dir: string, codemods: readonly Codemod[]): Promise<Fl
   }
   await git("switch", "--quiet", "-c", branch);
   try {
-    await applyUpgradeTransaction(dir, txnDir, changes, async () => {
+    await applyUpgradeTransaction(dir, changes, async () => {
       await writeBase(dir, plan.to, plan.base);
       await git("add", "--all");
       const codemods = plan.codemods.length > 0 ? `\n\nCodemods: ${plan.codemods.join(", ")}` : "";

@@ -21,7 +21,6 @@ export {
   upgradeProject,
 } from "./run-upgrade.js";
 export { selectCodemods } from "./select.js";
-export { applyTransaction, type FileChange, recover } from "./transaction.js";
 export { type StagedChange, StagedTree } from "./tree.js";
 export {
   planUpgrade,

@@ -4,7 +4,7 @@ import { unifiedDiff } from "./diff.js";
 import { dirtyPaths, writeBase } from "./git.js";
 import { planUpgrade, type UpgradeInputs } from "./upgrade.js";
 import type { Conflict, Deletion } from "./upgrade-file.js";
-import { applyUpgradeTransaction, recoverUpgrade, transactionDir } from "./upgrade-txn.js";
+import { applyUpgradeTransaction, transactionDir, withUpgradeLock } from "./upgrade-txn.js";
 
 export interface UpgradeOptions extends UpgradeInputs {
   readonly dir: string;
@@ -36,8 +36,17 @@ export { transactionDir };
  */
 export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeResult> {
   const dir = path.resolve(options.dir);
-  const txnDir = await transactionDir(dir);
-  const recovered = options.dryRun ? 0 : await recoverUpgrade(dir, txnDir);
+  await transactionDir(dir); // refuses a directory outside git, dry run or not
+  // A dry run writes nothing, not even a lock; a real one holds the repository's lock throughout.
+  if (options.dryRun) return upgradeLocked(dir, options, 0);
+  return withUpgradeLock(dir, "upgrade", (recovered) => upgradeLocked(dir, options, recovered));
+}
+
+async function upgradeLocked(
+  dir: string,
+  options: UpgradeOptions,
+  recovered: number,
+): Promise<UpgradeResult> {
   if (!options.allowDirty) {
     const dirty = await dirtyPaths(dir);
     if (dirty.length > 0) {
@@ -60,6 +69,6 @@ export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeRe
     dryRun: options.dryRun === true,
   };
   if (options.dryRun || changes.length === 0) return result;
-  await applyUpgradeTransaction(dir, txnDir, changes, () => writeBase(dir, plan.to, plan.base));
+  await applyUpgradeTransaction(dir, changes, () => writeBase(dir, plan.to, plan.base));
   return result;
 }

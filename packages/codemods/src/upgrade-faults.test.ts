@@ -86,10 +86,12 @@ describe("upgrade fault injection", () => {
         // run; recovering it must still give the tree as it was.
         if (error instanceof Error) {
           expect(error.message, where).toMatch(/injected EIO/);
-          await recoverUpgrade(dir, await transactionDir(dir));
+          await recoverUpgrade(dir);
           expect(await snapshot(dir), where).toEqual(before);
         } else {
-          // The failing call was not on the write path (e.g. cleaning up): the upgrade went through.
+          // The failing call came after the commit point (cleaning up): the upgrade went through,
+          // and the next command finishes the cleanup.
+          await recoverUpgrade(dir);
           await git(dir, "reset", "-q", "--hard", "HEAD");
           await git(dir, "clean", "-qfd");
           await git(

@@ -2,7 +2,8 @@
  * Typed errors, thrown anywhere and turned into an exit code once, at the CLI edge. One exit code
  * per kind, so a script can tell "look at what it found" from "it broke":
  *   0 ok · 1 findings · 2 usage or validation · 3 a tool it ran failed · 70 internal error ·
- *   130 cancelled. Anything untyped is internal (70, "please report"); 70 is sysexits' EX_SOFTWARE.
+ *   75 busy (another command holds the lock) · 130 cancelled. Anything untyped is internal
+ *   (70, "please report"); 70 and 75 are sysexits' EX_SOFTWARE and EX_TEMPFAIL.
  */
 export const exitCodes = {
   ok: 0,
@@ -10,6 +11,7 @@ export const exitCodes = {
   validation: 2,
   step: 3,
   internal: 70,
+  busy: 75,
   cancelled: 130,
 } as const;
 
@@ -60,4 +62,10 @@ export function errorReport(error: unknown): ErrorReport {
       `your OS, \`node --version\` and this output:\n${detail}`,
     exitCode: exitCodes.internal,
   };
+}
+
+/** Another ds-service command holds the repository's lock. Nothing was written; run it again. */
+export class BusyError extends DsServiceError {
+  override readonly exitCode = exitCodes.busy; // EX_TEMPFAIL: a temporary failure, the user can retry
+  override readonly name = "BusyError";
 }

@@ -9,7 +9,7 @@ import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
 import { type FileSource, sources, templateVersion } from "./sources.js";
 import { assertTargetLocation } from "./target-location.js";
-import { inspectTarget, writePlan } from "./write.js";
+import { inspectTarget, recoverTarget, writePlan } from "./write.js";
 
 export const generatorVersion: string = pkg.version;
 
@@ -70,11 +70,12 @@ export async function planProject(
 }
 
 /**
- * Creates a project: validate → check the target → render the plan → staged atomic write.
+ * Creates a project: validate → check the target → render the plan → one journaled write.
  * Bad input fails before anything is written; a failure or abort leaves nothing behind.
  */
 export async function createProject(options: CreateOptions): Promise<CreateResult> {
   const answers = parseAnswers(options.answers);
+  await recoverTarget(options.targetDir); // a `new` killed here before: make the target empty again
   await inspectTarget(options.targetDir);
   await assertTargetLocation(options.targetDir);
   const plan = await planProject(answers, options.targetDir);

@@ -12,6 +12,19 @@ export {
   tasks,
   templateContext,
 } from "./answers.js";
+export {
+  type ApplyOptions,
+  applyPlan,
+  type FileOp,
+  type RecoverOptions,
+  recover,
+  removeIfEmpty,
+  type StepHook,
+  stateDirFor,
+  type UndoHandler,
+  withRepoLock,
+  withRepository,
+} from "./apply/index.js";
 export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
 export { demoClassificationProfile, demoRegressionProfile } from "./dataset/demo.js";
 export { type ProfileChange, profileChanges } from "./dataset/diff.js";
@@ -26,6 +39,7 @@ export { type DatasetProfile, datasetProfileSchema } from "./dataset/profile.js"
 export { profilerSource } from "./dataset/profiler-source.js";
 export { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
 export {
+  BusyError,
   CancelledError,
   DsServiceError,
   type ErrorReport,

@@ -2,6 +2,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
+import { applyPlan } from "./apply/apply.js";
+import { stateDirFor } from "./apply/state-dir.js";
 import { CancelledError, ValidationError } from "./errors.js";
 import type { Plan } from "./plan.js";
 import { writePlan } from "./write.js";
@@ -65,5 +67,32 @@ describe("writePlan", () => {
     const bad = planOf({ "ok.txt": "1", "../escape.txt": "2" });
     await expect(writePlan(bad, path.join(root, "p"))).rejects.toBeInstanceOf(ValidationError);
     expect(await listTree(root)).toEqual(["p/.git/HEAD"]);
+  });
+
+  it("undoes a write killed half-way, then writes the project at the same target", async () => {
+    const root = await testdir();
+    const target = path.join(root, "p");
+    await fs.mkdir(target);
+    const ops = [...planOf({ "stale.txt": "1", "src/old.py": "2" }).values()];
+    let killed: () => void = () => undefined;
+    const died = new Promise<void>((resolve) => {
+      killed = resolve;
+    });
+    void applyPlan(
+      target,
+      ops.map((f) => ({ path: f.path, content: f.content })),
+      {
+        stateDir: await stateDirFor(target),
+        onStep: (step) => {
+          if (step !== "write src/old.py") return undefined;
+          killed();
+          return new Promise(() => undefined); // the process is gone
+        },
+      },
+    );
+    await died;
+    expect(await listTree(target)).toContain("stale.txt");
+    await writePlan(sample, target);
+    expect(await listTree(target)).toEqual([".gitignore", "a.txt", "src/pkg/b.py"]);
   });
 });

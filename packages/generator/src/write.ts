@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
-import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { CancelledError, ValidationError } from "./errors.js";
-import { assertInside } from "./paths.js";
+import { applyPlan, stateDirFor, withRepository } from "./apply/index.js";
+import { txnDirOf } from "./apply/journal.js";
+import { BusyError, CancelledError, DsServiceError, ValidationError } from "./errors.js";
 import type { Plan } from "./plan.js";
 
 /** Entries that do not make a target "non-empty": `git init` before scaffolding is common. */
@@ -15,50 +14,66 @@ export interface WriteOptions {
 }
 
 /**
- * Writes the plan into a staging directory next to the target (same file system, so the final
- * rename cannot fail with EXDEV) and renames it into place. On failure or abort, everything this
- * call created is removed and nothing that existed before is touched.
+ * Writes a new project into an absent or empty target through the one journaled applier
+ * (`applyPlan`), under the target repository's lock. On failure or abort every file written is
+ * removed again, and so is the target if this call created it; nothing that existed before is
+ * touched. A kill is undone by the next `new` at the same target (see `recoverTarget`).
  */
 export async function writePlan(plan: Plan, targetDir: string, options: WriteOptions = {}) {
   const target = path.resolve(targetDir);
+  await recoverTarget(target);
   const existing = await inspectTarget(target);
-  // mkdir -p returns the top-most directory it created: on failure we remove exactly that.
+  // mkdir -p returns the top-most directory it created: on failure we remove exactly that. The
+  // target itself is made without -p: Node's recursive mkdir loops forever under /proc.
   const createdParent = await fs
     .mkdir(path.dirname(target), { recursive: true })
     .catch((error: unknown) => {
       throw unwritable(path.dirname(target), error);
     });
-  const staging = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.ds-service-${randomBytes(4).toString("hex")}`,
-  );
-  try {
-    await fs.mkdir(staging).catch((error: unknown) => {
+  let created = createdParent;
+  if (existing === "absent") {
+    await fs.mkdir(target).catch(async (error: unknown) => {
+      if (createdParent) await fs.rm(createdParent, { recursive: true, force: true });
       throw unwritable(path.dirname(target), error);
     });
-    // Synchronous writes into the private staging directory: ~150 small files cost a few
-    // milliseconds this way, against ~20 ms of thread-pool round trips with fs/promises. A
-    // signal arriving meanwhile is seen by the check before the rename, so Ctrl-C still leaves
-    // nothing behind.
-    const made = new Set<string>();
-    for (const file of plan.values()) {
-      throwIfAborted(options.signal);
-      const dest = assertInside(staging, file.path);
-      const dir = path.dirname(dest);
-      if (!made.has(dir)) {
-        fsSync.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fsSync.writeFileSync(dest, file.content, { flag: "wx" });
-    }
-    throwIfAborted(options.signal);
-    if (existing === "absent") await fs.rename(staging, target);
-    else await moveEntriesInto(staging, target);
-  } catch (error) {
-    await fs.rm(staging, { recursive: true, force: true });
-    if (createdParent) await fs.rm(createdParent, { recursive: true, force: true });
-    throw error;
+    created ??= target;
   }
+  try {
+    await withRepository(target, "new", async (stateDir) => {
+      // Again under the lock: another `new` may have filled the target meanwhile.
+      await inspectTarget(
+        target,
+        path.dirname(stateDir) === target ? [path.basename(stateDir)] : [],
+      );
+      throwIfAborted(options.signal);
+      const ops = [...plan.values()].map((file) => ({ path: file.path, content: file.content }));
+      await applyPlan(target, ops, {
+        stateDir,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    });
+  } catch (error) {
+    // Busy: the target is another `new`'s to finish, even if this call created it.
+    if (created && !(error instanceof BusyError)) {
+      await fs.rm(created, { recursive: true, force: true });
+    }
+    throw unwritableTarget(target, error);
+  }
+}
+
+/**
+ * Undoes a `new` killed while writing into `target` (its journal is in the target's state
+ * directory), so the target is as empty as it was and can be checked and written again.
+ */
+export async function recoverTarget(target: string): Promise<void> {
+  const resolved = path.resolve(target);
+  const pending = await fs.stat(txnDirOf(await stateDirFor(resolved))).catch(() => null);
+  if (pending) await withRepository(resolved, "new", async () => undefined);
+}
+
+/** The target's own directory refusing writes is the user's choice of target, not our bug. */
+function unwritableTarget(target: string, error: unknown): unknown {
+  return error instanceof DsServiceError ? error : unwritable(path.dirname(target), error);
 }
 
 /** A parent we cannot create or write into is the user's choice of target, not our bug. */
@@ -77,7 +92,10 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /** "absent" or "empty" (maybe holding only `.git`); anything else is refused. */
-export async function inspectTarget(target: string): Promise<"absent" | "empty"> {
+export async function inspectTarget(
+  target: string,
+  alsoIgnored: readonly string[] = [],
+): Promise<"absent" | "empty"> {
   let stat: Awaited<ReturnType<typeof fs.stat>>;
   try {
     stat = await fs.stat(target);
@@ -94,7 +112,9 @@ export async function inspectTarget(target: string): Promise<"absent" | "empty">
   if (!stat.isDirectory()) {
     throw new ValidationError(`${target} exists and is not a directory; choose another target`);
   }
-  const entries = (await fs.readdir(target)).filter((e) => !ignorableEntries.has(e));
+  const entries = (await fs.readdir(target)).filter(
+    (e) => !ignorableEntries.has(e) && !alsoIgnored.includes(e),
+  );
   if (entries.length > 0) {
     const shown = entries.slice(0, 5).join(", ") + (entries.length > 5 ? ", …" : "");
     throw new ValidationError(
@@ -102,21 +122,4 @@ export async function inspectTarget(target: string): Promise<"absent" | "empty">
     );
   }
   return "empty";
-}
-
-/** Moves staged top-level entries into an existing empty target; undoes the moves on failure. */
-async function moveEntriesInto(staging: string, target: string): Promise<void> {
-  const moved: string[] = [];
-  try {
-    for (const entry of await fs.readdir(staging)) {
-      await fs.rename(path.join(staging, entry), path.join(target, entry));
-      moved.push(entry);
-    }
-    await fs.rmdir(staging);
-  } catch (error) {
-    for (const entry of moved.reverse()) {
-      await fs.rename(path.join(target, entry), path.join(staging, entry)).catch(() => undefined);
-    }
-    throw error;
-  }
 }

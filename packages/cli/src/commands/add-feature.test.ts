@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { stateDirFor, withRepoLock } from "@ds-service/generator";
 import { testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -55,6 +56,17 @@ const waist = [
 ];
 
 describe("ds-service add feature / remove feature", () => {
+  it("refuses with exit 75, writing nothing, while an upgrade holds the repository", async () => {
+    let r: Awaited<ReturnType<typeof cli>> | undefined;
+    await withRepoLock(await stateDirFor(project), "upgrade", async () => {
+      r = await cli(project, ["add", "feature", ...waist]);
+    });
+    expect(r?.code, r?.stderr).toBe(75);
+    expect(r?.stderr).toMatch(/`ds-service upgrade` \(pid \d+.*nothing was written/);
+    expect(await status()).toBe("");
+    expect(await schema()).not.toMatch(/waist/);
+  });
+
   it("adds a numeric feature to the schema, the manifest's profile and every example row", async () => {
     const r = await cli(project, ["add", "feature", ...waist, "--pii", "sensitive"]);
     expect(r.code, r.stderr).toBe(0);

@@ -1,7 +1,12 @@
 import { configCiSource, planCiPack } from "./ci-pack.js";
 import { ciCommands } from "./commands.js";
 import { detectProject } from "./detect.js";
-import { applyToExisting, type ExistingRepoOptions, type ExistingRepoResult } from "./run.js";
+import {
+  applyToExisting,
+  type ExistingRepoOptions,
+  type ExistingRepoResult,
+  underRepoLock,
+} from "./run.js";
 
 /**
  * `ds-service add ci`: copies the CI pack into an existing Python repository, wired to the
@@ -9,6 +14,10 @@ import { applyToExisting, type ExistingRepoOptions, type ExistingRepoResult } fr
  * records the files in `.ds-service/manifest.json` so upgrades keep them current.
  */
 export async function addCi(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
+  return underRepoLock(options, "add ci", () => addCiLocked(options));
+}
+
+async function addCiLocked(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
   const project = await detectProject(options.cwd);
   const commands = ciCommands(project);
   const imageJob =

@@ -6,7 +6,12 @@ import { configCiSource, planCiPack } from "./ci-pack.js";
 import { ciCommands } from "./commands.js";
 import { detectProject, makefileTargets } from "./detect.js";
 import { withMissingTargets } from "./makefile.js";
-import { applyToExisting, type ExistingRepoOptions, type ExistingRepoResult } from "./run.js";
+import {
+  applyToExisting,
+  type ExistingRepoOptions,
+  type ExistingRepoResult,
+  underRepoLock,
+} from "./run.js";
 
 /** config-python files that fit any repository (the pre-commit hooks assume uv + ruff + mypy). */
 const adoptedPythonConfig = ["_editorconfig"];
@@ -17,6 +22,10 @@ const adoptedPythonConfig = ["_editorconfig"];
  * managed editor config, the CI pack wired to those targets, and the manifest.
  */
 export async function adopt(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
+  return underRepoLock(options, "adopt", () => adoptLocked(options));
+}
+
+async function adoptLocked(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
   const detected = await detectProject(options.cwd);
   const current = await fs
     .readFile(path.join(options.cwd, "Makefile"), "utf8")

@@ -1,7 +1,8 @@
+import { applyPlan, stateDirFor, withRepository } from "../apply/index.js";
 import { manifestPath } from "../manifest.js";
 import type { Plan } from "../plan.js";
-import { applyChanges, assertNoOverwrite, type Change, compareWithDisk } from "./apply.js";
 import type { CiCommands } from "./commands.js";
+import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import type { ProjectLayout } from "./detect.js";
 import { readManifest, recordInManifest } from "./record.js";
 
@@ -46,6 +47,24 @@ export async function applyToExisting(
   const result = { project: context.project, commands: context.commands, changes };
   if (options.dryRun) return { ...result, written: false };
   if (!options.force) assertNoOverwrite(changes, new Set([manifestPath, ...mayUpdate]));
-  await applyChanges(changes, options.cwd);
+  const ops = changes
+    .filter((c) => c.kind !== "unchanged")
+    .map((c) => ({ path: c.file.path, content: c.file.content }));
+  if (ops.length > 0) {
+    await applyPlan(options.cwd, ops, { stateDir: await stateDirFor(options.cwd) });
+  }
   return { ...result, written: true };
+}
+
+/**
+ * Runs a command on an existing repository under its lock, after recovering an interrupted
+ * one, so what it detects and plans is a consistent tree. A dry run writes nothing, not even
+ * a lock.
+ */
+export function underRepoLock<T>(
+  options: ExistingRepoOptions,
+  command: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return options.dryRun ? fn() : withRepository(options.cwd, command, fn);
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
-import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { ValidationError } from "../errors.js";
 import { assertInside } from "../paths.js";
@@ -54,46 +52,4 @@ export function assertNoOverwrite(
     `${blocked.length} existing file(s) differ from what would be written; nothing was written. ` +
       `Review the diff and re-run with --force to overwrite:\n\n${blocked.map((c) => c.diff).join("\n")}`,
   );
-}
-
-/**
- * Writes the changed files into an existing repository as one unit: every new content is staged
- * first, then moved into place; if any step fails, files already replaced are restored and
- * files already created are removed.
- */
-export async function applyChanges(changes: readonly Change[], cwd: string): Promise<void> {
-  const todo = changes.filter((c) => c.kind !== "unchanged");
-  if (todo.length === 0) return;
-  const staging = path.join(cwd, `.ds-service-staging-${randomBytes(4).toString("hex")}`);
-  const done: { abs: string; backup?: string }[] = [];
-  const createdDirs: string[] = [];
-  try {
-    await fs.mkdir(staging);
-    for (const [i, change] of todo.entries()) {
-      await fs.writeFile(path.join(staging, `${i}.new`), change.file.content, { flag: "wx" });
-    }
-    for (const [i, change] of todo.entries()) {
-      const abs = assertInside(cwd, change.file.path);
-      const made = await fs.mkdir(path.dirname(abs), { recursive: true });
-      if (made) createdDirs.push(made);
-      let backup: string | undefined;
-      if (change.kind === "update") {
-        backup = path.join(staging, `${i}.old`);
-        await fs.copyFile(abs, backup);
-      }
-      await fs.rename(path.join(staging, `${i}.new`), abs);
-      done.push(backup ? { abs, backup } : { abs });
-    }
-  } catch (error) {
-    for (const entry of done.reverse()) {
-      if (entry.backup) await fs.copyFile(entry.backup, entry.abs).catch(() => undefined);
-      else await fs.rm(entry.abs, { force: true }).catch(() => undefined);
-    }
-    for (const dir of createdDirs.reverse()) {
-      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-    }
-    throw error;
-  } finally {
-    await fs.rm(staging, { recursive: true, force: true });
-  }
 }
