@@ -131,7 +131,9 @@ describe("reading a manifest", () => {
     expect((await readError(await repoWith("{"))).message).toContain("is not valid JSON");
     expect(
       (await readError(await repoWith({ ...v1Generated, schemaVersion: 3 }))).message,
-    ).toContain("schemaVersion 3, newer than this ds-service reads (2)");
+    ).toContain(
+      "is corrupt or newer than this ds-service: schemaVersion 3 (this one reads 1 to 2)",
+    );
     const dir = await testdir();
     await fs.mkdir(path.join(dir, manifestPath), { recursive: true });
     expect((await readError(dir)).message).toContain("is a directory");

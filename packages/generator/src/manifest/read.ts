@@ -85,7 +85,7 @@ export async function parseManifest(
   }
   if (typeof version === "number" && version > manifestVersion) {
     throw new ValidationError(
-      `${file} is schemaVersion ${version}, newer than this ds-service reads (${manifestVersion}): update ds-service`,
+      `${file} is corrupt or newer than this ds-service: schemaVersion ${version} (this one reads 1 to ${manifestVersion}); update ds-service, or restore the manifest from git history`,
     );
   }
   return validate(manifestSchema, json, file);
