@@ -96,7 +96,7 @@ describe("add ci, then check and upgrade", () => {
     await asOlderPack(dir, "SECURITY.md", "# older policy\n", "# older policy\nOur own line.\n");
 
     const result = await upgradeProject({ dir });
-    expect(result.changed.sort()).toEqual([manifestPath, ".gitlab-ci.yml", "SECURITY.md"]);
+    expect([...result.changed].sort()).toEqual([manifestPath, ".gitlab-ci.yml", "SECURITY.md"]);
     // Re-rendered from the recorded ci block: the same gitlab pipeline `add ci` wrote.
     expect(await read(dir, ".gitlab-ci.yml")).toBe(gitlab);
     expect(result.conflicts.map((c) => c.path)).toEqual(["SECURITY.md"]);
@@ -136,7 +136,7 @@ describe("adopt, then check and upgrade", () => {
     await fs.appendFile(path.join(dir, "Makefile"), "\nours:\n\ttrue\n");
     await asOlderPack(dir, ".editorconfig", "root = true\n");
     const result = await upgradeProject({ dir });
-    expect(result.changed.sort()).toEqual([manifestPath, ".editorconfig"]);
+    expect([...result.changed].sort()).toEqual([manifestPath, ".editorconfig"]);
     expect(result.conflicts).toEqual([]);
     expect((await manifestJson(dir)).files.Makefile.ownership).toBe("merged");
   });
