@@ -1,6 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import {
+  ciPackSource,
+  type Manifest,
   readManifest,
   serviceTemplateSource,
   sha256,
@@ -8,6 +10,7 @@ import {
 } from "@ds-service/generator";
 import semver from "semver";
 import { projectTemplateVersion } from "./upgrade.js";
+import { projectPackVersion } from "./upgrade-pack.js";
 import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
 export interface Drift {
@@ -16,6 +19,9 @@ export interface Drift {
 }
 
 export interface CheckResult {
+  /** Who wrote the manifest: `new` (generated), `adopt` or `add ci`. */
+  readonly origin: Manifest["origin"];
+  /** The version the project is on: the service template's, or for adopt / add ci the CI pack's. */
   readonly templateVersion: string;
   readonly latestVersion: string;
   readonly outdated: boolean;
@@ -29,11 +35,14 @@ export interface CheckResult {
 export async function checkProject(dir: string): Promise<CheckResult> {
   const recovered = await recoverInterrupted(dir);
   const manifest = await readManifest(dir);
-  const templateVersion = projectTemplateVersion(manifest);
-  const latestVersion = serviceTemplateSource.packageVersion;
+  const generated = manifest.origin === "generated";
+  const templateVersion = generated
+    ? projectTemplateVersion(manifest)
+    : projectPackVersion(manifest);
+  const latestVersion = (generated ? serviceTemplateSource : ciPackSource).packageVersion;
   if (semver.gt(templateVersion, latestVersion)) {
     throw new ValidationError(
-      `the project is on template ${templateVersion}, newer than this ds-service's ${latestVersion}: update ds-service first`,
+      `the project is on ${generated ? "template" : "CI pack"} ${templateVersion}, newer than this ds-service's ${latestVersion}: update ds-service first`,
     );
   }
   const drift: Drift[] = [];
@@ -46,6 +55,7 @@ export async function checkProject(dir: string): Promise<CheckResult> {
     else if (sha256(content) !== entry.sha256) drift.push({ path: rel, reason: "edited" });
   }
   return {
+    origin: manifest.origin,
     templateVersion,
     latestVersion,
     outdated: semver.lt(templateVersion, latestVersion),

@@ -1,4 +1,9 @@
-import { manifestPath, serviceTemplateSource, ValidationError } from "@ds-service/generator";
+import {
+  manifestPath,
+  parseManifest,
+  serviceTemplateSource,
+  ValidationError,
+} from "@ds-service/generator";
 import { execa } from "execa";
 
 /** The pristine render of the newest template version this repository was on (written by `new`). */
@@ -49,20 +54,21 @@ export async function readBase(
     if (head.exitCode !== 0) continue;
     const commit = head.stdout.trim();
     const [manifest] = (await catFiles(dir, commit, [manifestPath])).values();
-    if (manifest === undefined || !manifestSaysVersion(manifest.toString("utf8"), version))
+    if (manifest === undefined || !(await manifestSaysVersion(manifest.toString("utf8"), version)))
       continue;
     return catFiles(dir, commit, paths);
   }
   return null;
 }
 
-function manifestSaysVersion(text: string, version: string): boolean {
-  try {
-    const manifest = JSON.parse(text) as { packages?: Record<string, string> };
-    return manifest.packages?.[serviceTemplateSource.packageName] === version;
-  } catch {
-    return false;
-  }
+/** Whether a base's manifest, read by the one manifest reader, records template `version`. */
+async function manifestSaysVersion(text: string, version: string): Promise<boolean> {
+  // A base is a render, not a work tree: there is no repository to ask for a v1 pack's facts.
+  const noRepository = async () => ({ dockerfile: false, makeTargets: [] });
+  const manifest = await parseManifest(text, `${manifestPath} (base)`, noRepository).catch(
+    () => null,
+  );
+  return manifest?.packages[serviceTemplateSource.packageName] === version;
 }
 
 /** Files of `commit` as bytes, read with one `git cat-file --batch`; missing paths are left out. */

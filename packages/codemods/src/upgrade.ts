@@ -2,13 +2,12 @@ import {
   type Answers,
   sources as carriedSources,
   type FileSource,
-  type Manifest,
+  type GeneratedManifest,
   manifestPath,
   planProject,
   pythonPackage,
   readManifest,
   serviceTemplateSource,
-  sha256,
   templateVersion,
   ValidationError,
 } from "@ds-service/generator";
@@ -18,7 +17,9 @@ import { readBase } from "./git.js";
 import { registry } from "./registry.js";
 import { selectCodemods } from "./select.js";
 import { StagedTree } from "./tree.js";
+import { uneditedFiles } from "./unedited.js";
 import { type Conflict, type Deletion, type FileReport, upgradeFile } from "./upgrade-file.js";
+import { planPackUpgrade } from "./upgrade-pack.js";
 
 export interface UpgradeInputs {
   /** The codemods to choose from for the version range; by default the registry. */
@@ -59,11 +60,20 @@ export class UpgradeError extends ValidationError {}
  * - once: never touched once edited; an unedited one follows the template, which loses nothing
  *   and makes an unedited project equal to a fresh render.
  * Every class is handled as bytes (binary files are never merged; see `upgradeFile`), and every
- * delete on either side is reported.
+ * delete on either side is reported. A repository `add ci` or `adopt` wrote upgrades its CI
+ * pack the same way (`planPackUpgrade`).
  */
 export async function planUpgrade(dir: string, inputs: UpgradeInputs = {}): Promise<UpgradePlan> {
   const { codemods = registry, answers, sources = carriedSources } = inputs;
   const manifest = await readManifest(dir);
+  if (manifest.origin !== "generated") {
+    if (answers !== undefined) {
+      throw new ValidationError(
+        `${manifestPath} records a repository ds-service did not generate: it has no answers to re-render`,
+      );
+    }
+    return planPackUpgrade(dir, manifest);
+  }
   const from = projectTemplateVersion(manifest);
   const to = templateVersion(sources);
   if (semver.gt(from, to)) {
@@ -123,7 +133,7 @@ export const releasedTemplateVersions: readonly string[] = [
   "0.6.0",
 ];
 
-export function projectTemplateVersion(manifest: Manifest): string {
+export function projectTemplateVersion(manifest: GeneratedManifest): string {
   const version = manifest.packages[serviceTemplateSource.packageName];
   if (!version || !semver.valid(version)) {
     throw new ValidationError(
@@ -165,14 +175,4 @@ async function rebase(
     else rebased.set(change.path, change.after);
   }
   return rebased;
-}
-
-/** Files whose bytes on disk are the bytes the manifest recorded. */
-async function uneditedFiles(tree: StagedTree, manifest: Manifest): Promise<Set<string>> {
-  const unedited = new Set<string>();
-  for (const [rel, entry] of Object.entries(manifest.files)) {
-    const content = await tree.readBytes(rel);
-    if (content !== null && sha256(content) === entry.sha256) unedited.add(rel);
-  }
-  return unedited;
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { derivePrometheusRule, monitoringRulesPath, prometheusRulePath } from "./derive.js";
 import { planProject } from "./generate.js";
-import type { Manifest } from "./manifest.js";
-import { manifestPath } from "./manifest.js";
+import type { Manifest } from "./manifest/index.js";
+import { manifestPath } from "./manifest/index.js";
 import type { Plan } from "./plan.js";
 
 // The hardening rules every workflow we generate must keep. actionlint and zizmor run on the

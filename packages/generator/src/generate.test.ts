@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { templateContext } from "./answers.js";
 import { ValidationError } from "./errors.js";
 import { createProject, parseAnswers, planProject } from "./generate.js";
-import { type Manifest, manifestPath, sha256 } from "./manifest.js";
+import { type Manifest, manifestPath, sha256 } from "./manifest/index.js";
 import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
 import { type FileSource, sources, type TemplateFile } from "./sources.js";

@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { type Answers, answersSchema, templateContext } from "./answers.js";
 import { derivePrometheusRule } from "./derive.js";
 import { ValidationError } from "./errors.js";
-import { buildManifest, manifestPath, serializeManifest } from "./manifest.js";
+import { buildManifest, manifestFile, manifestPath } from "./manifest/index.js";
 import type { Plan } from "./plan.js";
 import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
@@ -61,11 +61,7 @@ export async function planProject(
     generator: { name: pkg.name, version: generatorVersion },
     packages: Object.fromEntries(from.map((s) => [s.packageName, s.packageVersion])),
   });
-  plan.set(manifestPath, {
-    path: manifestPath,
-    content: serializeManifest(manifest),
-    ownership: "managed",
-  });
+  plan.set(manifestPath, manifestFile(manifest));
   return plan;
 }
 

@@ -57,10 +57,13 @@ export {
   type ChangeKind,
   type CiCommands,
   ciCommands,
+  ciPackSource,
   detectProject,
   type ExistingRepoOptions,
   type ExistingRepoResult,
   type ProjectLayout,
+  planRecordedPack,
+  recordPack,
 } from "./existing/index.js";
 export {
   type CreateOptions,
@@ -72,11 +75,23 @@ export {
 } from "./generate.js";
 export {
   buildManifest,
+  buildPackManifest,
+  type CiRecord,
+  compareCodeUnits,
+  type GeneratedManifest,
   type Manifest,
+  type ManifestFile,
+  manifestFile,
   manifestPath,
+  manifestVersion,
+  type PackManifest,
+  parseManifest,
+  readGeneratedManifest,
   readManifest,
+  readManifestIfAny,
+  serializeManifest,
   sha256,
-} from "./manifest.js";
+} from "./manifest/index.js";
 export { nameProblem, pythonPackage } from "./names.js";
 export { assertInside, outputPath } from "./paths.js";
 export type { Ownership, Plan, PlannedFile } from "./plan.js";

@@ -3,7 +3,7 @@ import {
   addFeature,
   answersProfile,
   type FeatureSpec,
-  readManifest,
+  readGeneratedManifest,
   removeFeature,
   ValidationError,
 } from "@ds-service/generator";
@@ -129,7 +129,7 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
   ).action(async (name: string, flags: FeatureFlags) => {
     const dir = await projectRoot(path.resolve(io.cwd, flags.cwd ?? "."));
     const spec = featureSpec(name, flags);
-    const manifest = await readManifest(dir);
+    const manifest = await readGeneratedManifest(dir);
     await rerender(dir, manifest, addFeature(answersProfile(manifest.answers), spec), flags, log);
     if (!flags.dryRun && !flags.json) {
       log.info(
@@ -145,7 +145,7 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
       .argument("<name>", "the feature to remove"),
   ).action(async (name: string, flags: RerenderFlags & { cwd?: string }) => {
     const dir = await projectRoot(path.resolve(io.cwd, flags.cwd ?? "."));
-    const manifest = await readManifest(dir);
+    const manifest = await readGeneratedManifest(dir);
     await rerender(
       dir,
       manifest,

@@ -5,7 +5,7 @@ import {
   parseAnswers,
   profileChanges,
   pythonPackage,
-  readManifest,
+  readGeneratedManifest,
   ValidationError,
   withUnseenOther,
 } from "@ds-service/generator";
@@ -44,7 +44,7 @@ export async function dataRefreshCommand(
   exec: Exec,
 ): Promise<void> {
   const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
-  const manifest = await readManifest(dir);
+  const manifest = await readGeneratedManifest(dir);
   const before = manifest.answers.dataset;
   if (!before) {
     throw new ValidationError(

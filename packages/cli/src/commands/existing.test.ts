@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { listTree, testdir } from "@ds-service/test-utils";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { Io } from "../io.js";
 import { run } from "../main.js";
@@ -82,6 +83,46 @@ describe("ds-service add ci / adopt", () => {
     expect(err()).toContain(`${path.join(cwd, "pyproject.toml")} is not valid TOML`);
     expect(err()).toMatch(/redefine/);
     expect(await listTree(cwd)).toEqual(Object.keys(files).sort());
+  });
+});
+
+describe("a repository add ci or adopt manages", () => {
+  const commit = (cwd: string, message: string) =>
+    execa(
+      "git",
+      ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", message],
+      {
+        cwd,
+      },
+    );
+
+  it.each([
+    { name: "add ci", steps: [["add", "ci"]] },
+    { name: "adopt", steps: [["adopt"]] },
+    { name: "add ci, then adopt over it", steps: [["add", "ci"], ["adopt"]] },
+  ])("$name: check exits 0 and upgrade --dry-run has nothing to do", async ({ steps }) => {
+    const cwd = await testdir(repo);
+    await execa("git", ["init", "-q"], { cwd });
+    const { io, out, err } = captureIo(cwd);
+    for (const step of steps) {
+      expect(await run(step, { io }), err()).toBe(0);
+      await execa("git", ["add", "-A"], { cwd });
+      await commit(cwd, step.join(" "));
+    }
+    expect(await run(["check"], { io }), err()).toBe(0);
+    expect(out()).toContain("OK: CI pack");
+    expect(await run(["upgrade", "--dry-run"], { io }), err()).toBe(0);
+    expect(out()).toContain("nothing to change");
+    expect(err()).toBe("");
+  });
+
+  it("check exits 1 naming a managed pack file the user edited", async () => {
+    const cwd = await testdir(repo);
+    const { io, err } = captureIo(cwd);
+    expect(await run(["add", "ci"], { io })).toBe(0);
+    await fs.appendFile(path.join(cwd, "SECURITY.md"), "ours\n");
+    expect(await run(["check"], { io })).toBe(1);
+    expect(err()).toContain("managed file edited: SECURITY.md");
   });
 });
 

@@ -2,7 +2,7 @@ import { projectTemplateVersion, type UpgradeResult, upgradeProject } from "@ds-
 import {
   type Answers,
   type DatasetProfile,
-  type Manifest,
+  type GeneratedManifest,
   parseAnswers,
   serviceTemplateSource,
   ValidationError,
@@ -24,7 +24,7 @@ export interface RerenderFlags {
  */
 export async function rerender(
   dir: string,
-  manifest: Manifest,
+  manifest: GeneratedManifest,
   profile: DatasetProfile,
   flags: RerenderFlags,
   log: Logger,

@@ -85,7 +85,7 @@ export async function checkCommand(
         ...result.drift.map((d) => `managed file ${d.reason}: ${d.path}`),
         ...(result.outdated
           ? [
-              `template ${result.latestVersion} is available (project is on ${result.templateVersion}): run ds-service upgrade`,
+              `${result.origin === "generated" ? "template" : "CI pack"} ${result.latestVersion} is available (project is on ${result.templateVersion}): run ds-service upgrade`,
             ]
           : []),
       ].join("\n"),
@@ -100,8 +100,10 @@ function checkSummary(r: CheckResult): string {
 }
 
 function checkVerdict(r: CheckResult): string {
+  // A repository `add ci` or `adopt` wrote is on a CI pack version, not a template version.
+  const what = r.origin === "generated" ? "template" : "CI pack";
   if (r.drift.length === 0 && !r.outdated) {
-    return `OK: template ${r.templateVersion} is current and no managed file drifted.`;
+    return `OK: ${what} ${r.templateVersion} is current and no managed file drifted.`;
   }
-  return `Template ${r.templateVersion} (latest ${r.latestVersion}); ${r.drift.length} managed file(s) drifted.`;
+  return `${what === "template" ? "Template" : "CI pack"} ${r.templateVersion} (latest ${r.latestVersion}); ${r.drift.length} managed file(s) drifted.`;
 }

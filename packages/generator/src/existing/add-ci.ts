@@ -1,4 +1,3 @@
-import { configCiSource, planCiPack } from "./ci-pack.js";
 import { ciCommands } from "./commands.js";
 import { detectProject } from "./detect.js";
 import {
@@ -19,16 +18,5 @@ export async function addCi(options: ExistingRepoOptions): Promise<ExistingRepoR
 
 async function addCiLocked(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
   const project = await detectProject(options.cwd);
-  const commands = ciCommands(project);
-  const imageJob =
-    project.dockerfile &&
-    project.makeTargets.includes("lint-docker") &&
-    project.makeTargets.includes("verify-base-images");
-  const plan = planCiPack(commands, {
-    dockerfile: project.dockerfile,
-    imageJob,
-    provider: options.ci ?? "github",
-  });
-  const packages = { [configCiSource.packageName]: configCiSource.packageVersion };
-  return applyToExisting(plan, { project, commands, packages }, options);
+  return applyToExisting(new Map(), "ci", { project, commands: ciCommands(project) }, options);
 }

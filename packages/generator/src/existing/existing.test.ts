@@ -4,7 +4,7 @@ import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ValidationError } from "../errors.js";
-import { manifestPath, sha256 } from "../manifest.js";
+import { manifestPath, sha256 } from "../manifest/index.js";
 import { addCi } from "./add-ci.js";
 import { adopt } from "./adopt.js";
 import { ciCommands, pipGroupsVersion, poetryVersion } from "./commands.js";

@@ -4,4 +4,5 @@ export type { CiCommands } from "./commands.js";
 export { ciCommands } from "./commands.js";
 export type { Change, ChangeKind } from "./compare.js";
 export { detectProject, type ProjectLayout } from "./detect.js";
+export { ciPackSource, planRecordedPack, recordPack } from "./recorded-pack.js";
 export type { ExistingRepoOptions, ExistingRepoResult } from "./run.js";
