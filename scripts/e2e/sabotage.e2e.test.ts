@@ -176,7 +176,7 @@ const sabotages: readonly Sabotage[] = [
     ],
     caughtBy: ["tests/ml_test_score/test_score.py::test_ci_pytest_command_selects_the_whole_suite"],
     scoreSays: [
-      /I7 +0\.0 .*\n +why: not selected by CI: tests\/serve\/test_rollback\.py::\S+ \(CI's pytest arguments leave it out: `pytest .*--ignore=tests\/serve`\)/,
+      /I7 +0\.0 .*\n +why: not selected by CI: tests\/serve\/test_rollback\.py::\S+ \(CI's pytest arguments leave it out: --ignore=tests\/serve\)/,
     ],
   },
 ];

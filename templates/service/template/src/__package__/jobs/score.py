@@ -66,9 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for outcome in sorted({e.outcome for e in withheld}):
         tests = [e.nodeid for e in withheld if e.outcome == outcome]
         more = f" and {len(tests) - 3} more" if len(tests) > 3 else ""
-        failures.append(
-            f"{len(tests)} rubric test(s) {outcome}: {', '.join(tests[:3])}{more}"
-        )
+        failures.append(f"{len(tests)} rubric test(s) {outcome}: {', '.join(tests[:3])}{more}")
     if not report["score"] >= floor:
         failures.insert(0, f"score {report['score']:.1f} is below the floor {floor}")
     for failure in failures:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ci import PytestCommand, ci_pytest_commands
-from .collect import by_ci, by_configuration, in_repository
+from .collect import by_ci, by_configuration, in_repository, narrowing_args
 from .results import ci_report, junit_key
 from .score import PASSED, Evidence
 
@@ -38,7 +38,8 @@ def _hidden_reason(
         return (
             "pytest.ini or a conftest.py hides it from every run (collect_ignore, addopts, a hook)"
         )
-    return "CI's pytest arguments leave it out: " + "; ".join(f"`{c.text}`" for c in commands)
+    narrowing = [" ".join(narrowing_args(c.args)) or f"`{c.text}`" for c in commands]
+    return "CI's pytest arguments leave it out: " + "; ".join(narrowing)
 
 
 def gather(root: Path) -> Facts:
