@@ -26,6 +26,8 @@ interface Sabotage {
   readonly edits: readonly Edit[];
   /** Test ids (file::name prefix) that must be reported as FAILED or ERROR. */
   readonly caughtBy: readonly string[];
+  /** What `make score` must say about the lost points (it must also fail); unset: not run. */
+  readonly scoreSays?: readonly (string | RegExp)[];
 }
 
 const name = "sabotaged";
@@ -146,6 +148,35 @@ const sabotages: readonly Sabotage[] = [
       "tests/core/test_registry.py::test_trained_model_features_obey_the_policy",
     ],
   },
+  {
+    name: "slice minimums set to 0",
+    edits: [
+      {
+        file: "confs/quality.yaml",
+        from: "minimums: {roc_auc: 0.5}",
+        to: "minimums: {roc_auc: 0}",
+      },
+    ],
+    caughtBy: [
+      "tests/io/test_floors.py::test_threshold_within_its_floor[quality.yaml:slice_bounds.minimums.roc_auc]",
+    ],
+    // `make score` on a loosened threshold is proven in the project's own tests/ml_test_score;
+    // the suite's time budget keeps one real `make score` run here (below).
+  },
+  {
+    name: "a suite ignored in the Makefile's test recipe",
+    edits: [
+      {
+        file: "Makefile",
+        from: "--junitxml=reports/junit.xml",
+        to: "--junitxml=reports/junit.xml --ignore=tests/serve",
+      },
+    ],
+    caughtBy: ["tests/ml_test_score/test_score.py::test_ci_pytest_command_selects_the_whole_suite"],
+    scoreSays: [
+      /I7 +0\.0 .*\n +why: not selected by CI: tests\/serve\/test_rollback\.py::\S+ \(CI's pytest arguments leave it out: --ignore=tests\/serve\)/,
+    ],
+  },
 ];
 
 let root = "";
@@ -175,7 +206,7 @@ async function restore() {
 }
 
 describe("sabotage: the generated make check catches each bug", () => {
-  it.each(sabotages)("$name", async ({ edits, caughtBy }) => {
+  it.each(sabotages)("$name", async ({ edits, caughtBy, scoreSays }) => {
     try {
       for (const edit of edits) {
         const file = path.join(project, edit.file);
@@ -200,6 +231,19 @@ describe("sabotage: the generated make check catches each bug", () => {
         expect(output, `${test} did not fail:\n${output.slice(-4000)}`).toMatch(
           new RegExp(`(FAILED|ERROR) ${escaped}`),
         );
+      }
+      if (scoreSays) {
+        // The score reads the junit report make check just wrote, and collects CI's own
+        // pytest command (the local PYTEST_ADDOPTS above is not CI's, and is ignored).
+        const score = await execa("make", ["score"], { cwd: project, all: true, reject: false });
+        const said = String(score.all);
+        expect(
+          score.exitCode,
+          `make score passed with the sabotage:\n${said.slice(-4000)}`,
+        ).not.toBe(0);
+        for (const reason of scoreSays) {
+          expect(said, `make score did not say why:\n${said.slice(-6000)}`).toMatch(reason);
+        }
       }
     } finally {
       await restore();

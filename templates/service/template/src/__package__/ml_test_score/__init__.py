@@ -1,7 +1,8 @@
-"""The ML Test Score (Breck et al., 2017) of this repository, computed from the repository.
+"""The ML Test Score (Breck et al., 2017) of this repository, computed from facts.
 
-`make score` runs every test marked `@pytest.mark.ml_test_score("<id>")`, checks which
-make targets the CI workflows call, and scores each of the 28 rubric tests: 1 when its
-checks exist, pass and run in CI; 0.5 when they pass but only run by hand (or when a
-documented manual review is declared in `confs/ml_test_score.yaml`); 0 otherwise.
+`make score` finds the pytest commands CI runs (`make --dry-run` of the targets the
+workflows call), collects each one to see which tests marked
+`@pytest.mark.ml_test_score("<id>")` it selects, and reads how they ended in CI's own run
+(`reports/junit.xml`). A rubric id earns 1 when all its marked tests were selected and
+passed; a test left out of CI, skipped or failing costs the point, with the reason.
 """

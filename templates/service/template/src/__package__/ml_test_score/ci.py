@@ -1,19 +1,24 @@
-"""Which make targets CI runs: the pipeline's commands, expanded through the Makefile.
+"""What CI runs: the pipeline's commands, expanded through the Makefile by make itself.
 
 The pipeline is GitHub Actions (`.github/workflows/`) or GitLab CI (`.gitlab-ci.yml`).
 
-A rubric check counts as automated only if CI reaches a make target whose recipe runs
-pytest (CI calls the same targets people run, so this is the whole story).
+A rubric check counts only if the exact pytest invocation CI runs collects it, so the
+pytest command lines are read from `make --dry-run <target>` for every target CI calls
+(make expands variables, prerequisites and `ifdef CI` branches as it would in CI), plus
+any pytest command a workflow runs directly.
 """
 
+import dataclasses
+import os
 import re
+import shlex
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 MAKE_CALL = re.compile(r"\bmake\s+((?:[\w.-]+\s*)+)")
-RULE = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?!=)\s*([^#]*)")
 
 
 class _GitlabLoader(yaml.SafeLoader):
@@ -84,33 +89,80 @@ def workflow_targets(root: Path) -> set[str]:
     return targets
 
 
-def makefile_rules(root: Path) -> dict[str, tuple[set[str], str]]:
-    """Target → (prerequisites, recipe text) from the project's Makefile."""
-    rules: dict[str, tuple[set[str], str]] = {}
-    current: list[str] = []
-    for line in (root / "Makefile").read_text().splitlines():
-        if line.startswith("\t"):
-            for target in current:
-                deps, recipe = rules[target]
-                rules[target] = (deps, recipe + line.strip() + "\n")
-            continue
-        match = RULE.match(line)
-        current = match.group(1).split() if match and not line.startswith(".") else []
-        for target in current:
-            rules[target] = (set((match.group(2) if match else "").split()), "")
-    return rules
+PYTEST_PROGRAMS = {"pytest", "py.test"}
+SHELL_OPERATORS = {"&&", "||", ";", "|", "&", "(", ")"}
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-def ci_runs_pytest(root: Path) -> tuple[bool, list[str]]:
-    """(whether CI reaches a recipe that runs pytest, the targets CI reaches)."""
-    rules = makefile_rules(root)
-    seen: set[str] = set()
-    todo = sorted(workflow_targets(root))
-    while todo:
-        target = todo.pop()
-        if target in seen or target not in rules:
-            continue
-        seen.add(target)
-        todo += sorted(rules[target][0])
-    runs = any(re.search(r"\bpytest\b", rules[target][1]) for target in seen)
-    return runs, sorted(seen)
+@dataclasses.dataclass(frozen=True)
+class PytestCommand:
+    """One pytest invocation CI runs: where it came from, its arguments and environment."""
+
+    source: str = dataclasses.field(compare=False)
+    args: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The command as a person would type it."""
+        return " ".join(
+            [*(f"{k}={shlex.quote(v)}" for k, v in self.env), shlex.join(["pytest", *self.args])]
+        )
+
+
+def _simple_commands(line: str) -> list[list[str]]:
+    """A shell line split into its simple commands (at `&&`, `;`, `|`, ...)."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    commands: list[list[str]] = [[]]
+    try:
+        for token in lexer:
+            if token in SHELL_OPERATORS:
+                commands.append([])
+            else:
+                commands[-1].append(token)
+    except ValueError:  # unbalanced quotes: not a command we can read
+        return []
+    return [c for c in commands if c]
+
+
+def pytest_commands_in(line: str, source: str) -> list[PytestCommand]:
+    """Every pytest invocation in one shell line (`uv run pytest ...`, `python -m pytest`)."""
+    found: list[PytestCommand] = []
+    for tokens in _simple_commands(line):
+        env: list[tuple[str, str]] = []
+        while tokens and ASSIGNMENT.match(tokens[0]):
+            name, _, value = tokens.pop(0).partition("=")
+            env.append((name, value))
+        for index, token in enumerate(tokens):
+            if Path(token).name in PYTEST_PROGRAMS:
+                found.append(PytestCommand(source, tuple(tokens[index + 1 :]), tuple(env)))
+                break
+            if token == "-m" and tokens[index + 1 : index + 2] == ["pytest"]:
+                found.append(PytestCommand(source, tuple(tokens[index + 2 :]), tuple(env)))
+                break
+    return found
+
+
+def dry_run(root: Path, target: str) -> list[str]:
+    """The shell lines `make <target>` would run in CI (CI=true), expanded by make."""
+    result = subprocess.run(
+        ["make", "--dry-run", "--no-print-directory", target],
+        cwd=root,
+        env={**os.environ, "CI": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.replace("\\\n", " ").splitlines() if result.returncode == 0 else []
+
+
+def ci_pytest_commands(root: Path) -> list[PytestCommand]:
+    """Every pytest invocation CI runs: through make targets, or directly in a workflow."""
+    commands: list[PytestCommand] = []
+    for line in github_commands(root) + gitlab_commands(root):
+        commands += pytest_commands_in(line, "workflow")
+    for target in sorted(workflow_targets(root)):
+        for line in dry_run(root, target):
+            commands += pytest_commands_in(line, f"make {target}")
+    return list(dict.fromkeys(commands))
