@@ -64,6 +64,7 @@ export {
   serviceTemplateSource,
   sources,
   type TemplateFile,
+  type TemplateMove,
   templateVersion,
 } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";
