@@ -26,7 +26,7 @@ export async function loadBase(
   const local = await readBase(dir, version, paths);
   if (local !== null) return { files: local, refs: { state: "local" } };
   const remote = await defaultRemote(dir);
-  const missing = `the template base (refs/ds-service/bases/${version}) is not in this ${remote ? "clone" : "repository"}`;
+  const missing = `the base of template ${version} (refs/ds-service/*) is not in this ${remote ? "clone" : "repository"}`;
   const then =
     "then upgrade again. Until then, every file edited here that the template also changed is kept as it is, with the template's version written beside it as <path>.ds-service-theirs";
   if (remote === undefined) {
