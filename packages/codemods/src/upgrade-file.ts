@@ -142,6 +142,7 @@ export async function settle(
     return tree.write(rel, current);
   }
   if (isBinary(rel, current, theirs, pristine)) {
+    await tree.write(rel, current); // at a moved file's new path, nothing is there yet
     const versions = { current, theirs, binary: true };
     return keepBoth(tree, rel, versions, report, "a binary file changed here and by the template");
   }

@@ -38,8 +38,10 @@ const exists = (dir: string, rel: string) =>
     () => false,
   );
 
-type Files = Record<string, string | { content: string; ownership: Ownership }>;
+type Content = string | Buffer;
+type Files = Record<string, Content | { content: Content; ownership: Ownership }>;
 
+/** One template version's extra files (merged unless said otherwise), stored as the build stores them. */
 function template(version: string, files: Files, moves: TemplateMove[] = []): FileSource[] {
   const extra: FileSource = {
     packageName: "@ds-service/test-extras",
@@ -47,8 +49,11 @@ function template(version: string, files: Files, moves: TemplateMove[] = []): Fi
     moves,
     files: Object.entries(files).map(([source, file]) => {
       const { content, ownership } =
-        typeof file === "string" ? { content: file, ownership: "merged" as const } : file;
-      return { source, ownership, content, encoding: "utf8" };
+        typeof file === "string" || Buffer.isBuffer(file)
+          ? { content: file, ownership: "merged" as const }
+          : file;
+      const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+      return { source, ownership, content: bytes.toString("base64"), encoding: "base64" };
     }),
   };
   return [...sources, extra];
@@ -194,6 +199,28 @@ describe("a file the template moved", () => {
     // The manifest records the template's version, so `check` and the next upgrade see the edit.
     const manifest = await readManifest(dir);
     expect(manifest.files[newOut]?.sha256).toBe(sha256(Buffer.from(helpers("# v2"))));
+  });
+
+  it("a binary file changed on both sides: yours at the new path, the template's beside it", async () => {
+    // A PNG signature: 0x89 opens no UTF-8 sequence, so these bytes are never text.
+    const png = (n: number) =>
+      Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(64, n)]);
+    const dir = await projectOn(template("1.0.0", { "assets/logo.png": png(1) }));
+    await fs.writeFile(path.join(dir, "assets/logo.png"), png(3));
+    await commitAll(dir);
+    const moved = [{ version: "2.0.0", from: "assets/logo.png", to: "static/logo.png" }];
+    const result = await upgradeProject({
+      dir,
+      sources: template("2.0.0", { "static/logo.png": png(2) }, moved),
+    });
+    expect(result.conflicts.map((c) => [c.path, c.theirs])).toEqual([
+      ["static/logo.png", "static/logo.png.ds-service-theirs"],
+    ]);
+    expect((await fs.readFile(path.join(dir, "static/logo.png"))).equals(png(3))).toBe(true);
+    expect(
+      (await fs.readFile(path.join(dir, "static/logo.png.ds-service-theirs"))).equals(png(2)),
+    ).toBe(true);
+    expect(await exists(dir, "assets/logo.png")).toBe(false);
   });
 
   it("a dropped file and an unrelated new one are not a move", async () => {
