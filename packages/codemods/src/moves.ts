@@ -1,4 +1,4 @@
-import fs from "node:fs/promises";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -93,22 +93,24 @@ async function detectedMoves(
   inputs: MoveInputs,
 ): Promise<Move[]> {
   if (gone.length === 0 || added.length === 0) return [];
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-moves-"));
+  // The scratch copy is not the project: written with the sync API, it stays out of the
+  // upgrade's own (journaled, fault-tested) node:fs/promises writes, and its files are small.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ds-service-moves-"));
   try {
-    const put = async (side: string, rel: string, content: Buffer) => {
+    const put = (side: string, rel: string, content: Buffer) => {
       const file = assertInside(path.join(scratch, side), rel);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, content);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
     };
-    await fs.mkdir(path.join(scratch, "old"));
-    await fs.mkdir(path.join(scratch, "new"));
+    fs.mkdirSync(path.join(scratch, "old"));
+    fs.mkdirSync(path.join(scratch, "new"));
     for (const rel of gone) {
       const content = inputs.base?.get(rel) ?? (await inputs.tree.readBytes(rel));
-      if (content !== null) await put("old", rel, content);
+      if (content !== null) put("old", rel, content);
     }
     for (const rel of added) {
       const planned = inputs.next.get(rel);
-      if (planned !== undefined) await put("new", rel, planned.content);
+      if (planned !== undefined) put("new", rel, planned.content);
     }
     const args = ["diff", "--no-index", "--no-ext-diff", `-M${moveSimilarity}%`, "--name-status"];
     const r = await execa("git", [...args, "-z", "old", "new"], { cwd: scratch, reject: false });
@@ -116,7 +118,7 @@ async function detectedMoves(
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`git diff failed: ${r.stderr}`);
     return renames(r.stdout);
   } finally {
-    await fs.rm(scratch, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
