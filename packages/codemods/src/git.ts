@@ -130,3 +130,39 @@ export async function writeBase(
   if (update.exitCode !== 0)
     throw new Error(`recording the new template base failed: ${update.stderr}`);
 }
+
+/** The refspec that brings every template base from a remote, as `git fetch` takes it. */
+export const baseRefspec = "refs/ds-service/*:refs/ds-service/*";
+
+/** The remote a clone fetches from: the current branch's upstream, else origin, else the first. */
+export async function defaultRemote(dir: string): Promise<string | undefined> {
+  const listed = await git(dir, ["remote"]);
+  const remotes = listed.exitCode === 0 ? listed.stdout.split("\n").filter(Boolean) : [];
+  const branch = await git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  if (branch.exitCode === 0) {
+    const upstream = await git(dir, ["config", `branch.${branch.stdout.trim()}.remote`]);
+    if (remotes.includes(upstream.stdout.trim())) return upstream.stdout.trim();
+  }
+  return remotes.includes("origin") ? "origin" : remotes[0];
+}
+
+/**
+ * Fetches every template base from `remote` (clones do not: git fetches only branches and tags
+ * by default). Never prompts, and gives up after a minute, so an upgrade cannot hang on a
+ * remote that wants a password. A ref that exists here already is not overwritten.
+ */
+export async function fetchBaseRefs(
+  dir: string,
+  remote: string,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const r = await execa("git", ["fetch", "--quiet", "--no-tags", remote, baseRefspec], {
+    cwd: dir,
+    reject: false,
+    timeout: 60_000,
+    env: { GIT_TERMINAL_PROMPT: "0" },
+  });
+  if (r.exitCode === 0) return { ok: true };
+  if (r.timedOut) return { ok: false, error: "no answer within a minute" };
+  const last = r.stderr.split("\n").filter(Boolean).at(-1);
+  return { ok: false, error: last ?? `git fetch exited with ${r.exitCode}` };
+}

@@ -1,3 +1,4 @@
+export { type BaseRefs, loadBase } from "./base-refs.js";
 export { isBinary, isText } from "./binary.js";
 export { type CheckResult, checkProject, type Drift } from "./check.js";
 export { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
@@ -11,8 +12,16 @@ export {
   rowState,
 } from "./fleet.js";
 export { fleetReportHtml } from "./fleet-html.js";
-export { baseRef, readBase, versionBaseRef, writeBase } from "./git.js";
+export {
+  baseRef,
+  baseRefspec,
+  fetchBaseRefs,
+  readBase,
+  versionBaseRef,
+  writeBase,
+} from "./git.js";
 export { type MergeResult, threeWayMerge, twoWayConflict } from "./merge.js";
+export { findMoves, type Move, type MovedFile, moveSimilarity } from "./moves.js";
 export { registry } from "./registry.js";
 export {
   transactionDir,

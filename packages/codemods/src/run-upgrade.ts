@@ -1,7 +1,9 @@
 import path from "node:path";
 import { ValidationError } from "@ds-service/generator";
+import type { BaseRefs } from "./base-refs.js";
 import { unifiedDiff } from "./diff.js";
 import { dirtyPaths, writeBase } from "./git.js";
+import type { MovedFile } from "./moves.js";
 import { planUpgrade, type UpgradeInputs } from "./upgrade.js";
 import type { Conflict, Deletion } from "./upgrade-file.js";
 import { applyUpgradeTransaction, transactionDir, withUpgradeLock } from "./upgrade-txn.js";
@@ -20,6 +22,10 @@ export interface UpgradeResult {
   readonly conflicts: readonly Conflict[];
   /** Every file one side deleted, and what the upgrade did with it. */
   readonly deletions: readonly Deletion[];
+  /** Every file the template moved, and where the project's edit went. */
+  readonly moves: readonly MovedFile[];
+  /** Where the merge base came from; when `missing`, `hint` says how to bring it. */
+  readonly baseRefs: BaseRefs;
   /** The full unified diff of what changed (or, with dryRun, would change). */
   readonly diff: string;
   /** A previous upgrade was interrupted; this many files were restored first. */
@@ -64,6 +70,8 @@ async function upgradeLocked(
     changed: changes.map((c) => c.path),
     conflicts: plan.conflicts,
     deletions: plan.deletions,
+    moves: plan.moves,
+    baseRefs: plan.baseRefs,
     diff: unifiedDiff(changes),
     recovered,
     dryRun: options.dryRun === true,

@@ -1,6 +1,7 @@
-import { type Manifest, type Plan, sha256 } from "@ds-service/generator";
+import { type Manifest, type Ownership, type Plan, sha256 } from "@ds-service/generator";
 import { isBinary } from "./binary.js";
 import { threeWayMerge, toLf, twoWayConflict } from "./merge.js";
+import type { MovedFile } from "./moves.js";
 import type { StagedTree } from "./tree.js";
 
 /** A file the upgrade could not settle alone: a person resolves it before committing. */
@@ -27,6 +28,8 @@ export interface Deletion {
 export interface FileReport {
   readonly conflicts: Conflict[];
   readonly deletions: Deletion[];
+  /** Every file the template moved, and where the project's edit went. */
+  readonly moves: MovedFile[];
 }
 
 /** Appended to a binary file's path for the template's version when both sides changed it. */
@@ -97,25 +100,68 @@ export async function upgradeFile(
     return;
   }
   if (unedited.has(rel)) return tree.write(rel, theirs);
-  if (current.equals(theirs) || planned.ownership === "once") return;
+  const sides = { current, theirs, pristine: base?.get(rel), recordedSha: old.sha256 };
+  return settle(
+    rel,
+    { ...sides, ownership: planned.ownership, baseKept: base !== null },
+    tree,
+    report,
+  );
+}
 
-  const pristine = base?.get(rel);
+/** The versions of one edited file that `settle` reconciles. */
+export interface Sides {
+  /** The project's bytes (at this path, or at the path the template moved the file from). */
+  readonly current: Buffer;
+  /** The new render's bytes. */
+  readonly theirs: Buffer;
+  /** The pristine render's bytes at the old path, when a base is kept. */
+  readonly pristine: Buffer | undefined;
+  /** The hash the manifest recorded for the old path. */
+  readonly recordedSha: string;
+  /** The ownership class at the new path: a move keeps the rules of where the file goes. */
+  readonly ownership: Ownership;
+  /** Whether the project's template base was found at all (for the reason given). */
+  readonly baseKept: boolean;
+}
+
+/**
+ * Writes at `rel` an edited file reconciled with the template's new version: kept as the
+ * project has it when nothing needs merging (the same bytes, a file of the project's own, or a
+ * template that only moved it), else 3-way merged as text; binary, or without a base, both
+ * versions are kept side by side (a conflict) rather than guessed at.
+ */
+export async function settle(
+  rel: string,
+  sides: Sides,
+  tree: StagedTree,
+  report: FileReport,
+): Promise<void> {
+  const { current, theirs, pristine, ownership } = sides;
+  if (current.equals(theirs) || ownership === "once" || pristine?.equals(theirs)) {
+    return tree.write(rel, current);
+  }
   if (isBinary(rel, current, theirs, pristine)) {
+    await tree.write(rel, current); // at a moved file's new path, nothing is there yet
     const versions = { current, theirs, binary: true };
     return keepBoth(tree, rel, versions, report, "a binary file changed here and by the template");
   }
   const ours = current.toString("utf8");
   // Text checked out with CRLF and otherwise unedited is its own base when no base was kept.
-  const recorded = pristine?.toString("utf8") ?? crlfCheckoutOf(ours, old.sha256);
+  const recorded = pristine?.toString("utf8") ?? crlfCheckoutOf(ours, sides.recordedSha);
   if (recorded === undefined) {
-    const versions = { current, theirs, binary: false };
-    const reason = "edited here and changed by the template, and the template base is missing";
-    return keepBoth(tree, rel, versions, report, reason);
+    // Never a whole-file two-way conflict: the project's file stays as it is, untouched.
+    await tree.write(rel, current);
+    const reason = sides.baseKept
+      ? "edited here and changed by the template, and the template base lacks this file"
+      : "edited here and changed by the template, and the template base (refs/ds-service/*) is missing";
+    return keepBoth(tree, rel, { current, theirs, binary: true }, report, reason);
   }
   const merged = threeWayMerge(ours, recorded, theirs.toString("utf8"));
   await tree.write(rel, merged.content);
+  const conflict = (reason: string) => report.conflicts.push({ path: rel, reason });
   if (merged.conflict) conflict("edited here and changed by the template in the same place");
-  else if (planned.ownership === "managed" && toLf(ours) !== toLf(recorded))
+  else if (ownership === "managed" && toLf(ours) !== toLf(recorded))
     conflict("a managed file edited here; the template's change was merged in — review it");
 }
 
@@ -127,7 +173,8 @@ function crlfCheckoutOf(text: string, recordedSha: string): string | undefined {
 
 /**
  * Both versions stay recoverable: text as one file with both whole versions between conflict
- * markers (in the project's line endings), bytes as two files, the project's at its path.
+ * markers (in the project's line endings), bytes (or `binary`: any file kept untouched) as two
+ * files, the project's at its path and the template's beside it.
  */
 async function keepBoth(
   tree: StagedTree,

@@ -52,7 +52,7 @@ export async function planPackUpgrade(dir: string, manifest: PackManifest): Prom
   const paths = [...new Set([...Object.keys(manifest.files), ...next.keys()])]
     .filter((rel) => !keptPaths.has(rel))
     .sort(compareCodeUnits);
-  const report: FileReport = { conflicts: [], deletions: [] };
+  const report: FileReport = { conflicts: [], deletions: [], moves: [] };
   for (const rel of paths) {
     await upgradeFile(rel, { manifest, next, base: null, tree, unedited }, report);
   }
@@ -70,6 +70,9 @@ export async function planPackUpgrade(dir: string, manifest: PackManifest): Prom
     codemods: [],
     tree,
     ...report,
+    // A CI pack records no pristine base yet: an edited file it changes is kept, the pack's
+    // version written beside it (no hint: no command would bring a base that never existed).
+    baseRefs: { state: "missing" },
     base: new Map([
       ...[...next].map(([p, f]) => [p, f.content] as const),
       [manifestPath, manifestEntry.content],

@@ -138,15 +138,20 @@ describe("upgrade from the 0.1.0 fixture", () => {
     );
   });
 
-  it("without the template base, replaces unedited files and conflicts on edited ones", async () => {
+  it("without the template base, replaces unedited files and keeps edited ones, the template's beside", async () => {
     const dir = await oldProject({ base: false });
     await edit(dir, "README.md", (s) => `${s}\nmine\n`);
+    const ours = await fs.readFile(path.join(dir, "README.md"), "utf8");
     await commitAll(dir);
     const result = await upgradeProject({ dir });
-    expect(result.conflicts.map((c) => c.path)).toEqual(["README.md"]);
-    const readme = await fs.readFile(path.join(dir, "README.md"), "utf8");
-    expect(readme.startsWith("<<<<<<< yours\n")).toBe(true);
-    expect(readme).toContain("mine\n=======\n");
+    expect(result.conflicts.map((c) => [c.path, c.theirs])).toEqual([
+      ["README.md", "README.md.ds-service-theirs"],
+    ]);
+    expect(result.baseRefs.state).toBe("missing");
+    expect(await fs.readFile(path.join(dir, "README.md"), "utf8")).toBe(ours);
+    expect(await fs.readFile(path.join(dir, "README.md.ds-service-theirs"), "utf8")).toContain(
+      "## Tool configuration",
+    );
     expect(await fs.readFile(path.join(dir, "confs/train.yaml"), "utf8")).toContain(
       "holdout_fraction",
     );

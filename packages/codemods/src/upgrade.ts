@@ -12,13 +12,15 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import semver from "semver";
+import { type BaseRefs, loadBase } from "./base-refs.js";
 import { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
-import { readBase } from "./git.js";
+import { findMoves, type MovedFile } from "./moves.js";
 import { registry } from "./registry.js";
 import { selectCodemods } from "./select.js";
 import { StagedTree } from "./tree.js";
 import { uneditedFiles } from "./unedited.js";
 import { type Conflict, type Deletion, type FileReport, upgradeFile } from "./upgrade-file.js";
+import { moveFile } from "./upgrade-move.js";
 import { planPackUpgrade } from "./upgrade-pack.js";
 
 export interface UpgradeInputs {
@@ -42,6 +44,10 @@ export interface UpgradePlan {
   readonly conflicts: readonly Conflict[];
   /** Every file one side deleted, and what the upgrade did with it. */
   readonly deletions: readonly Deletion[];
+  /** Every file the template moved (declared or detected), and where the project's edit went. */
+  readonly moves: readonly MovedFile[];
+  /** Where the merge base came from; when missing, how to bring it. */
+  readonly baseRefs: BaseRefs;
   /** The new pristine render (manifest included), to record as the base once applied. */
   readonly base: ReadonlyMap<string, Buffer>;
 }
@@ -59,6 +65,10 @@ export class UpgradeError extends ValidationError {}
  *   a two-way conflict.
  * - once: never touched once edited; an unedited one follows the template, which loses nothing
  *   and makes an unedited project equal to a fresh render.
+ * A file the template moved (declared in its moves.json, or detected as git detects renames)
+ * goes to its new path with the project's edit merged in, under the new path's class. A clone
+ * without the base refs fetches them from its remote first; still without a base, an edited
+ * file the template changed is kept as it is and the template's version written beside it.
  * Every class is handled as bytes (binary files are never merged; see `upgradeFile`), and every
  * delete on either side is reported. A repository `add ci` or `adopt` wrote upgrades its CI
  * pack the same way (`planPackUpgrade`).
@@ -105,9 +115,18 @@ export async function planUpgrade(dir: string, inputs: UpgradeInputs = {}): Prom
   const plan = await planProject(answers ?? manifest.answers, dir, sources);
   const next = new Map([...plan].filter(([p]) => p !== manifestPath));
   const paths = [...new Set([...Object.keys(manifest.files), ...next.keys()])].sort();
-  const base = await rebase(await readBase(dir, from, paths), selected, context, dir);
-  const report: FileReport = { conflicts: [], deletions: [] };
-  for (const rel of paths) await upgradeFile(rel, { manifest, next, base, tree, unedited }, report);
+  // The same packages re-rendered with the same answers bring nothing worth a network call.
+  const renderChanged =
+    answers !== undefined ||
+    sources.some((s) => manifest.packages[s.packageName] !== s.packageVersion);
+  const loaded = await loadBase(dir, from, paths, { fetch: renderChanged });
+  const base = await rebase(loaded.files, selected, context, dir);
+  const report: FileReport = { conflicts: [], deletions: [], moves: [] };
+  const files = { manifest, next, base, tree, unedited };
+  const moves = await findMoves({ ...files, sources, package: context.package });
+  for (const move of moves) await moveFile(move, files, report);
+  const moved = new Set(moves.flatMap((m) => [m.from, m.to]));
+  for (const rel of paths.filter((p) => !moved.has(p))) await upgradeFile(rel, files, report);
   await tree.write(manifestPath, plan.get(manifestPath)?.content ?? Buffer.alloc(0));
   return {
     from,
@@ -115,6 +134,7 @@ export async function planUpgrade(dir: string, inputs: UpgradeInputs = {}): Prom
     codemods: selected.map((c) => c.name),
     tree,
     ...report,
+    baseRefs: loaded.refs,
     base: new Map([...plan].map(([p, f]) => [p, f.content])),
   };
 }

@@ -102,6 +102,7 @@ export {
   serviceTemplateSource,
   sources,
   type TemplateFile,
+  type TemplateMove,
   templateVersion,
 } from "./sources.js";
 export { inspectTarget, writePlan } from "./write.js";

@@ -2,16 +2,18 @@ import * as configCi from "@ds-service/config-ci";
 import * as configDeploy from "@ds-service/config-deploy";
 import * as configMonitoring from "@ds-service/config-monitoring";
 import * as configPython from "@ds-service/config-python";
-import type { TemplateFile } from "@ds-service/template-service";
+import type { TemplateFile, TemplateMove } from "@ds-service/template-service";
 import * as serviceTemplate from "@ds-service/template-service";
 
-export type { Ownership, TemplateFile } from "@ds-service/template-service";
+export type { Ownership, TemplateFile, TemplateMove } from "@ds-service/template-service";
 
 /** A package whose files make up part of a generated project: the template or a config pack. */
 export interface FileSource {
   readonly packageName: string;
   readonly packageVersion: string;
   readonly files: readonly TemplateFile[];
+  /** Files the package moved, by the version that moved them: an upgrade carries edits along. */
+  readonly moves?: readonly TemplateMove[];
 }
 
 /** The service template: its version is the project's template version. */

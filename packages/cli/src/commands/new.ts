@@ -88,6 +88,10 @@ async function postSteps(
       template: serviceTemplateSource.packageVersion,
     });
     log.info("Initialized a git repository with the first commit.");
+    // git pushes branches and tags only: without these refs a teammate's clone cannot 3-way merge.
+    log.info(
+      "The template base for `ds-service upgrade` is kept in refs/ds-service/*: once you add a remote, share it with `git push origin 'refs/ds-service/*'` (upgrade fetches it in clones).",
+    );
   }
   if (!missed) return undefined;
   const remaining = [

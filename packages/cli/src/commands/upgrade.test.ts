@@ -23,6 +23,8 @@ const result: UpgradeResult = {
     deleted("docs/unused.md", "template-deleted", "unedited here: deleted"),
     deleted("src/legacy.py", "template-deleted-edited", "edited here: kept"),
   ],
+  moves: [],
+  baseRefs: { state: "local" },
   diff: "",
   recovered: 0,
   dryRun: false,
@@ -36,6 +38,32 @@ describe("upgradeSummary", () => {
       "  CONFLICT src/legacy.py: removed by the template, but edited here (kept)",
       "  DELETED docs/old.md: deleted here: left deleted",
       "  DELETED docs/unused.md: unedited here: deleted",
+      "Review with `git diff`, run `make check`, then commit.",
+    ]);
+  });
+
+  it("says how to bring a missing base first, then lists every move", () => {
+    const hint = "run `git fetch origin 'refs/ds-service/*:refs/ds-service/*'`";
+    const lines = upgradeSummary({
+      ...result,
+      changed: ["src/pkg/utils/helpers.py"],
+      conflicts: [],
+      deletions: [],
+      moves: [
+        {
+          from: "src/pkg/helpers.py",
+          to: "src/pkg/utils/helpers.py",
+          kind: "detected",
+          similarity: 82,
+          reason: "moved by the template (detected: 82 % similar): your edit went with it",
+        },
+      ],
+      baseRefs: { state: "missing", hint },
+    }).split("\n");
+    expect(lines).toEqual([
+      "Upgraded template 0.4.0 → 0.5.0: 1 file(s)",
+      `  NO BASE: ${hint}`,
+      "  MOVED src/pkg/helpers.py → src/pkg/utils/helpers.py: moved by the template (detected: 82 % similar): your edit went with it",
       "Review with `git diff`, run `make check`, then commit.",
     ]);
   });

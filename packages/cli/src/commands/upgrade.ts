@@ -33,18 +33,23 @@ export async function upgradeCommand(flags: UpgradeFlags, cwd: string, log: Logg
 export function failOnConflicts(result: UpgradeResult): void {
   if (result.conflicts.length > 0) {
     throw new FindingsError(
-      `${result.conflicts.length} file(s) need you: resolve the conflict markers (a binary file: keep yours or move its ${theirsSuffix} copy over it), then run make check and commit`,
+      `${result.conflicts.length} file(s) need you: resolve the conflict markers (a file with a ${theirsSuffix} copy beside it: bring what you want from the copy into yours, then delete the copy), then run make check and commit`,
     );
   }
 }
 
 /**
- * One line per file a person should know about, as every upgrading command prints them: each
- * conflict, then each file one side deleted (one already listed as a conflict is not repeated).
+ * One line per file a person should know about, as every upgrading command prints them: a
+ * missing merge base first (it explains the conflicts), each move, each conflict, then each
+ * file one side deleted (one already listed as a conflict is not repeated).
  */
 export function fileLines(result: UpgradeResult): string[] {
   const conflicted = new Set(result.conflicts.map((c) => c.path));
+  const base = result.baseRefs;
   return [
+    ...(base.state === "missing" && base.hint ? [`  NO BASE: ${base.hint}`] : []),
+    ...(base.state === "fetched" ? [`  Fetched the template base refs from ${base.remote}.`] : []),
+    ...result.moves.map((m) => `  MOVED ${m.from} → ${m.to}: ${m.reason}`),
     ...result.conflicts.map((c) => `  CONFLICT ${c.path}: ${c.reason}`),
     ...result.deletions
       .filter((d) => !conflicted.has(d.path))
