@@ -151,6 +151,7 @@ export const releasedTemplateVersions: readonly string[] = [
   "0.4.0",
   "0.5.0",
   "0.6.0",
+  "0.7.0",
 ];
 
 export function projectTemplateVersion(manifest: GeneratedManifest): string {
