@@ -58,6 +58,13 @@ describe("threeWayMerge", () => {
     expect(threeWayMerge("a\na\na", "a\r\na\na", "a\r\na\r\na").content).toBe("a\na\na");
   });
 
+  // Found by upgrade.property.test.ts (seed 909403128): the template's lines, CRLF inside a
+  // mixed file, came into a project that turned the file to LF and made it mixed again.
+  it("writes a mixed-ending template's lines in the project's LF", () => {
+    const r = threeWayMerge("a\nd\na", "a\r\nd\na", "a\r\na\r\nd\na\r\n");
+    expect(r.content).not.toContain("\r");
+  });
+
   it("leaves a file of mixed line endings as it is where the template did not change it", () => {
     const mixed = "a\r\nb\nc\nd\ne\n";
     expect(threeWayMerge(mixed, base, "a\nb\nc\nd\nE\n").content).toBe("a\r\nb\nc\nd\nE\n");

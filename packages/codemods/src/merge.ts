@@ -55,11 +55,13 @@ export function twoWayConflict(ours: string, theirs: string): string {
 }
 
 /**
- * Lines of a mixed-ending side keep the CR of their CRLF; written with CRLF endings, that CR
- * would be doubled (`a\r\r\n`). Found by upgrade.property.test.ts.
+ * Lines of a mixed-ending side keep the CR of their CRLF. Written with CRLF endings, that CR
+ * would be doubled (`a\r\r\n`); written with LF endings, it would make the file mixed where the
+ * project chose LF. Either way the result takes the one ending chosen. Both found by
+ * upgrade.property.test.ts.
  */
 function crlfOnce(lines: string[], eol: Eol | null, sides: readonly Lines[]): string[] {
-  if (eol !== "\r\n" || !sides.some((s) => s.eol === "mixed")) return lines;
+  if (eol === null || eol === "mixed" || !sides.some((s) => s.eol === "mixed")) return lines;
   return lines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
 }
 

@@ -13,6 +13,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { checkProject } from "./check.js";
 import { upgradeProject } from "./run-upgrade.js";
+import { theirsSuffix } from "./upgrade-file.js";
 
 const pipRepo = {
   "app/__init__.py": "",
@@ -96,15 +97,18 @@ describe("add ci, then check and upgrade", () => {
     await asOlderPack(dir, "SECURITY.md", "# older policy\n", "# older policy\nOur own line.\n");
 
     const result = await upgradeProject({ dir });
-    expect([...result.changed].sort()).toEqual([manifestPath, ".gitlab-ci.yml", "SECURITY.md"]);
+    const theirs = `SECURITY.md${theirsSuffix}`;
+    expect([...result.changed].sort()).toEqual([manifestPath, ".gitlab-ci.yml", theirs]);
     // Re-rendered from the recorded ci block: the same gitlab pipeline `add ci` wrote.
     expect(await read(dir, ".gitlab-ci.yml")).toBe(gitlab);
+    // A pack has no recorded base to merge against: the edited file stays as the user has it,
+    // the pack's version beside it, reported as a conflict.
     expect(result.conflicts.map((c) => c.path)).toEqual(["SECURITY.md"]);
-    const conflicted = await read(dir, "SECURITY.md");
-    expect(conflicted).toContain("Our own line.");
-    expect(conflicted).toContain(security.split("\n")[0]);
+    expect(await read(dir, "SECURITY.md")).toBe("# older policy\nOur own line.\n");
+    expect(await read(dir, theirs)).toBe(security);
     // The manifest records today's render, so the resolved tree checks clean.
     await fs.writeFile(path.join(dir, "SECURITY.md"), security);
+    await fs.rm(path.join(dir, theirs));
     await commitAll(dir, "resolved");
     expect((await checkProject(dir)).drift).toEqual([]);
     expect((await upgradeProject({ dir, dryRun: true })).changed).toEqual([]);

@@ -119,7 +119,11 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
       // Nor is the template's side lost when it changed a file the user also has.
       if (f.v2 !== null && templateChanged && f.ownership2 !== "once") {
         const v1Lines = new Set(f.v1 === null ? [] : lines(f.v1));
-        const missing = lines(f.v2).filter((l) => !v1Lines.has(l) && !kept.has(l));
+        // Without a base the template's version is kept whole beside the user's (reported).
+        const besideLines = new Set(conflict && beside !== null ? lines(beside) : []);
+        const missing = lines(f.v2).filter(
+          (l) => !v1Lines.has(l) && !kept.has(l) && !besideLines.has(l),
+        );
         if (missing.length > 0)
           fail(
             "a line the template added is neither merged nor in a conflict",
