@@ -7,25 +7,12 @@ import {
   sources,
   writePlan,
 } from "@ds-service/generator";
-import { testdir } from "@ds-service/test-utils";
-import { execa } from "execa";
+import { commitAll, git, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { upgradeProject } from "./run-upgrade.js";
 
 // A clone does not fetch refs/ds-service/* (git clones branches and tags only). These tests
 // clone from a bare repository on disk, as a teammate clones from the team's server.
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-    cwd: dir,
-  });
-  return r.stdout;
-}
-
-async function commitAll(dir: string): Promise<void> {
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "user edits");
-}
 
 const readText = (dir: string, rel: string) => fs.readFile(path.join(dir, rel), "utf8");
 

@@ -11,25 +11,20 @@ import {
   sources,
   writePlan,
 } from "@ds-service/generator";
-import { oldProjectRepo, repoRoot, templateV010Project, testdir } from "@ds-service/test-utils";
+import {
+  commitAll,
+  git,
+  oldProjectRepo,
+  repoRoot,
+  templateV010Project,
+  testdir,
+} from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { upgradeProject } from "./run-upgrade.js";
 
 // Upgrades treat files as bytes. The template does not ship a binary file yet, so a later
 // version that does is made here as one more package of files rendered next to the real ones.
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-    cwd: dir,
-  });
-  return r.stdout;
-}
-
-async function commitAll(dir: string): Promise<void> {
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "user edits");
-}
 
 const read = (dir: string, rel: string) => fs.readFile(path.join(dir, rel));
 const readText = (dir: string, rel: string) => fs.readFile(path.join(dir, rel), "utf8");

@@ -1,8 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { serviceTemplateSource } from "@ds-service/generator";
-import { listTree, oldProjectRepo } from "@ds-service/test-utils";
-import { execa } from "execa";
+import { git, listTree, oldProjectRepo } from "@ds-service/test-utils";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { baseRef } from "./git.js";
 import { upgradeProject } from "./run-upgrade.js";
@@ -11,13 +10,6 @@ import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 // Failure injection at every write step of a real upgrade of the 0.1.0 fixture: whatever step
 // fails, the work tree and refs/ds-service/* are byte for byte what they were, and no journal is
 // left behind. The one boundary mocked is node:fs/promises, to make exactly one call fail.
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-    cwd: dir,
-  });
-  return r.stdout;
-}
 
 const oldProject = () => oldProjectRepo();
 

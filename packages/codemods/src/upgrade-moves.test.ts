@@ -11,25 +11,12 @@ import {
   type TemplateMove,
   writePlan,
 } from "@ds-service/generator";
-import { testdir } from "@ds-service/test-utils";
-import { execa } from "execa";
+import { commitAll, git, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { upgradeProject } from "./run-upgrade.js";
 
 // A template version that moves a file, made as one more package rendered next to the real
 // ones (as the binary tests do), upgraded in a real git repository.
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-    cwd: dir,
-  });
-  return r.stdout;
-}
-
-async function commitAll(dir: string): Promise<void> {
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "user edits");
-}
 
 const readText = (dir: string, rel: string) => fs.readFile(path.join(dir, rel), "utf8");
 const exists = (dir: string, rel: string) =>

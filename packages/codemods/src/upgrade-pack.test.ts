@@ -8,8 +8,7 @@ import {
   sha256,
   ValidationError,
 } from "@ds-service/generator";
-import { oldProjectRepo, testdir } from "@ds-service/test-utils";
-import { execa } from "execa";
+import { commitAll, git, oldProjectRepo, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { checkProject } from "./check.js";
 import { upgradeProject } from "./run-upgrade.js";
@@ -20,18 +19,6 @@ const pipRepo = {
   "tests/test_app.py": "def test_ok() -> None:\n    assert True\n",
   "requirements.txt": "pytest\n",
 };
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-    cwd: dir,
-  });
-  return r.stdout;
-}
-
-async function commitAll(dir: string, message = "change"): Promise<void> {
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", message);
-}
 
 /** A committed Python repository that ds-service did not generate. */
 async function repo(files: Record<string, string> = pipRepo): Promise<string> {

@@ -6,8 +6,14 @@ import {
   serviceTemplateSource,
   ValidationError,
 } from "@ds-service/generator";
-import { listTree, oldProjectRepo, templateV010Project, testdir } from "@ds-service/test-utils";
-import { execa } from "execa";
+import {
+  commitAll,
+  git,
+  listTree,
+  oldProjectRepo,
+  templateV010Project,
+  testdir,
+} from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { checkProject } from "./check.js";
 import type { Codemod } from "./codemod.js";
@@ -18,23 +24,11 @@ import { renameHoldoutFraction } from "./transforms/rename-holdout-fraction/inde
 
 const fixture = templateV010Project;
 
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-    cwd: dir,
-  });
-  return r.stdout;
-}
-
 const oldProject = (options: { base?: boolean } = {}) => oldProjectRepo(options);
 
 async function edit(dir: string, rel: string, fn: (s: string) => string): Promise<void> {
   const file = path.join(dir, rel);
   await fs.writeFile(file, fn(await fs.readFile(file, "utf8")));
-}
-
-async function commitAll(dir: string): Promise<void> {
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "user edits");
 }
 
 async function snapshot(dir: string): Promise<Record<string, string>> {

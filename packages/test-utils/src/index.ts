@@ -64,6 +64,20 @@ export const templateV010Project = path.join(
   "scripts/e2e/fixtures/template-0.1.0/churn-model",
 );
 
+/** Runs git in `dir` under a fixed test identity; returns its stdout. */
+export async function git(dir: string, ...args: string[]): Promise<string> {
+  const r = await execa("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd: dir,
+  });
+  return r.stdout;
+}
+
+/** Stages everything in `dir` and commits it, as a user committing their edits. */
+export async function commitAll(dir: string, message = "user edits"): Promise<void> {
+  await git(dir, "add", "-A");
+  await git(dir, "commit", "-qm", message);
+}
+
 /**
  * A copy of the 0.1.0 project as a user's repository: one commit, recorded as the template base
  * (`refs/ds-service/base`) unless `base` is false. In `dir`, or a fresh temp dir's churn-model/.
