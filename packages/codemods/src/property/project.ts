@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseAnswers, planProject, writePlan } from "@ds-service/generator";
 import { execa } from "execa";
+import { writeBase } from "../git.js";
 import { type Scenario, templateSource } from "./model.js";
 
 // A real project per generated case, set up the way `ds-service new` leaves one: the v1 render
@@ -47,7 +48,9 @@ export async function projectFor(
   const plan = await planProject(answers, dir, templateSource(v1, scenario, "v1"));
   await writePlan(plan, dir);
   await fs.cp(gitTemplate, path.join(dir, ".git"), { recursive: true });
-  if (scenario.baseRefs) await recordBase(dir, new Map([...plan].map(([p, f]) => [p, f.content])));
+  // The base refs as the upgrade itself records them (refs/ds-service/base and bases/<v1>).
+  if (scenario.baseRefs)
+    await writeBase(dir, v1, new Map([...plan].map(([p, f]) => [p, f.content])));
   for (const f of scenario.files) {
     const abs = path.join(dir, f.path);
     if (f.user === null) await fs.rm(abs, { force: true });
@@ -57,27 +60,6 @@ export async function projectFor(
     }
   }
   return dir;
-}
-
-async function recordBase(dir: string, files: ReadonlyMap<string, Buffer>): Promise<void> {
-  const chunks: Buffer[] = [];
-  const text = (s: string) => chunks.push(Buffer.from(s, "utf8"));
-  const data = (b: Buffer) => {
-    text(`data ${b.length}\n`);
-    chunks.push(b);
-    text("\n");
-  };
-  text("commit refs/ds-service/base\ncommitter t <t@example.com> 0 +0000\n");
-  data(Buffer.from("scaffold"));
-  for (const [p, content] of files) {
-    text(`M 100644 inline ${p}\n`);
-    data(content);
-  }
-  text(`reset refs/ds-service/bases/${v1}\nfrom refs/ds-service/base\n\ndone\n`);
-  await execa("git", ["fast-import", "--quiet", "--done"], {
-    cwd: dir,
-    input: Buffer.concat(chunks),
-  });
 }
 
 /** The v2 render as `new` would write it: path → bytes, manifest included. */
