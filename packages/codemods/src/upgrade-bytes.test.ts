@@ -1,27 +1,17 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import {
-  type FileSource,
-  manifestPath,
-  type Ownership,
-  parseAnswers,
-  planProject,
-  readManifest,
-  sha256,
-  sources,
-  writePlan,
-} from "@ds-service/generator";
+import { manifestPath, planProject, readManifest, sha256 } from "@ds-service/generator";
 import {
   commitAll,
   git,
   oldProjectRepo,
   repoRoot,
   templateV010Project,
-  testdir,
 } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { upgradeProject } from "./run-upgrade.js";
+import { answers, projectOn, extraTemplate as template } from "./testing/extra-template.js";
 
 // Upgrades treat files as bytes. The template does not ship a binary file yet, so a later
 // version that does is made here as one more package of files rendered next to the real ones.
@@ -35,37 +25,6 @@ function png(variant: number): Buffer {
     Buffer.from("89504e470d0a1a0a0000000d4948445200000001", "hex"),
     Buffer.from([0xc3, 0x28, 0xff, 0xfe, variant, 0x00, 0x0d, 0x0a, 0x0a, 0xe2, 0x82]),
   ]);
-}
-
-type Files = Record<string, string | Buffer | { content: string | Buffer; ownership: Ownership }>;
-
-/** One template version's extra files (merged unless said otherwise), stored as the build stores them. */
-function template(version: string, files: Files): FileSource[] {
-  const extra: FileSource = {
-    packageName: "@ds-service/test-extras",
-    packageVersion: version,
-    files: Object.entries(files).map(([source, file]) => {
-      const { content, ownership } =
-        typeof file === "object" && !Buffer.isBuffer(file)
-          ? file
-          : { content: file, ownership: "merged" as const };
-      const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
-      return { source, ownership, content: bytes.toString("base64"), encoding: "base64" };
-    }),
-  };
-  return [...sources, extra];
-}
-
-const answers = parseAnswers({ name: "churn-model", task: "classification" });
-
-/** A project generated from `from` and committed, its render recorded as the template base. */
-async function projectOn(from: FileSource[]): Promise<string> {
-  const dir = path.join(await testdir(), "churn-model");
-  await writePlan(await planProject(answers, dir, from), dir);
-  await git(dir, "init", "-q", "-b", "main");
-  await commitAll(dir);
-  await git(dir, "update-ref", "refs/ds-service/base", "HEAD");
-  return dir;
 }
 
 describe("binary files", () => {

@@ -1,19 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import {
-  type FileSource,
-  type Ownership,
-  parseAnswers,
-  planProject,
-  readManifest,
-  sha256,
-  sources,
-  type TemplateMove,
-  writePlan,
-} from "@ds-service/generator";
-import { commitAll, git, testdir } from "@ds-service/test-utils";
+import { planProject, readManifest, sha256 } from "@ds-service/generator";
+import { commitAll } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { upgradeProject } from "./run-upgrade.js";
+import { answers, projectOn, extraTemplate as template } from "./testing/extra-template.js";
 
 // A template version that moves a file, made as one more package rendered next to the real
 // ones (as the binary tests do), upgraded in a real git repository.
@@ -24,38 +15,6 @@ const exists = (dir: string, rel: string) =>
     () => true,
     () => false,
   );
-
-type Content = string | Buffer;
-type Files = Record<string, Content | { content: Content; ownership: Ownership }>;
-
-/** One template version's extra files (merged unless said otherwise), stored as the build stores them. */
-function template(version: string, files: Files, moves: TemplateMove[] = []): FileSource[] {
-  const extra: FileSource = {
-    packageName: "@ds-service/test-extras",
-    packageVersion: version,
-    moves,
-    files: Object.entries(files).map(([source, file]) => {
-      const { content, ownership } =
-        typeof file === "string" || Buffer.isBuffer(file)
-          ? { content: file, ownership: "merged" as const }
-          : file;
-      const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
-      return { source, ownership, content: bytes.toString("base64"), encoding: "base64" };
-    }),
-  };
-  return [...sources, extra];
-}
-
-const answers = parseAnswers({ name: "churn-model", task: "classification" });
-
-async function projectOn(from: FileSource[]): Promise<string> {
-  const dir = path.join(await testdir(), "churn-model");
-  await writePlan(await planProject(answers, dir, from), dir);
-  await git(dir, "init", "-q", "-b", "main");
-  await commitAll(dir);
-  await git(dir, "update-ref", "refs/ds-service/base", "HEAD");
-  return dir;
-}
 
 /** A module long enough that one changed line leaves it well above the similarity bar. */
 const helpers = (header: string, body = "    return x") =>
