@@ -65,6 +65,12 @@ describe("threeWayMerge", () => {
     expect(r.content).not.toContain("\r");
   });
 
+  // Found by upgrade.property.test.ts (seed 913214163): a project that dropped the final
+  // newline, merged with a mixed template whose last line ended in CRLF, kept that line's CR.
+  it("drops the whole CRLF of the last line when the project dropped its final newline", () => {
+    expect(threeWayMerge("a", "a\n", "a\na\nd\r\n").content).toBe("a\na\nd");
+  });
+
   it("leaves a file of mixed line endings as it is where the template did not change it", () => {
     const mixed = "a\r\nb\nc\nd\ne\n";
     expect(threeWayMerge(mixed, base, "a\nb\nc\nd\nE\n").content).toBe("a\r\nb\nc\nd\nE\n");

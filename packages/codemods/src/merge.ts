@@ -36,15 +36,23 @@ export function threeWayMerge(ours: string, base: string, theirs: string): Merge
   const eol = result.conflict ? o.eol : (side(o.eol, b.eol, t.eol) ?? t.eol ?? b.eol);
   const lines = crlfOnce(result.result, eol, [o, b, t]);
   const endsInMarker = lines.at(-1)?.startsWith(">>>>>>> ") === true;
+  const finalNewline =
+    (result.conflict && endsInMarker) || side(o.finalNewline, b.finalNewline, t.finalNewline);
   return {
-    content: join({
-      lines,
-      eol,
-      finalNewline:
-        (result.conflict && endsInMarker) || side(o.finalNewline, b.finalNewline, t.finalNewline),
-    }),
+    content: join({ lines: lastLineUnended(lines, finalNewline, [o, b, t]), eol, finalNewline }),
     conflict: result.conflict,
   };
+}
+
+/**
+ * A mixed side's last line keeps the CR of its CRLF; in a file without a final newline that CR
+ * is half a line ending, so it goes with the LF. Found by upgrade.property.test.ts.
+ */
+function lastLineUnended(lines: string[], finalNewline: boolean, sides: readonly Lines[]) {
+  const last = lines.at(-1);
+  if (finalNewline || last === undefined || !last.endsWith("\r")) return lines;
+  if (!sides.some((s) => s.eol === "mixed" && s.finalNewline)) return lines;
+  return [...lines.slice(0, -1), last.slice(0, -1)];
 }
 
 /** A two-way conflict, for when the base is unknown: both versions, marked, nothing dropped. */
