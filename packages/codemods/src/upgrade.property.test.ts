@@ -79,9 +79,7 @@ const tornBy: Partial<Record<string, (...args: never[]) => void>> = {
 
 const runs = Number(process.env.PROPERTY_RUNS ?? 100);
 const ciSeed = 913214163; // the last seed that found a bug (merge.test.ts keeps the case)
-const seed = Number(
-  process.env.PROPERTY_SEED ?? (process.env.CI ? ciSeed : Date.now() % 2 ** 31),
-);
+const seed = Number(process.env.PROPERTY_SEED ?? (process.env.CI ? ciSeed : Date.now() % 2 ** 31));
 const options = (numRuns: number) => ({ numRuns, seed, endOnFailure: false });
 
 let root: string;
