@@ -1,5 +1,5 @@
 export { type ApplyOptions, applyPlan, type FileOp } from "./apply.js";
-export { withRepoLock } from "./lock.js";
+export { assertNotBusy, withRepoLock } from "./lock.js";
 export { type RecoverOptions, recover } from "./recover.js";
 export { withRepository } from "./session.js";
 export { removeIfEmpty, stateDirFor } from "./state-dir.js";

@@ -39,6 +39,18 @@ export async function withRepoLock<T>(
   }
 }
 
+/**
+ * What a dry run checks instead of taking the lock (it writes nothing, not even a lock): the
+ * BusyError the real run would meet, so the dry run predicts it.
+ */
+export async function assertNotBusy(stateDir: string): Promise<void> {
+  const lock = path.join(stateDir, "lock");
+  const text = await fs.readFile(lock, "utf8").catch(() => null);
+  if (text === null) return;
+  const owner = parseOwner(text);
+  if (owner !== null && !isStale(owner)) throw new BusyError(busyMessage(lock, owner));
+}
+
 async function acquire(stateDir: string, command: string): Promise<() => Promise<void>> {
   const lock = path.join(stateDir, "lock");
   const owner: LockOwner = {

@@ -21,6 +21,13 @@ export async function compareWithDisk(plan: Plan, cwd: string): Promise<Change[]
     const abs = assertInside(cwd, file.path);
     const current = await fs.readFile(abs).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return undefined;
+      // A directory where the file goes, or a file where its folder goes: no write can fix it,
+      // so a dry run refuses it as the real run would.
+      if (error.code === "EISDIR" || error.code === "ENOTDIR") {
+        throw new ValidationError(
+          `${file.path} cannot be written: ${error.code === "EISDIR" ? "a directory is in its place" : "a file is in the place of one of its folders"}; move it and re-run`,
+        );
+      }
       throw error;
     });
     if (current === undefined) changes.push({ file, kind: "create", diff: "" });

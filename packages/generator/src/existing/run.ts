@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { applyPlan, stateDirFor, withRepository } from "../apply/index.js";
+import { applyPlan, assertNotBusy, stateDirFor, withRepository } from "../apply/index.js";
 import { ValidationError } from "../errors.js";
 import {
   type CiRecord,
@@ -37,9 +37,9 @@ export interface ExistingRepoResult {
  * Plans the CI pack for the detected commands ahead of `extra` (adopt's config and Makefile),
  * records both in the manifest, compares everything with the repository and writes it as one
  * unit — unless it is a dry run, or an existing file would be overwritten without `force` (a
- * ValidationError carrying the diffs; nothing is written). The manifest, the files listed in
- * `mayUpdate` and the files the manifest already records unedited (`add ci` before `adopt`)
- * may change in place.
+ * ValidationError carrying the diffs; nothing is written, and a dry run refuses alike). The
+ * manifest, the files listed in `mayUpdate` and the files the manifest already records unedited
+ * (`add ci` before `adopt`) may change in place.
  */
 export async function applyToExisting(
   extra: Plan,
@@ -70,11 +70,12 @@ export async function applyToExisting(
   const full: Plan = new Map([...plan, [manifestPath, manifestFile(manifest)]]);
   const changes = await compareWithDisk(full, options.cwd);
   const result = { project, commands, changes };
-  if (options.dryRun) return { ...result, written: false };
+  // Refusals come before the dry run returns: a dry run predicts the real run, refusals too.
   if (!options.force) {
     const ours = await uneditedRecorded(previous, options.cwd);
     assertNoOverwrite(changes, new Set([manifestPath, ...mayUpdate, ...ours]));
   }
+  if (options.dryRun) return { ...result, written: false };
   const ops = changes
     .filter((c) => c.kind !== "unchanged")
     .map((c) => ({ path: c.file.path, content: c.file.content }));
@@ -97,12 +98,14 @@ async function uneditedRecorded(manifest: PackManifest | undefined, cwd: string)
 /**
  * Runs a command on an existing repository under its lock, after recovering an interrupted
  * one, so what it detects and plans is a consistent tree. A dry run writes nothing, not even
- * a lock.
+ * a lock, but is refused as busy as the real run would be.
  */
-export function underRepoLock<T>(
+export async function underRepoLock<T>(
   options: ExistingRepoOptions,
   command: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  return options.dryRun ? fn() : withRepository(options.cwd, command, fn);
+  if (!options.dryRun) return withRepository(options.cwd, command, fn);
+  await assertNotBusy(await stateDirFor(options.cwd));
+  return fn();
 }
