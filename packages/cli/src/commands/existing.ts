@@ -8,6 +8,7 @@ interface ExistingFlags {
   readonly force?: boolean;
   readonly dryRun?: boolean;
   readonly ci?: (typeof ciProviders)[number];
+  readonly python?: string;
 }
 
 /** What was detected, what each file would become, and the diff of every file that changes. */
@@ -18,6 +19,7 @@ export function reportExisting(result: ExistingRepoResult, log: Logger, verb: st
       `pytest ${project.pytest === false ? "absent" : project.pytest}, ruff ${project.ruff ? "yes" : "no"}, ` +
       `mypy ${project.mypy ? "yes" : "no"}`,
   );
+  log.info(`CI Python: ${commands.pythonVersion} (${project.pythonSource})`);
   log.info(`CI setup: ${commands.setup}`);
   log.info(`CI check: ${commands.check}`);
   for (const change of result.changes) {
@@ -46,6 +48,7 @@ export function registerExistingCommands(
     force: flags.force === true,
     dryRun: flags.dryRun === true,
     ci: flags.ci ?? "github",
+    ...(flags.python === undefined ? {} : { python: flags.python }),
   });
   const ciOption = () =>
     new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders);
@@ -58,6 +61,7 @@ export function registerExistingCommands(
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
     .addOption(ciOption())
+    .option("--python <version>", "the Python CI sets up (default: what the repository names)")
     .action(async (flags: ExistingFlags) => {
       reportExisting(await addCi(options(flags)), log, "Added the CI pack");
     });
@@ -70,6 +74,7 @@ export function registerExistingCommands(
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
     .addOption(ciOption())
+    .option("--python <version>", "the Python CI sets up (default: what the repository names)")
     .action(async (flags: ExistingFlags) => {
       reportExisting(await adopt(options(flags)), log, "Adopted");
     });

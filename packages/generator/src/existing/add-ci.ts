@@ -1,7 +1,7 @@
 import { ciCommands } from "./commands.js";
-import { detectProject } from "./detect.js";
 import {
   applyToExisting,
+  detectWithOverrides,
   type ExistingRepoOptions,
   type ExistingRepoResult,
   underRepoLock,
@@ -17,6 +17,6 @@ export async function addCi(options: ExistingRepoOptions): Promise<ExistingRepoR
 }
 
 async function addCiLocked(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
-  const project = await detectProject(options.cwd);
+  const project = await detectWithOverrides(options);
   return applyToExisting(new Map(), "ci", { project, commands: ciCommands(project) }, options);
 }

@@ -1,11 +1,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { ciCommands } from "./commands.js";
-import { detectProject, makefileTargets } from "./detect.js";
+import { makefileTargets } from "./detect.js";
 import { withMissingTargets } from "./makefile.js";
 import { planAdoptedConfig } from "./recorded-pack.js";
 import {
   applyToExisting,
+  detectWithOverrides,
   type ExistingRepoOptions,
   type ExistingRepoResult,
   underRepoLock,
@@ -21,7 +22,7 @@ export async function adopt(options: ExistingRepoOptions): Promise<ExistingRepoR
 }
 
 async function adoptLocked(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
-  const detected = await detectProject(options.cwd);
+  const detected = await detectWithOverrides(options);
   const current = await fs
     .readFile(path.join(options.cwd, "Makefile"), "utf8")
     .catch(() => undefined);

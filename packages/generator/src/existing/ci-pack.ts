@@ -1,5 +1,5 @@
 import * as configCi from "@ds-service/config-ci";
-import { type Document, isMap, isSeq, parseDocument } from "yaml";
+import { type Document, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { outputPath } from "../paths.js";
 import type { Plan } from "../plan.js";
 import type { CiCommands } from "./commands.js";
@@ -70,7 +70,7 @@ export function renderDependabot(options: { uv: boolean; dockerfile: boolean }):
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** Job images pinned by digest (see the pins README); 3.11 unless the repo asks for 3.12. */
+/** Job images pinned by digest (see the pins README), for the versions whose digest is known. */
 const pythonImages: Record<string, string> = {
   "3.11":
     "python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b",
@@ -112,8 +112,14 @@ export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolea
   const jobs = Object.values(doc.toJS() as Record<string, { stage?: unknown } | null>);
   const used = new Set(jobs.map((job) => job?.stage));
   stages.items = stages.items.filter((stage) => used.has(String(stage)));
-  const image = pythonImages[commands.pythonVersion.split(".").slice(0, 2).join(".")];
-  if (image) doc.setIn(["default", "image"], image);
+  const version = commands.pythonVersion.split(".").slice(0, 2).join(".");
+  // A version without a known digest gets its tag, said so on the line: the Python the
+  // repository runs matters more than a pin, and a pinned other Python broke real installs.
+  doc.setIn(["default", "image"], pythonImages[version] ?? `python:${version}-slim-bookworm`);
+  const imageNode = doc.getIn(["default", "image"], true);
+  if (pythonImages[version] === undefined && isScalar(imageNode))
+    imageNode.comment =
+      " not pinned: no digest of this tag is known to ds-service; pin it (@sha256:…)";
   doc.commentBefore =
     " GitLab CI for this repository, added by `ds-service add ci --ci gitlab`: it runs the\n" +
     " commands found here. Change them in `variables:` below.";

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { ValidationError } from "../errors.js";
 import { readPyproject } from "./pyproject.js";
-import { pythonForRequires } from "./python-version.js";
+import { choosePython } from "./python-sources.js";
 import { requirementsFileNames } from "./requirement.js";
 
 /** How an existing Python repository installs, where its code lives and what it already has. */
@@ -19,6 +19,8 @@ export interface ProjectLayout {
   readonly ruff: boolean;
   readonly mypy: boolean;
   readonly pythonVersion: string;
+  /** Why that version: the file that names it (see choosePython), or the override's flag. */
+  readonly pythonSource: string;
   /** `requirements*.txt` files, for pip. */
   readonly requirements: readonly string[];
   /** pip only: the project installs itself (`pyproject.toml` or `setup.py`). */
@@ -117,10 +119,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const ruff = declares("ruff");
   const mypy = declares("mypy");
 
-  // `.python-version` is what the developers run; else one that `requires-python` allows.
-  const pythonVersion =
-    ((await read(cwd, ".python-version")) ?? "").trim().split("\n")[0] ||
-    pythonForRequires(toml.requiresPython, path.join(cwd, "pyproject.toml"));
+  const python = await choosePython(cwd, toml.requiresPython);
   const makefile = (await read(cwd, "Makefile")) ?? "";
   return {
     packageManager,
@@ -130,7 +129,8 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     pytest,
     ruff,
     mypy,
-    pythonVersion,
+    pythonVersion: python.version,
+    pythonSource: python.source,
     requirements,
     installable: toml.installable || setupPy,
     extras: toml.extras,

@@ -194,6 +194,25 @@ describe("detectProject and ciCommands", () => {
     expect(ci.default.image).toMatch(/^python:3\.12-slim-bookworm@sha256:/);
   });
 
+  it("keeps the Python the repo's own workflow runs, on GitHub and GitLab alike", async () => {
+    const files = {
+      ...pipRepo,
+      ".github/workflows/tests.yml":
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: 3.10\n",
+    };
+    const github = await testdir(files);
+    await addCi({ cwd: github });
+    expect((await ciWith(github)).check?.with?.["python-version"]).toBe("3.10");
+    const gitlab = await testdir(files);
+    await addCi({ cwd: gitlab, ci: "gitlab" });
+    const text = await fs.readFile(path.join(gitlab, ".gitlab-ci.yml"), "utf8");
+    expect(text).toMatch(/image: python:3\.10-slim-bookworm # not pinned: /);
+    const overridden = await testdir(files);
+    await addCi({ cwd: overridden, python: "3.12" });
+    expect((await ciWith(overridden)).check?.with?.["python-version"]).toBe("3.12");
+    await expect(addCi({ cwd: await testdir(files), python: "3" })).rejects.toThrow(/--python 3/);
+  });
+
   it("counts a tool only as a requirement name, not in comments or strings", async () => {
     const cwd = await testdir({
       "pyproject.toml": [

@@ -13,7 +13,7 @@ import { assertInside } from "../paths.js";
 import type { Plan } from "../plan.js";
 import type { CiCommands } from "./commands.js";
 import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
-import type { ProjectLayout } from "./detect.js";
+import { detectProject, type ProjectLayout } from "./detect.js";
 import { planPackFor, recordPack } from "./recorded-pack.js";
 
 export interface ExistingRepoOptions {
@@ -24,6 +24,17 @@ export interface ExistingRepoOptions {
   readonly dryRun?: boolean;
   /** Where CI runs (default github). */
   readonly ci?: "github" | "gitlab";
+  /** The Python CI sets up (`3.10`), over what the repository names. */
+  readonly python?: string;
+}
+
+/** The repository as detected, with the flags' overrides applied (and named as the source). */
+export async function detectWithOverrides(options: ExistingRepoOptions): Promise<ProjectLayout> {
+  const project = await detectProject(options.cwd);
+  if (options.python === undefined) return project;
+  if (!/^3\.\d{1,2}$/.test(options.python))
+    throw new ValidationError(`--python ${options.python}: expected a minor version such as 3.11`);
+  return { ...project, pythonVersion: options.python, pythonSource: "--python" };
 }
 
 export interface ExistingRepoResult {

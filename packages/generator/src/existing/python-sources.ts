@@ -1,0 +1,152 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { satisfies } from "@renovatebot/pep440";
+import { isMap, isScalar, isSeq, parseAllDocuments, visit } from "yaml";
+import { pythonForRequires } from "./python-version.js";
+
+/** The Python CI runs, and where it was read: printed, so the owner sees why. */
+export interface PythonChoice {
+  readonly version: string;
+  readonly source: string;
+}
+
+/** A version the repository already names somewhere, with the file that names it. */
+interface Named {
+  readonly version: string;
+  readonly source: string;
+}
+
+const minor = /^(3\.\d{1,2})(\.\d+)?$/;
+
+/**
+ * The Python minor version the added CI sets up. `requires-python` bounds the choice; within it,
+ * what the repository already runs wins, in this order: `.python-version`, its GitHub workflows
+ * (setup-python / setup-uv, matrix entries included), its GitLab pipeline's python image, then
+ * tox's envlist and nox's sessions. Nothing named there: the version `requires-python` allows
+ * (see pythonForRequires). A repo whose CI tests 3.10 keeps 3.10, where picking our default
+ * 3.11 broke a real dependency.
+ */
+export async function choosePython(
+  cwd: string,
+  requiresPython: string | undefined,
+): Promise<PythonChoice> {
+  const allowed = (v: string) =>
+    requiresPython === undefined || requiresPython.trim() === ""
+      ? true
+      : satisfies(`${v}.99`, requiresPython);
+  for (const named of await namedVersions(cwd)) {
+    const version = named.version.match(minor)?.[1];
+    if (version !== undefined && allowed(version)) return { version, source: named.source };
+  }
+  const version = pythonForRequires(requiresPython, path.join(cwd, "pyproject.toml"));
+  return {
+    version,
+    source: requiresPython?.trim()
+      ? `pyproject.toml requires-python "${requiresPython.trim()}"`
+      : "nothing in the repository names one: the default",
+  };
+}
+
+async function namedVersions(cwd: string): Promise<Named[]> {
+  const found: Named[] = [];
+  const pinned = (await read(cwd, ".python-version"))?.trim().split("\n")[0]?.trim();
+  if (pinned) found.push({ version: pinned, source: ".python-version" });
+  for (const rel of await workflowFiles(cwd)) {
+    for (const version of workflowVersions((await read(cwd, rel)) ?? ""))
+      found.push({ version, source: rel });
+  }
+  for (const version of gitlabVersions((await read(cwd, ".gitlab-ci.yml")) ?? ""))
+    found.push({ version, source: ".gitlab-ci.yml" });
+  for (const version of toxVersions((await read(cwd, "tox.ini")) ?? ""))
+    found.push({ version, source: "tox.ini" });
+  for (const version of noxVersions((await read(cwd, "noxfile.py")) ?? ""))
+    found.push({ version, source: "noxfile.py" });
+  return found;
+}
+
+async function workflowFiles(cwd: string): Promise<string[]> {
+  const dir = ".github/workflows";
+  const names = await fs.readdir(path.join(cwd, dir)).catch(() => [] as string[]);
+  return names
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()
+    .map((n) => `${dir}/${n}`);
+}
+
+/**
+ * `python-version` inputs of setup-python and setup-uv steps, as written (the failsafe schema
+ * keeps `3.10` the string it is, not the float 3.1); `${{ matrix.x }}` is read from the job's
+ * matrix, every entry in order.
+ */
+export function workflowVersions(text: string): string[] {
+  const versions: string[] = [];
+  for (const doc of safeDocuments(text)) {
+    const jobs = doc.get("jobs");
+    if (!isMap(jobs)) continue;
+    for (const job of jobs.items) {
+      if (!isMap(job.value)) continue;
+      const matrix = job.value.getIn(["strategy", "matrix"]);
+      visit(job.value, {
+        Map(_, step) {
+          const uses = step.get("uses");
+          if (typeof uses !== "string" || !/setup-(python|uv)@/.test(uses)) return;
+          const input = step.getIn(["with", "python-version"]);
+          if (typeof input !== "string") return;
+          const ref = input.match(/^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/)?.[1];
+          if (ref === undefined) versions.push(input.trim());
+          else if (isMap(matrix)) {
+            const entries = matrix.get(ref, true);
+            if (isSeq(entries)) versions.push(...entries.items.filter(isScalar).map(String));
+            else if (isScalar(entries)) versions.push(String(entries));
+          }
+        },
+      });
+    }
+  }
+  return versions;
+}
+
+/** `python:3.10…` images, the pipeline's default first. */
+export function gitlabVersions(text: string): string[] {
+  const versions: string[] = [];
+  for (const doc of safeDocuments(text)) {
+    visit(doc, {
+      Pair(_, pair) {
+        if (!isScalar(pair.key) || String(pair.key.value) !== "image") return;
+        const value = isMap(pair.value) ? pair.value.get("name") : String(pair.value);
+        const tag = String(value ?? "").match(/(?:^|\/)python:(3\.\d{1,2})/)?.[1];
+        if (tag !== undefined) versions.push(tag);
+      },
+    });
+  }
+  return versions;
+}
+
+/** tox's `envlist = py310, py311`: each `pyXY` as X.Y, in order. */
+export function toxVersions(text: string): string[] {
+  const envlist = text.match(/^\s*env_?list\s*=\s*((?:.*\n?)(?:[ \t]+\S.*\n?)*)/m)?.[1] ?? "";
+  return [...envlist.matchAll(/\bpy3(\d{1,2})\b/g)].map((m) => `3.${m[1]}`);
+}
+
+/** nox's `@nox.session(python=[...])`: the quoted versions, in order. */
+export function noxVersions(text: string): string[] {
+  const versions: string[] = [];
+  for (const m of text.matchAll(/python\s*=\s*(\[[^\]]*\]|"[^"]*"|'[^']*')/g))
+    versions.push(...[...(m[1] ?? "").matchAll(/["'](3\.\d{1,2})["']/g)].map((v) => v[1] ?? ""));
+  return versions;
+}
+
+/** The documents of a YAML file that parse, all scalars as strings; a broken file names none. */
+function safeDocuments(text: string) {
+  try {
+    return parseAllDocuments(text, { schema: "failsafe" }).filter(
+      (d) => "errors" in d && d.errors.length === 0,
+    );
+  } catch {
+    return [];
+  }
+}
+
+async function read(cwd: string, rel: string): Promise<string | undefined> {
+  return fs.readFile(path.join(cwd, rel), "utf8").catch(() => undefined);
+}
