@@ -113,6 +113,62 @@ describe("ds-service add ci on a plain repository", () => {
     expect(failed.all).toMatch(/1 failed/);
   });
 
+  // Issue 17's classes, as a real repo had them: requirements.txt already installs the project
+  // (`-e .`), and its own workflow pins the Python. The dry run must predict the real run.
+  it("requirements with -e . and a pinned workflow: installed once, that Python, checks pass", async () => {
+    const repo = await testdir({
+      "pyproject.toml": [
+        "[project]",
+        'name = "mylib"',
+        'version = "0.1.0"',
+        "",
+        "[build-system]",
+        'requires = ["hatchling>=1.26"]',
+        'build-backend = "hatchling.build"',
+        "",
+      ].join("\n"),
+      "requirements.txt": "-e .\npytest>=8\n",
+      ".github/workflows/tests.yml": [
+        "on: push",
+        "jobs:",
+        "  tests:",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        "      - uses: actions/setup-python@v5",
+        "        with:",
+        '          python-version: "3.11"',
+        "",
+      ].join("\n"),
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+    });
+    const dry = await runCli(["add", "ci", "--cwd", repo, "--dry-run"], { env: { CI: "true" } });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    const added = await runCli(["add", "ci", "--cwd", repo], { env: { CI: "true" } });
+    expect(added.exitCode, added.stderr).toBe(0);
+    const listed = (out: string) => out.split("\n").filter((l) => /^\s+[+~=] /.test(l));
+    expect(listed(added.stdout)).toEqual(listed(dry.stdout));
+    // Not linted here: tests.yml is the repo's own (tag-pinned, as real ones are); the pack's
+    // workflows are linted in the tests above.
+    expect(added.stdout).toContain("CI Python: 3.11 (.github/workflows/tests.yml)");
+
+    const { setup, check } = await ciCommands(repo);
+    expect(setup).toBe("python -m pip install -r requirements.txt");
+    const venv = path.join(repo, ".venv-ci");
+    await execa("python3", ["-m", "venv", venv]);
+    const installed = await runAsCi(repo, setup, activated(venv));
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, check, activated(venv));
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+    // What the pack used to add: `.` again beside `-e .`, which pip refuses.
+    const twice = await runAsCi(repo, `${setup} .`, activated(venv));
+    expect(twice.exitCode, twice.all).not.toBe(0);
+
+    const checked = await runCli(["check", "--cwd", repo], { env: { CI: "true" } });
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
+  });
+
   it("--ci gitlab: a schema-valid .gitlab-ci.yml whose jobs' commands pass there", async () => {
     const repo = await testdir({
       "mylib/__init__.py": lib,

@@ -62,7 +62,8 @@ export function toolCommands(project: ProjectLayout): {
     if (needsPytest) setup += " && poetry run python -m pip install pytest";
   } else {
     const args = project.requirements.flatMap((r) => ["-r", quote(r)]);
-    if (project.installable) {
+    // Installing `.` beside a requirements file's own `-e .` is pip's ResolutionImpossible.
+    if (project.installable && !project.installedByRequirements) {
       args.push(devExtras.length > 0 ? quote(`.[${devExtras.join(",")}]`) : ".");
     }
     // PEP 735 groups are no part of the package: `pip install .` leaves them out.

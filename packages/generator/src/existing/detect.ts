@@ -3,7 +3,7 @@ import path from "node:path";
 import { ValidationError } from "../errors.js";
 import { readPyproject } from "./pyproject.js";
 import { choosePython } from "./python-sources.js";
-import { requirementsFileNames } from "./requirement.js";
+import { installsProject, requirementsFileNames } from "./requirement.js";
 
 /** How an existing Python repository installs, where its code lives and what it already has. */
 export interface ProjectLayout {
@@ -25,6 +25,8 @@ export interface ProjectLayout {
   readonly requirements: readonly string[];
   /** pip only: the project installs itself (`pyproject.toml` or `setup.py`). */
   readonly installable: boolean;
+  /** pip only: a requirements file already installs the project (`-e .`). */
+  readonly installedByRequirements: boolean;
   /** Optional-dependency groups of a PEP 621 project (`dev`, `test`, …), for pip. */
   readonly extras: readonly string[];
   /** PEP 735 dependency groups (`[dependency-groups]`), for pip: `pip install .` leaves them out. */
@@ -101,9 +103,10 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const flatPackages = layout === "flat" ? await packagesIn(cwd, ".") : [];
   const codeDirs = layout === "src" ? ["src"] : flatPackages.length > 0 ? flatPackages : ["."];
 
-  const requirementsNames = (await Promise.all(requirements.map((r) => read(cwd, r)))).flatMap(
-    (text) => requirementsFileNames(text ?? ""),
+  const requirementsTexts = await Promise.all(
+    requirements.map(async (r) => (await read(cwd, r)) ?? ""),
   );
+  const requirementsNames = requirementsTexts.flatMap(requirementsFileNames);
   // A tool counts when a dependency list names it: pyproject.toml's (PEP 621, PEP 735, poetry)
   // or a requirements file's line, by its normalized name.
   const names = new Set([...toml.requirementNames, ...requirementsNames]);
@@ -133,6 +136,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     pythonSource: python.source,
     requirements,
     installable: toml.installable || setupPy,
+    installedByRequirements: requirementsTexts.some(installsProject),
     extras: toml.extras,
     groups: toml.groups,
     makeTargets: makefileTargets(makefile),

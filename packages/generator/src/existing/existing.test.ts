@@ -194,6 +194,28 @@ describe("detectProject and ciCommands", () => {
     expect(ci.default.image).toMatch(/^python:3\.12-slim-bookworm@sha256:/);
   });
 
+  it("does not install the project twice when a requirements file already has -e .", async () => {
+    const pyproject = '[project]\nname = "p"\nversion = "0.1.0"\n';
+    for (const line of ["-e .", "--editable=.[dev]", ".", "-e file:.  # the package"]) {
+      const cwd = await testdir({
+        "pyproject.toml": pyproject,
+        "requirements.txt": `${line}\npytest\n`,
+        "p/__init__.py": "",
+      });
+      expect(ciCommands(await detectProject(cwd)).setup, line).toBe(
+        "python -m pip install -r requirements.txt",
+      );
+    }
+    const plain = await testdir({
+      "pyproject.toml": pyproject,
+      "requirements.txt": "-e ./lib\npytest\n",
+      "p/__init__.py": "",
+    });
+    expect(ciCommands(await detectProject(plain)).setup).toBe(
+      "python -m pip install -r requirements.txt .",
+    );
+  });
+
   it("keeps the Python the repo's own workflow runs, on GitHub and GitLab alike", async () => {
     const files = {
       ...pipRepo,

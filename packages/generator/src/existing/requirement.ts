@@ -32,3 +32,15 @@ export function requirementsFileNames(text: string): string[] {
   }
   return names;
 }
+
+/**
+ * Whether a requirements file installs the project itself (`.`, `-e .`, `-e .[dev]`,
+ * `file:.`): then CI must not add `.` again, which pip refuses as a double requirement.
+ */
+export function installsProject(text: string): boolean {
+  return text
+    .replace(/\\\r?\n/g, "")
+    .split(/\r?\n/)
+    .map((raw) => raw.replace(/(^|\s)#.*$/, "").trim())
+    .some((line) => /^(?:(?:-e|--editable)(?:\s+|=))?(?:file:)?\.\/?(?:\[[^\]]*\])?$/.test(line));
+}
