@@ -20,6 +20,11 @@ export function reportExisting(result: ExistingRepoResult, log: Logger, verb: st
       `mypy ${project.mypy ? "yes" : "no"}`,
   );
   log.info(`CI Python: ${commands.pythonVersion} (${project.pythonSource})`);
+  const own = project.repoPytest;
+  if (own !== undefined)
+    log.info(
+      `CI tests: ${["pytest", own.args].filter(Boolean).join(" ")} (as ${own.source} runs them)`,
+    );
   log.info(`CI setup: ${commands.setup}`);
   log.info(`CI check: ${commands.check}`);
   for (const change of result.changes) {

@@ -76,8 +76,13 @@ export function toolCommands(project: ProjectLayout): {
     }
   }
 
+  // The arguments the repo's own CI gives pytest: plain pytest may follow testpaths into suites
+  // that need options or data.
+  const args = project.repoPytest?.args ? ` ${project.repoPytest.args}` : "";
   const pytest =
-    project.packageManager === "uv" && needsPytest ? "uv run --with pytest pytest" : `${run}pytest`;
+    project.packageManager === "uv" && needsPytest
+      ? `uv run --with pytest pytest${args}`
+      : `${run}pytest${args}`;
   return {
     setup,
     ...(project.ruff ? { lint: `${run}ruff check ${dirs}` } : {}),

@@ -4,6 +4,7 @@ import { ValidationError } from "../errors.js";
 import { readPyproject } from "./pyproject.js";
 import { choosePython } from "./python-sources.js";
 import { installsProject, requirementsFileNames } from "./requirement.js";
+import { type RepoPytest, repoPytest } from "./test-command.js";
 
 /** How an existing Python repository installs, where its code lives and what it already has. */
 export interface ProjectLayout {
@@ -19,6 +20,8 @@ export interface ProjectLayout {
   readonly ruff: boolean;
   readonly mypy: boolean;
   readonly pythonVersion: string;
+  /** The pytest arguments the repo's own CI runs (see repoPytest), if it runs pytest. */
+  readonly repoPytest: RepoPytest | undefined;
   /** Why that version: the file that names it (see choosePython), or the override's flag. */
   readonly pythonSource: string;
   /** `requirements*.txt` files, for pip. */
@@ -134,6 +137,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     mypy,
     pythonVersion: python.version,
     pythonSource: python.source,
+    repoPytest: await repoPytest(cwd),
     requirements,
     installable: toml.installable || setupPy,
     installedByRequirements: requirementsTexts.some(installsProject),

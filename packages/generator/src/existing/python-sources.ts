@@ -1,8 +1,8 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import { satisfies } from "@renovatebot/pep440";
-import { isMap, isScalar, isSeq, parseAllDocuments, visit } from "yaml";
+import { isMap, isScalar, isSeq, visit } from "yaml";
 import { pythonForRequires } from "./python-version.js";
+import { readText, safeDocuments, workflowFiles } from "./repo-files.js";
 
 /** The Python CI runs, and where it was read: printed, so the owner sees why. */
 export interface PythonChoice {
@@ -49,28 +49,19 @@ export async function choosePython(
 
 async function namedVersions(cwd: string): Promise<Named[]> {
   const found: Named[] = [];
-  const pinned = (await read(cwd, ".python-version"))?.trim().split("\n")[0]?.trim();
+  const pinned = (await readText(cwd, ".python-version"))?.trim().split("\n")[0]?.trim();
   if (pinned) found.push({ version: pinned, source: ".python-version" });
   for (const rel of await workflowFiles(cwd)) {
-    for (const version of workflowVersions((await read(cwd, rel)) ?? ""))
+    for (const version of workflowVersions((await readText(cwd, rel)) ?? ""))
       found.push({ version, source: rel });
   }
-  for (const version of gitlabVersions((await read(cwd, ".gitlab-ci.yml")) ?? ""))
+  for (const version of gitlabVersions((await readText(cwd, ".gitlab-ci.yml")) ?? ""))
     found.push({ version, source: ".gitlab-ci.yml" });
-  for (const version of toxVersions((await read(cwd, "tox.ini")) ?? ""))
+  for (const version of toxVersions((await readText(cwd, "tox.ini")) ?? ""))
     found.push({ version, source: "tox.ini" });
-  for (const version of noxVersions((await read(cwd, "noxfile.py")) ?? ""))
+  for (const version of noxVersions((await readText(cwd, "noxfile.py")) ?? ""))
     found.push({ version, source: "noxfile.py" });
   return found;
-}
-
-async function workflowFiles(cwd: string): Promise<string[]> {
-  const dir = ".github/workflows";
-  const names = await fs.readdir(path.join(cwd, dir)).catch(() => [] as string[]);
-  return names
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort()
-    .map((n) => `${dir}/${n}`);
 }
 
 /**
@@ -134,19 +125,4 @@ export function noxVersions(text: string): string[] {
   for (const m of text.matchAll(/python\s*=\s*(\[[^\]]*\]|"[^"]*"|'[^']*')/g))
     versions.push(...[...(m[1] ?? "").matchAll(/["'](3\.\d{1,2})["']/g)].map((v) => v[1] ?? ""));
   return versions;
-}
-
-/** The documents of a YAML file that parse, all scalars as strings; a broken file names none. */
-function safeDocuments(text: string) {
-  try {
-    return parseAllDocuments(text, { schema: "failsafe" }).filter(
-      (d) => "errors" in d && d.errors.length === 0,
-    );
-  } catch {
-    return [];
-  }
-}
-
-async function read(cwd: string, rel: string): Promise<string | undefined> {
-  return fs.readFile(path.join(cwd, rel), "utf8").catch(() => undefined);
 }
