@@ -180,4 +180,37 @@ describe("a file the template moved", () => {
       ["notes/a.md", "template-deleted-edited"],
     ]);
   });
+
+  // Found by upgrade.property.test.ts (seed 915146896): a .png whose bytes were text paired
+  // with a new text file, and the user's edit of the image was merged into it.
+  it("an undeclared binary file is never paired by similarity: the edited one stays put", async () => {
+    const dir = await projectOn(template("1.0.0", { "assets/plot.png": "  x = 1\na" }));
+    await fs.writeFile(path.join(dir, "assets/plot.png"), "a");
+    await commitAll(dir);
+    const result = await upgradeProject({
+      dir,
+      sources: template("2.0.0", { "assets/plot.txt": "  x = 1\nb\n" }),
+    });
+    expect(result.moves).toEqual([]);
+    expect(await readText(dir, "assets/plot.png")).toBe("a");
+    expect(await readText(dir, "assets/plot.txt")).toBe("  x = 1\nb\n");
+  });
+
+  it("a project with its own file at the new path: two files, not one merged into the other", async () => {
+    const dir = await projectOn(v1);
+    const edited = helpers('"""Helpers."""', "    return x + 1");
+    const own = helpers('"""My own helpers."""', "    return x - 1");
+    await fs.writeFile(path.join(dir, oldOut), edited);
+    await fs.mkdir(path.dirname(path.join(dir, newOut)), { recursive: true });
+    await fs.writeFile(path.join(dir, newOut), own);
+    await commitAll(dir);
+    const result = await upgradeProject({ dir, sources: template("2.0.0", v2Files, declared) });
+    expect(result.moves).toEqual([]);
+    expect(await readText(dir, oldOut)).toBe(edited);
+    expect(result.deletions.map((d) => [d.path, d.kind])).toEqual([
+      [oldOut, "template-deleted-edited"],
+    ]);
+    expect(await readText(dir, newOut)).toContain("return x - 1");
+    expect(result.conflicts.map((c) => c.path)).toContain(newOut);
+  });
 });
