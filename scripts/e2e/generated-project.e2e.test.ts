@@ -37,10 +37,12 @@ const diabetesRow = {
 
 // Stock protocol clients run against the served project: script → the PyPI requirement it needs.
 const clientsDir = path.join(repoRoot, "scripts/e2e/clients");
+/** Each stock client's script, what it is installed from, and which address it is given. */
 const stockClients = {
-  "tritonclient_http.py": "tritonclient[http]",
-  "kserve_rest.py": "kserve",
-};
+  "tritonclient_http.py": { requirement: "tritonclient[http]", address: "rest" },
+  "tritonclient_grpc.py": { requirement: "tritonclient[grpc]", address: "grpc" },
+  "kserve_rest.py": { requirement: "kserve", address: "rest" },
+} as const;
 
 async function make(projectDir: string, target: string, vars: string[] = []) {
   const r = await execa("make", [target, ...vars], { cwd: projectDir, all: true, reject: false });
@@ -178,16 +180,18 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
       expect(metrics.text).toContain(`${ns}_`);
 
       // The stock clients a platform team already has, from PyPI, in throwaway environments
-      // (never dependencies of the project): health, metadata, JSON and binary tensors, FP32
-      // and FP64, requested outputs, gzip, and one [N, F] tensor refused with a 400.
+      // (never dependencies of the project), over REST and gRPC: health, metadata, JSON and
+      // binary tensors, FP32 and FP64, requested outputs, gzip, and one [N, F] tensor refused
+      // with a 400 (INVALID_ARGUMENT over gRPC).
       const clients = await Promise.all(
-        Object.entries(stockClients).map(([script, requirement]) =>
-          execa(
+        Object.entries(stockClients).map(([script, { requirement, address }]) => {
+          const target = address === "grpc" ? service.grpcTarget : service.baseUrl;
+          return execa(
             "uv",
-            ["run", "--no-project", "--with", requirement, "python", script, service.baseUrl, name],
+            ["run", "--no-project", "--with", requirement, "python", script, target, name],
             { cwd: clientsDir, all: true, reject: false },
-          ),
-        ),
+          );
+        }),
       );
       for (const run of clients) {
         console.log(run.all);

@@ -15,13 +15,16 @@ export async function freePort(): Promise<number> {
 
 export interface Server {
   readonly baseUrl: string;
+  /** `host:port` of the protocol's gRPC service (`GRPC_PORT`), for servers that have one. */
+  readonly grpcTarget: string;
   stop(): Promise<void>;
 }
 
 const STARTUP_SECONDS = 120;
 
 /**
- * Run `command` (a uvicorn server) on a free loopback port given as `PORT`, and wait, bounded,
+ * Run `command` (a uvicorn server) on a free loopback port given as `PORT` (and another as
+ * `GRPC_PORT`, for the service's gRPC server), and wait, bounded,
  * until `readyPath` answers 200. The command runs in its own process group so `stop` ends
  * the whole chain (make → uv → python), not only its first process.
  */
@@ -31,9 +34,10 @@ export async function startServer(
   options: { cwd: string; env: Record<string, string>; readyPath: string },
 ): Promise<Server> {
   const port = await freePort();
+  const grpcPort = await freePort();
   const child: ResultPromise = execa(command, args, {
     cwd: options.cwd,
-    env: { ...options.env, HOST: "127.0.0.1", PORT: String(port) },
+    env: { ...options.env, HOST: "127.0.0.1", PORT: String(port), GRPC_PORT: String(grpcPort) },
     detached: true,
     reject: false,
     stdin: "ignore",
@@ -68,11 +72,12 @@ export async function startServer(
     }
   };
   const baseUrl = `http://127.0.0.1:${port}`;
+  const grpcTarget = `127.0.0.1:${grpcPort}`;
   const deadline = Date.now() + STARTUP_SECONDS * 1000;
   while (Date.now() < deadline && !exited) {
     try {
       const res = await fetch(baseUrl + options.readyPath, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return { baseUrl, stop };
+      if (res.status === 200) return { baseUrl, grpcTarget, stop };
     } catch {
       // not listening yet
     }

@@ -154,6 +154,7 @@ def running_server(model_dir: Path, log: TextIO) -> Iterator[tuple[str, subproce
     """Run the real server on a free loopback port; yield its URL and process; always stop it."""
     port = free_port()
     env = os.environ | {"MODEL_DIR": str(model_dir), "HOST": "127.0.0.1", "PORT": str(port)}
+    env["GRPC_PORT"] = "0"  # gRPC is not load-tested here; any free port, never a clash
     package = __package__.rsplit(".", 1)[0]
     process = subprocess.Popen(
         [sys.executable, "-m", f"{package}.serve"], env=env, stdout=log, stderr=subprocess.STDOUT

@@ -75,6 +75,7 @@ def load_model(scorer: Scorer) -> None:
     artifact = state.artifact
     if scorer.monitor is not None:
         scorer.monitor.set_reference(None if artifact is None else reference)
+    state.publish()
     if artifact is None:
         scorer.metrics.set_model(None, None)
         return

@@ -69,8 +69,11 @@ def _bytes_elements(raw: bytes, name: str) -> list[str]:
     return elements
 
 
-def _decode(raw: bytes, datatype: str, name: str) -> list[Any]:
-    """One tensor's binary data as the JSON elements it stands for (flat, row-major)."""
+def decode_tensor(raw: bytes, datatype: str, name: str) -> list[Any]:
+    """One tensor's binary data as the JSON elements it stands for (flat, row-major).
+
+    gRPC's `raw_input_contents` use the same layout, so they are decoded here too.
+    """
     if datatype == "BYTES":
         return _bytes_elements(raw, name)
     dtype = DTYPES[datatype]
@@ -103,7 +106,7 @@ def read_request(body: bytes, length: int | None) -> InferenceRequest:
             raise InputError(
                 f"input {tensor.name!r}: binary_data_size {size} runs past the body's end"
             )
-        tensor.data = _decode(body[offset : offset + size], tensor.datatype, tensor.name)
+        tensor.data = decode_tensor(body[offset : offset + size], tensor.datatype, tensor.name)
         offset += size
     if offset != len(body):
         raise InputError(
@@ -129,7 +132,8 @@ def wants_binary(request: InferenceRequest) -> set[str] | None:
     return wanted
 
 
-def _encode(output: ResponseOutput) -> bytes:
+def encode_tensor(output: ResponseOutput) -> bytes:
+    """One output tensor's elements in the extension's layout (gRPC's raw contents too)."""
     if output.datatype == "BYTES":
         parts = [str(value).encode("utf-8") for value in output.data]
         return b"".join(struct.pack("<I", len(part)) + part for part in parts)
@@ -143,7 +147,7 @@ def write_response(response: InferenceResponse, binary: set[str] | None) -> tupl
     for output, described in zip(response.outputs, header["outputs"], strict=True):
         if binary is not None and output.name not in binary:
             continue
-        data = _encode(output)
+        data = encode_tensor(output)
         chunks.append(data)
         del described["data"]
         described["parameters"] = {**described.get("parameters", {}), "binary_data_size": len(data)}

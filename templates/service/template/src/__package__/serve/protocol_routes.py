@@ -5,7 +5,6 @@ sit behind any of their tooling. Routes exist with and without `/versions/{versi
 service serves one model with one version, the artifact's content hash.
 """
 
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -14,27 +13,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from ..io.artifacts import Artifact
-from ..meta import DISTRIBUTION, MODEL_NAME, package_version
+from ..meta import MODEL_NAME
+from . import inference
 from .binary import (
-    EXTENSION,
     HEADER_LENGTH,
     header_length,
     read_request,
     wants_binary,
     write_response,
 )
-from .errors import InputError, ModelNotFoundError
-from .predictions import OUTPUT_TENSORS, to_tensors
-from .protocol import (
-    INPUT_TENSORS,
-    PLATFORM,
-    InferenceRequest,
-    InferenceResponse,
-    ModelMetadata,
-    ServerMetadata,
-    inputs_to_frame,
-)
+from .protocol import InferenceResponse, ModelMetadata, ServerMetadata
 from .scoring import Scorer
 
 MODEL = "/v2/models/{model_name}"
@@ -53,19 +41,6 @@ INFER_BODY = {
 """The body is read by hand (JSON or JSON plus binary tensors), so it is documented here."""
 
 
-def _check_name(model_name: str) -> None:
-    if model_name != MODEL_NAME:
-        raise ModelNotFoundError(f"unknown model {model_name!r}; this server serves {MODEL_NAME!r}")
-
-
-def _check_version(artifact: Artifact, model_version: str | None) -> None:
-    served = artifact.metadata.version
-    if model_version is not None and model_version != served:
-        raise ModelNotFoundError(
-            f"model {MODEL_NAME!r} has no version {model_version!r}; it serves {served!r}"
-        )
-
-
 def protocol_router(scorer: Scorer) -> APIRouter:
     """Build the `/v2` routes around one model state and scorer."""
     router = APIRouter(tags=["Open Inference Protocol"])
@@ -75,7 +50,7 @@ def protocol_router(scorer: Scorer) -> APIRouter:
     @router.get("/v2/", response_model=ServerMetadata, include_in_schema=False)
     def server_metadata() -> ServerMetadata:
         """Describe the server."""
-        return ServerMetadata(name=DISTRIBUTION, version=package_version(), extensions=[EXTENSION])
+        return inference.server_metadata()
 
     @router.get("/v2/health/live")
     def server_live() -> dict[str, bool]:
@@ -90,23 +65,12 @@ def protocol_router(scorer: Scorer) -> APIRouter:
         return {"ready": True}
 
     def metadata(model_name: str, model_version: str | None) -> ModelMetadata:
-        _check_name(model_name)
-        artifact = state.require()  # no model, no versions to describe: 503 with the reason
-        _check_version(artifact, model_version)
-        return ModelMetadata(
-            name=MODEL_NAME,
-            versions=[artifact.metadata.version],
-            platform=PLATFORM,
-            inputs=INPUT_TENSORS,
-            outputs=OUTPUT_TENSORS,
-        )
+        return inference.model_metadata(state, model_name, model_version)
 
     def ready(model_name: str, model_version: str | None) -> dict[str, Any] | JSONResponse:
-        _check_name(model_name)
-        if state.artifact is None:
+        if not inference.model_ready(state, model_name, model_version):
             body = {"name": MODEL_NAME, "ready": False, "error": state.error}
             return JSONResponse(body, status_code=503)
-        _check_version(state.artifact, model_version)
         return {"name": MODEL_NAME, "ready": True}
 
     async def infer(model_name: str, model_version: str | None, http: Request) -> Response:
@@ -117,7 +81,9 @@ def protocol_router(scorer: Scorer) -> APIRouter:
         except ValidationError as error:  # the same 400/422 messages as any other route
             located = [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
             raise RequestValidationError(located) from None
-        response = await run_in_threadpool(score, model_name, model_version, request)
+        response = await run_in_threadpool(
+            inference.infer, scorer, model_name, model_version, request
+        )
         binary = wants_binary(request)
         if binary is not None and not binary:
             text = response.model_dump_json(exclude_none=True)  # pydantic-core, no dict step
@@ -127,24 +93,6 @@ def protocol_router(scorer: Scorer) -> APIRouter:
             content,
             media_type="application/octet-stream",
             headers={HEADER_LENGTH: str(length)},
-        )
-
-    def score(
-        model_name: str, model_version: str | None, request: InferenceRequest
-    ) -> InferenceResponse:
-        _check_name(model_name)
-        _check_version(state.require(), model_version)
-        artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
-        tensors = to_tensors(prediction)
-        wanted = [output.name for output in request.outputs or []] or list(tensors)
-        unknown = [name for name in wanted if name not in tensors]
-        if unknown:
-            raise InputError(f"unknown output(s) {unknown}; this model has {list(tensors)}")
-        return InferenceResponse(
-            model_name=MODEL_NAME,
-            model_version=artifact.metadata.version,
-            id=request.id if request.id is not None else str(uuid.uuid4()),
-            outputs=[tensors[name] for name in wanted],
         )
 
     @router.get(MODEL, response_model_exclude_none=True)

@@ -1,7 +1,8 @@
 """Service settings, read from environment variables, as containers and Kubernetes expect.
 
 `MODEL_DIR` (default `artifacts`), `HOST` (default `127.0.0.1`: only this machine can call
-it; containers set `0.0.0.0`), `PORT` (default 8080) and `MAX_REQUEST_BYTES` (default
+it; containers set `0.0.0.0`), `PORT` (default 8080: REST), `GRPC_PORT` (default 8081: the
+protocol's gRPC service; 0 picks a free port), `MAX_REQUEST_BYTES` (default
 1 MiB: larger bodies get 413 before they are read, bounding the memory a request can use)
 and `GRACEFUL_SHUTDOWN_SECONDS` (default 20: how long in-flight requests may finish after
 SIGTERM; keep it below the deployment's `terminationGracePeriodSeconds`, 30).
@@ -21,5 +22,6 @@ class ServeSettings(BaseSettings):
     model_dir: Path = Path("artifacts")
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    grpc_port: int = Field(default=8081, ge=0, le=65535)
     max_request_bytes: int = Field(default=1 << 20, gt=0)
     graceful_shutdown_seconds: int = Field(default=20, gt=0)

@@ -7,6 +7,7 @@ time, because serving it would silently score columns, or label probabilities, i
 wrong meaning.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class ModelState:
     model_dir: Path
     artifact: Artifact | None = None
     error: str = field(default="the model has not been loaded yet")
+    listeners: list[Callable[[bool], None]] = field(default_factory=list)
+    """Told whether a model is serving after every (re)load: the gRPC health status."""
 
     def load(self) -> None:
         """Load the artifact, recording the failure instead of raising it."""
@@ -37,6 +40,11 @@ class ModelState:
             self.artifact, self.error = None, str(error)
         else:
             self.artifact, self.error = artifact, ""
+
+    def publish(self) -> None:
+        """Tell every listener whether a model is serving now."""
+        for listener in self.listeners:
+            listener(self.artifact is not None)
 
     def require(self) -> Artifact:
         """Return the loaded artifact, or raise a 503 that says why there is none."""
