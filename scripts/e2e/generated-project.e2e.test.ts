@@ -35,6 +35,37 @@ const diabetesRow = {
   s6: 92.0,
 };
 
+// `make batch-score`'s input: rows drawn (with replacement, seeded) from the training data,
+// every 100th corrupted — text in `bmi` or an impossible `age` — as a CSV at argv[1]; argv[2] is
+// the project's package.
+const batchRows = `
+import sys
+from importlib import import_module
+data = import_module(f"{sys.argv[2]}.io.data")
+rows = data.load_dataset().features.sample(20000, replace=True, random_state=0)
+rows = rows.reset_index(drop=True).astype({"bmi": "string", "age": "string"})
+rows.loc[range(0, 20000, 200), "bmi"] = "oops"
+rows.loc[range(100, 20000, 200), "age"] = "999"
+rows.to_csv(sys.argv[1], index=False)
+`;
+
+// What the batch's Parquet tables hold, read back with pandas (argv[1]: the output directory).
+const batchTables = `
+import json, sys
+import pandas as pd
+predictions = pd.read_parquet(f"{sys.argv[1]}/predictions")
+rejects = pd.read_parquet(f"{sys.argv[1]}/rejects").sort_values("row")
+print(json.dumps({
+    "predictions": len(predictions),
+    "rejects": len(rejects),
+    "rejectRows": rejects["row"].tolist(),
+    "rowsCovered": len(set(predictions["row"]) | set(rejects["row"])),
+    "reasons": rejects["reason"].str.split(":").str[0].value_counts().sort_index().to_dict(),
+    "probabilityColumns": len(predictions.filter(like="probability_").columns),
+    "versions": sorted(set(predictions["model_version"])),
+}))
+`;
+
 // Stock protocol clients run against the served project: script → the PyPI requirement it needs.
 const clientsDir = path.join(repoRoot, "scripts/e2e/clients");
 /** Each stock client's script, what it is installed from, and which address it is given. */
@@ -77,6 +108,36 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
       await fs.readFile(path.join(project, "artifacts/metadata.json"), "utf8"),
     );
     expect(metadata.task).toBe(task);
+
+    // Batch scoring: 20,000 rows drawn from the training data, 1% of them made invalid (text
+    // in a number, an age out of range), scored in 5,000-row chunks by `make batch-score`.
+    const batchDir = path.join(root, "batch");
+    await execa("uv", ["run", "python", "-c", batchRows, path.join(root, "batch.csv"), ns], {
+      cwd: project,
+    });
+    const batch = await make(project, "batch-score", [
+      `INPUT=${path.join(root, "batch.csv")}`,
+      `OUTPUT=${batchDir}`,
+      "CHUNK_ROWS=5000",
+    ]);
+    expect(batch).toContain("scored 19800 of 20000 rows (200 rejected)");
+    const summary = JSON.parse(await fs.readFile(path.join(batchDir, "summary.json"), "utf8"));
+    expect(summary).toMatchObject({ rows_in: 20000, rows_scored: 19800, rows_rejected: 200 });
+    expect(summary.chunks).toBe(4);
+    expect(summary.drift.scored).toBe(true);
+    const tables = await execa("uv", ["run", "python", "-c", batchTables, batchDir], {
+      cwd: project,
+    });
+    expect(JSON.parse(tables.stdout)).toEqual({
+      predictions: 19800,
+      rejects: 200,
+      rejectRows: Array.from({ length: 200 }, (_, i) => i * 100),
+      rowsCovered: 20000,
+      reasons: { age: 100, bmi: 100 },
+      probabilityColumns: task === "classification" ? 2 : 0,
+      versions: [metadata.version],
+    });
+    console.log(`batch-score (${task}): 20000 rows in ${summary.seconds} s`);
 
     // The ML Test Score, computed by the project from its own tests and CI wiring.
     await make(project, "score");

@@ -189,9 +189,13 @@ describe("answers with a dataset", () => {
     expect(manifest.answers.dataset.target.name).toBe("species");
   });
 
-  it("keeps confs/data.yaml and pyarrow out of the demo", async () => {
+  it("keeps confs/data.yaml out of the demo, and pyarrow out of its runtime dependencies", async () => {
     const plan = await planProject(parseAnswers({ name: "demo" }), "/tmp/never-written");
     expect(plan.has("confs/data.yaml")).toBe(false);
-    expect(plan.get("pyproject.toml")?.content.toString("utf8")).not.toContain("pyarrow");
+    const pyproject = plan.get("pyproject.toml")?.content.toString("utf8") ?? "";
+    const [runtime, groups] = pyproject.split("[dependency-groups]");
+    expect(runtime).not.toContain("pyarrow");
+    // `make batch-score` writes Parquet, and its tests run in `make check`: a dev dependency.
+    expect(groups).toContain('"pyarrow>=18"');
   });
 });

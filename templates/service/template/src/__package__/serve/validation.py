@@ -112,6 +112,22 @@ class FastSchema:
         """True only if pandera would accept `frame` unchanged but for the column order."""
         return self.ordered(frame) is not None
 
+    def passing(self, frame: pd.DataFrame) -> npt.NDArray[np.bool_] | None:
+        """Per row, whether every value is a number passing every rule (NaN never does).
+
+        None when `frame` lacks a feature. Only says which rows are worth the fast path
+        (a batch's clean rows); `ordered` still decides whether they are valid.
+        """
+        if set(FEATURES) - set(frame.columns):
+            return None
+        numbers = frame[list(FEATURES)].apply(pd.to_numeric, errors="coerce")
+        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        mask: npt.NDArray[np.bool_] = ~np.isnan(values).any(axis=1)
+        for index, column_rules in enumerate(self.rules):
+            for rule in column_rules:
+                mask &= rule(values[:, index])
+        return mask
+
     def ordered(self, frame: pd.DataFrame) -> pd.DataFrame | None:
         """`frame` in schema order if it passes every rule, else None (pandera decides)."""
         if len(frame.columns) != len(FEATURES) or set(frame.columns) != set(FEATURES):
