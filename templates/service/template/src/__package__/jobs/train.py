@@ -28,13 +28,15 @@ from ..io.artifacts import (
     ArtifactMetadata,
     file_sha256,
     git_revision,
+    load_artifact,
     save_metadata,
     save_model,
 )
 from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import TARGET, Dataset, load_dataset
 from ..io.model_card import write_model_card
-from ..io.quality import load_production, load_quality
+from ..io.quality import PRODUCTION_FILE, load_production, load_quality
+from ..io.tracking import TrackingError
 from ..meta import MODEL_NAME, TASK, package_version
 from ..monitoring.reference import build_reference, save_reference
 
@@ -47,6 +49,11 @@ LOCKFILE = Path("uv.lock")
 
 class QualityGateError(Exception):
     """The trained model missed a threshold in `confs/train.yaml`; nothing was written."""
+
+    def __init__(self, message: str, evidence: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.evidence = evidence
+        """Held-out, baseline and slice metrics of the rejected model (for the run log)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,13 @@ def train(
     )
     failures += unmeasured_slices(trained.holdout.features, quality)
     if failures:
-        raise QualityGateError("quality gate failed: " + "; ".join(failures))
+        evidence = {
+            "metrics": trained.metrics,
+            "baseline": trained.baseline_metrics,
+            "linear": trained.linear_metrics,
+            "slices": slices,
+        }
+        raise QualityGateError("quality gate failed: " + "; ".join(failures), evidence)
     model_sha256 = save_model(trained.pipeline, output)
     # What production inputs and predictions are compared with to detect drift.
     save_reference(build_reference(trained.pipeline, trained.train.features), output)
@@ -133,6 +146,55 @@ def train(
     return metadata
 
 
+def production_bar(track: bool) -> tuple[dict[str, Any] | None, str]:
+    """The non-regression bar and where it comes from, for the log.
+
+    The registry's `production` alias when tracking and one is set, else
+    `confs/production_metrics.json` (the fallback for projects without a registry).
+    """
+    if track:
+        from .track import production_record  # imports mlflow: only when tracking
+
+        record = production_record()
+        if record is not None:
+            return record, f"registry alias production ({record['version']})"
+    record = load_production()
+    if record is None:
+        return None, f"none yet ({PRODUCTION_FILE} records no production model)"
+    return record, f"{PRODUCTION_FILE} (version {record.get('version')})"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train with the configured bar; with `--track`, record the run and register the model."""
+    production, bar = production_bar(args.track)
+    logger.info("non-regression bar in force: %s", bar)
+    config, dataset = load_config(args.config), load_dataset()
+    try:
+        metadata = train(config, dataset, args.output, production=production)
+    except QualityGateError as error:
+        logger.error("%s", error)
+        if args.track:
+            from .track import track_failed
+
+            tracked = track_failed(config, error.evidence, dataset.fingerprint(), str(error))
+            logger.info("recorded the rejected run %s", tracked.run_id)
+        return 1
+    logger.info("wrote %s version %s to %s/", metadata.name, metadata.version, args.output)
+    logger.info("held-out metrics: %s", metadata.metrics)
+    if args.track:
+        from .track import track_passed
+
+        pipeline = load_artifact(args.output).pipeline
+        tracked = track_passed(config, metadata, args.output, pipeline, dataset.features.head(5))
+        logger.info(
+            "recorded run %s; registered %s version %s as candidate",
+            tracked.run_id,
+            metadata.name,
+            tracked.registered_version,
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -143,19 +205,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="refuse to train from uncommitted code or config (CI sets this)",
     )
+    parser.add_argument(
+        "--track",
+        action="store_true",
+        help="record the run in MLflow and register a passing model (`make train` sets this)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     if args.require_clean_tree and git_revision()[1] is not False:
         logger.error("refusing to train: the git tree is dirty or not a git checkout")
         return 1
     try:
-        metadata = train(load_config(args.config), load_dataset(), args.output)
-    except QualityGateError as error:
+        return run(args)
+    except TrackingError as error:
         logger.error("%s", error)
-        return 1
-    logger.info("wrote %s version %s to %s/", metadata.name, metadata.version, args.output)
-    logger.info("held-out metrics: %s", metadata.metrics)
-    return 0
+        return 3
 
 
 if __name__ == "__main__":

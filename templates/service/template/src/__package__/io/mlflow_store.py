@@ -1,0 +1,158 @@
+"""The calls into MLflow: log a training run, register its model, move aliases.
+
+Imported only by the jobs that track (`make train`, `make promote`): importing mlflow
+costs about a second, which the service and the test suite never pay. The registered model
+is named after the project; its versions carry the aliases `candidate` (passed the gate)
+and `production` (promoted). See `io/tracking.py` for what is recorded and where.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import mlflow.sklearn
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from mlflow.models import ModelSignature, infer_signature
+from mlflow.types import ColSpec, Schema
+
+from ..core.schemas import Features
+from ..meta import MODEL_NAME
+from .tracking import (
+    CANDIDATE,
+    PRODUCTION,
+    TRACKING_DIR,
+    TrackedRun,
+    TrackingError,
+    describe_uri,
+    experiment_id,
+    tracking_uri,
+)
+
+
+def column_type(dtype: Any) -> str:
+    """The MLflow column type of one schema column's pandas dtype."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "long"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    return "string"
+
+
+def schema_signature(pipeline: Any, sample: pd.DataFrame) -> ModelSignature:
+    """Inputs from the feature schema (names, types, which may be null); outputs inferred."""
+    columns = Features.to_schema().columns.items()
+    inputs = Schema(
+        [
+            ColSpec(column_type(column.dtype.type), str(name), required=not column.nullable)
+            for name, column in columns
+        ]
+    )
+    outputs = infer_signature(sample, pipeline.predict(sample)).outputs
+    return ModelSignature(inputs=inputs, outputs=outputs)
+
+
+def connect(root: Path = Path()) -> MlflowClient:
+    """Point mlflow at the configured store (embedded SQLite by default)."""
+    mlflow.set_tracking_uri(tracking_uri(root))
+    return MlflowClient()
+
+
+def log_run(
+    root: Path,
+    params: dict[str, str],
+    metrics: dict[str, float],
+    tags: dict[str, str],
+    artifacts: dict[str, Path],
+    model: tuple[Any, pd.DataFrame] | None,
+) -> TrackedRun:
+    """Record one training run; with a model (it passed the gate), register it as candidate.
+
+    The model version is created last, after every file is uploaded, so a store that fails
+    mid-run leaves a failed run and no version.
+    """
+    try:
+        client = connect(root)
+        with mlflow.start_run(experiment_id=experiment_id(client, root)) as run:
+            mlflow.log_params(params)
+            mlflow.log_metrics(metrics)
+            mlflow.set_tags(tags)
+            for name, path in artifacts.items():
+                if path.is_dir():
+                    mlflow.log_artifacts(str(path), artifact_path=name)
+            if model is None:
+                return TrackedRun(run.info.run_id, "", None)
+            pipeline, sample = model
+            info = mlflow.sklearn.log_model(
+                pipeline,
+                name="model",
+                signature=schema_signature(pipeline, sample),
+                # The project's lockfile is the real environment; naming the libraries
+                # here skips mlflow's slow requirement inference (a subprocess per run).
+                pip_requirements=requirements(),
+                serialization_format="pickle",
+            )
+            version = mlflow.register_model(info.model_uri, MODEL_NAME).version
+            client.set_registered_model_alias(MODEL_NAME, CANDIDATE, version)
+            return TrackedRun(run.info.run_id, info.model_uri, str(version))
+    except (MlflowException, OSError) as error:
+        raise TrackingError(f"tracking failed, nothing registered: {error}") from error
+
+
+def requirements() -> list[str]:
+    """The libraries the pickled pipeline needs, at the versions it was trained with."""
+    import numpy
+    import sklearn
+
+    return [
+        f"scikit-learn=={sklearn.__version__}",
+        f"pandas=={pd.__version__}",
+        f"numpy=={numpy.__version__}",
+    ]
+
+
+def promote(version: str, root: Path = Path()) -> None:
+    """Move the `production` alias to `version` of the project's registered model."""
+    try:
+        connect(root).set_registered_model_alias(MODEL_NAME, PRODUCTION, version)
+    except (MlflowException, OSError) as error:
+        raise TrackingError(f"cannot move {PRODUCTION} to version {version}: {error}") from error
+
+
+def production_record(root: Path = Path()) -> dict[str, Any] | None:
+    """The production version's bar (version, metrics, slices), or None before any promotion."""
+    try:
+        client = connect(root)
+        version = client.get_model_version_by_alias(MODEL_NAME, PRODUCTION)
+    except MlflowException as error:
+        if error.error_code in {"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"}:
+            return None
+        raise TrackingError(f"cannot read the {PRODUCTION} alias: {error}") from error
+    except OSError as error:
+        raise TrackingError(f"cannot read the {PRODUCTION} alias: {error}") from error
+    metadata = mlflow.artifacts.load_dict(f"runs:/{version.run_id}/artifacts/metadata.json")
+    return {
+        "version": f"{MODEL_NAME}/{version.version}",
+        "metrics": metadata["metrics"],
+        "slices": metadata.get("slice_metrics", {}),
+    }
+
+
+def init_store(root: Path = Path()) -> str:
+    """Create the embedded store now, so the first `make train` skips its migrations.
+
+    `make setup` calls this: creating MLflow's schema takes seconds. A configured server
+    or store is left alone.
+    """
+    if os.environ.get("MLFLOW_TRACKING_URI"):
+        return f"tracking to {describe_uri(os.environ['MLFLOW_TRACKING_URI'])}: nothing to create"
+    connect(root).search_experiments(max_results=1)
+    return f"the embedded MLflow store is ready in {TRACKING_DIR}/"
+
+
+if __name__ == "__main__":
+    print(init_store())
