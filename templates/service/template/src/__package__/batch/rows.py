@@ -45,6 +45,7 @@ def describe(case: dict[str, Any]) -> str:
 def _failures(errors: SchemaErrors, rows: pd.Index) -> dict[int, list[str]]:
     """Reasons per row label; a failure without a row is blamed on every row."""
     by_row: dict[int, list[str]] = {}
+    missing: dict[int, list[str]] = {}
     unplaced: list[str] = []
     seen: set[tuple[Any, Any]] = set()
     for case in errors.failure_cases.to_dict("records"):
@@ -55,10 +56,19 @@ def _failures(errors: SchemaErrors, rows: pd.Index) -> dict[int, list[str]]:
         if (row, case["column"]) in seen:  # coerce_dtype and dtype report the same value
             continue
         seen.add((row, case["column"]))
-        by_row.setdefault(int(row), []).append(describe(case))
-    if by_row:
-        return by_row
+        # A missing value (None in a Parquet text column) fails coercion only beside a refused
+        # one; the next pass, without that row, judges it on its own.
+        knock_on = str(case["check"]).startswith(("coerce_dtype", "dtype"))
+        target = missing if knock_on and _is_missing(case["failure_case"]) else by_row
+        target.setdefault(int(row), []).append(describe(case))
+    if by_row or missing:
+        return by_row or missing
     return {int(row): list(dict.fromkeys(unplaced)) for row in rows}
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN or pd.NA: a value that is absent, not wrong."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _proven(candidates: pd.DataFrame) -> pd.DataFrame:
