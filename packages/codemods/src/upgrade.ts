@@ -152,6 +152,7 @@ export const releasedTemplateVersions: readonly string[] = [
   "0.5.0",
   "0.6.0",
   "0.7.0",
+  "0.8.0",
 ];
 
 export function projectTemplateVersion(manifest: GeneratedManifest): string {
