@@ -3,6 +3,7 @@ import { type Document, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { outputPath } from "../paths.js";
 import type { Plan } from "../plan.js";
 import type { CiCommands } from "./commands.js";
+import { securityPolicyForExisting } from "./security-policy.js";
 
 export const configCiSource = configCi;
 
@@ -137,7 +138,7 @@ export function planCiPack(
       [".gitlab-ci.yml", renderGitlabCi(commands, { imageJob: options.imageJob })],
       // GitLab has no dependabot: Renovate reads .gitlab/renovate.json.
       [".gitlab/renovate.json", sourceText("_gitlab/renovate.json")],
-      ["SECURITY.md", sourceText("SECURITY.md")],
+      ["SECURITY.md", securityPolicyForExisting(sourceText("SECURITY.md"), "gitlab")],
     ] as const) {
       plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
     }
@@ -150,7 +151,9 @@ export function planCiPack(
         ? renderCiWorkflow(commands, { imageJob: options.imageJob })
         : source === "_github/dependabot.yml"
           ? renderDependabot({ uv: commands.uv, dockerfile: options.dockerfile })
-          : sourceText(source);
+          : source === "SECURITY.md"
+            ? securityPolicyForExisting(sourceText(source), "github")
+            : sourceText(source);
     plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
   }
   return plan;
