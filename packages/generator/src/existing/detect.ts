@@ -3,6 +3,7 @@ import path from "node:path";
 import { ValidationError } from "../errors.js";
 import { readPyproject } from "./pyproject.js";
 import { choosePython } from "./python-sources.js";
+import { readText } from "./repo-files.js";
 import { installsProject, requirementsFileNames } from "./requirement.js";
 import { type RepoPytest, repoPytest } from "./test-command.js";
 
@@ -38,14 +39,6 @@ export interface ProjectLayout {
   readonly dockerfile: boolean;
 }
 
-async function read(cwd: string, rel: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(path.join(cwd, rel), "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 async function isDir(cwd: string, rel: string): Promise<boolean> {
   return (await fs.stat(path.join(cwd, rel)).catch(() => undefined))?.isDirectory() ?? false;
 }
@@ -78,7 +71,7 @@ export function makefileTargets(makefile: string): string[] {
 
 /** Reads the repository without changing it; refuses a directory that is not a Python project. */
 export async function detectProject(cwd: string): Promise<ProjectLayout> {
-  const pyproject = (await read(cwd, "pyproject.toml")) ?? "";
+  const pyproject = (await readText(cwd, "pyproject.toml")) ?? "";
   const setupPy = await exists(cwd, "setup.py");
   const rootFiles = await fs.readdir(cwd).catch(() => {
     throw new ValidationError(`${cwd} is not a directory`);
@@ -107,7 +100,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const codeDirs = layout === "src" ? ["src"] : flatPackages.length > 0 ? flatPackages : ["."];
 
   const requirementsTexts = await Promise.all(
-    requirements.map(async (r) => (await read(cwd, r)) ?? ""),
+    requirements.map(async (r) => (await readText(cwd, r)) ?? ""),
   );
   const requirementsNames = requirementsTexts.flatMap(requirementsFileNames);
   // A tool counts when a dependency list names it: pyproject.toml's (PEP 621, PEP 735, poetry)
@@ -126,7 +119,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const mypy = declares("mypy");
 
   const python = await choosePython(cwd, toml.requiresPython);
-  const makefile = (await read(cwd, "Makefile")) ?? "";
+  const makefile = (await readText(cwd, "Makefile")) ?? "";
   return {
     packageManager,
     locked: packageManager === "uv" ? uvLock : packageManager === "poetry" ? poetryLock : false,
