@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { type Exec, execaExec } from "./exec.js";
 import type { Io } from "./io.js";
 import { run } from "./main.js";
+import { syncArgs } from "./steps/install.js";
 import type { Prompter } from "./prompts.js";
 
 function fakeIo(cwd: string, tty: boolean, env: NodeJS.ProcessEnv = {}) {
@@ -103,6 +104,11 @@ describe("run new", () => {
     expect(await listTree(path.join(cwd, "proj"))).toContain("pyproject.toml");
   });
 
+  it("compiles the libraries' bytecode once where Python may not cache it", () => {
+    expect(syncArgs({})).toEqual(["sync"]);
+    expect(syncArgs({ PYTHONDONTWRITEBYTECODE: "1" })).toEqual(["sync", "--compile-bytecode"]);
+  });
+
   it("runs uv lock, uv sync, then git in the project", async () => {
     const cwd = await testdir();
     const { io } = fakeIo(cwd, false);
@@ -116,7 +122,7 @@ describe("run new", () => {
     expect(calls.map((c) => c.replace(/ -m .*/, ""))).toEqual([
       "proj: uv --version",
       "proj: uv lock",
-      "proj: uv sync",
+      `proj: uv ${syncArgs().join(" ")}`,
       "proj: git rev-parse --show-toplevel",
       "proj: git init --quiet --initial-branch=main",
       "proj: git config user.email",
@@ -188,7 +194,7 @@ describe("run new", () => {
     };
     expect(await run(["new", "proj", "--answers", "answers.json"], { io, exec })).toBe(0);
     const tune = calls.indexOf("uv run python -m proj.jobs.tune --apply");
-    expect(tune).toBe(calls.indexOf("uv sync") + 1);
+    expect(tune).toBe(calls.indexOf(`uv ${syncArgs().join(" ")}`) + 1);
     expect(tune).toBeLessThan(calls.findIndex((c) => c.startsWith("git commit")));
   });
 

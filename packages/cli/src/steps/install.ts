@@ -2,6 +2,15 @@ import { StepError } from "@ds-service/generator";
 import { type Exec, mustRun } from "../exec.js";
 
 /**
+ * `uv sync`'s arguments. Where Python is told not to write bytecode (PYTHONDONTWRITEBYTECODE, set
+ * by many CI and container images), every process would compile the ~10,000 library files it
+ * imports again — about 13 s before pytest collects a test on 2 cores — so uv compiles them once.
+ */
+export function syncArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return env.PYTHONDONTWRITEBYTECODE ? ["sync", "--compile-bytecode"] : ["sync"];
+}
+
+/**
  * `uv lock` then `uv sync`: the lockfile is part of the first commit, and the virtualenv is ready
  * for `make check`. uv downloads nothing it can avoid; it uses the Python already installed.
  */
@@ -18,5 +27,5 @@ export async function installDependencies(exec: Exec, projectDir: string): Promi
     );
   }
   await mustRun(exec, "uv", ["lock"], { cwd: projectDir });
-  await mustRun(exec, "uv", ["sync"], { cwd: projectDir });
+  await mustRun(exec, "uv", syncArgs(), { cwd: projectDir });
 }

@@ -22,7 +22,8 @@ from .ci import PytestCommand
 from .plugin import MARKER, OUTPUT_ENV
 
 PLUGIN: Final = f"{__package__}.plugin"
-# Options that change what pytest reports, never what it selects: (name, takes a value).
+# Options that change what pytest reports or how it spreads the run, never what it selects:
+# (name, takes a value).
 REPORT_ONLY: Final = {
     "--cov": False,
     "--cov-report": True,
@@ -35,6 +36,11 @@ REPORT_ONLY: Final = {
     "--junit-xml": True,
     "--durations": True,
     "--durations-min": True,
+    # pytest-xdist: how many processes share the run, not which tests it has.
+    "-n": True,
+    "--numprocesses": True,
+    "--maxprocesses": True,
+    "--dist": True,
 }
 
 # Options that only change how a run is printed: `-q`, `-v`, `-s`, `-ra`, `--tb=short`, ...
