@@ -2,7 +2,7 @@ import path from "node:path";
 import { satisfies } from "@renovatebot/pep440";
 import { isMap, isScalar, isSeq, visit } from "yaml";
 import { pythonForRequires } from "./python-version.js";
-import { readText, safeDocuments, workflowFiles } from "./repo-files.js";
+import { iniValue, readText, safeDocuments, workflowFiles } from "./repo-files.js";
 
 /** The Python CI runs, and where it was read: printed, so the owner sees why. */
 export interface PythonChoice {
@@ -115,8 +115,7 @@ export function gitlabVersions(text: string): string[] {
 
 /** tox's `envlist = py310, py311`: each `pyXY` as X.Y, in order. */
 export function toxVersions(text: string): string[] {
-  const envlist = text.match(/^\s*env_?list\s*=\s*((?:.*\n?)(?:[ \t]+\S.*\n?)*)/m)?.[1] ?? "";
-  return [...envlist.matchAll(/\bpy3(\d{1,2})\b/g)].map((m) => `3.${m[1]}`);
+  return [...iniValue(text, "env_?list").matchAll(/\bpy3(\d{1,2})\b/g)].map((m) => `3.${m[1]}`);
 }
 
 /** nox's `@nox.session(python=[...])`: the quoted versions, in order. */

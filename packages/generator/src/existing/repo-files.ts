@@ -30,3 +30,12 @@ export function safeDocuments(text: string) {
     return [];
   }
 }
+
+/**
+ * An INI key's value with its indented continuation lines (how tox.ini and setup.cfg write
+ * lists), or "" when the key is absent. `key` is a regular expression for the key's name.
+ */
+export function iniValue(text: string, key: string): string {
+  const value = new RegExp(String.raw`^\s*(?:${key})\s*=\s*((?:.*\n?)(?:[ \t]+\S.*\n?)*)`, "m");
+  return text.match(value)?.[1] ?? "";
+}

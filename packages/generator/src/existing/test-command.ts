@@ -1,5 +1,5 @@
 import { isScalar, isSeq, visit } from "yaml";
-import { readText, safeDocuments, workflowFiles } from "./repo-files.js";
+import { iniValue, readText, safeDocuments, workflowFiles } from "./repo-files.js";
 
 /** The pytest arguments the repository already runs its tests with, and where they were read. */
 export interface RepoPytest {
@@ -73,6 +73,7 @@ function gitlabScripts(text: string): string[] {
 
 /** tox's `commands =` lines (continuation lines indented), with tox's `{posargs}` dropped. */
 function toxCommands(text: string): string[] {
-  const block = text.match(/^\s*commands\s*=\s*((?:.*\n?)(?:[ \t]+\S.*\n?)*)/m)?.[1] ?? "";
-  return block.split("\n").map((l) => l.replace(/\{posargs[^}]*\}/g, "").trim());
+  return iniValue(text, "commands")
+    .split("\n")
+    .map((l) => l.replace(/\{posargs[^}]*\}/g, "").trim());
 }

@@ -1,30 +1,23 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
+import { repoRoot } from "@ds-service/test-utils";
 import { execa } from "execa";
-import { expect, it } from "vitest";
+import { expect } from "vitest";
 import { parse } from "yaml";
-
-// A `--ci gitlab` project runs its own pipeline's commands as a GitLab job would: the
-// pipeline's variables in the environment (CI=true, UV_CACHE_DIR inside the checkout), each
-// job's script through `bash -c`. check, train (with --require-clean-tree, so the uv cache must
-// not dirty the tree), score and the monitoring rules must pass, and the ML Test Score must
-// count the GitLab pipeline as CI. The real tools run; nothing is skipped.
 
 interface Pipeline {
   variables: Record<string, string>;
   [job: string]: unknown;
 }
 
-it("a --ci gitlab project passes its own pipeline's check, train, score and rules jobs", async () => {
-  const root = await testdir();
-  const created = await runCli(["new", "gl-model", "--yes", "--ci", "gitlab"], {
-    cwd: root,
-    env: { CI: "true" },
-  });
-  expect(created.exitCode, created.stderr).toBe(0);
-  const project = path.join(root, "gl-model");
-
+/**
+ * Runs a `--ci gitlab` project's own pipeline as a GitLab job would: the pipeline's variables in
+ * the environment (CI=true, UV_CACHE_DIR inside the checkout), each job's script through
+ * `bash -c`. setup, check, train (with --require-clean-tree, so the uv cache must not dirty the
+ * tree), score and the monitoring rules must pass, the ML Test Score must count the GitLab
+ * pipeline as CI, and the pipeline and its Renovate config must lint clean. Real tools only.
+ */
+export async function runGitlabPipeline(project: string): Promise<void> {
   const pipeline = parse(
     await fs.readFile(path.join(project, ".gitlab-ci.yml"), "utf8"),
   ) as Pipeline;
@@ -68,4 +61,4 @@ it("a --ci gitlab project passes its own pipeline's check, train, score and rule
   expect(lint.all).toContain(
     `renovate-config-validator --strict: ${project}/.gitlab/renovate.json`,
   );
-});
+}
