@@ -11,8 +11,8 @@ import { describe, expect, it } from "vitest";
 import { type Exec, execaExec } from "./exec.js";
 import type { Io } from "./io.js";
 import { run } from "./main.js";
-import { syncArgs } from "./steps/install.js";
 import type { Prompter } from "./prompts.js";
+import { syncArgs } from "./steps/install.js";
 
 function fakeIo(cwd: string, tty: boolean, env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
