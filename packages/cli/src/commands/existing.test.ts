@@ -45,6 +45,27 @@ describe("ds-service add ci / adopt", () => {
     expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
   });
 
+  it("takes CI's commands from an answers file, flags winning, and says which were chosen", async () => {
+    const cwd = await testdir({
+      ...repo,
+      "choices.json": JSON.stringify({ python: "3.10", setup: "make deps", check: "tox" }),
+    });
+    const { io, out } = captureIo(cwd);
+    const args = ["add", "ci", "--dry-run", "--answers", "choices.json", "--check", "nox -s tests"];
+    expect(await run(args, { io })).toBe(0);
+    expect(out()).toContain("CI Python: 3.10 (--python)");
+    expect(out()).toContain("CI setup: make deps (--setup)");
+    expect(out()).toContain("CI check: nox -s tests (--check)");
+
+    await fs.writeFile(path.join(cwd, "bad.json"), JSON.stringify({ pyhton: "3.10" }));
+    const bad = captureIo(cwd);
+    expect(await run(["adopt", "--answers", "bad.json"], { io: bad.io })).toBe(2);
+    expect(bad.err()).toMatch(
+      /unknown key "pyhton" \(add ci and adopt take ci, python, setup, check\)/,
+    );
+    expect(await listTree(cwd)).toEqual([...Object.keys(repo), "bad.json", "choices.json"].sort());
+  });
+
   it("add ci exits 2 with the diff instead of overwriting, and --force overwrites", async () => {
     const root = await testdir({ "r/SECURITY.md": "mine\n", ...prefixed("r/", repo) });
     const { io, err } = captureIo(root);

@@ -1,6 +1,13 @@
 import path from "node:path";
-import { addCi, adopt, ciProviders, type ExistingRepoResult } from "@ds-service/generator";
+import {
+  addCi,
+  adopt,
+  ciProviders,
+  type ExistingRepoResult,
+  ValidationError,
+} from "@ds-service/generator";
 import { type Command, Option } from "commander";
+import { readAnswersFile } from "../answers-file.js";
 import type { Logger } from "../io.js";
 
 interface ExistingFlags {
@@ -9,15 +16,46 @@ interface ExistingFlags {
   readonly dryRun?: boolean;
   readonly ci?: (typeof ciProviders)[number];
   readonly python?: string;
+  readonly setup?: string;
+  readonly check?: string;
+  readonly answers?: string;
+}
+
+/** What an answers file may choose for `add ci` / `adopt`: the same choices as the flags. */
+const choiceKeys = ["ci", "python", "setup", "check"] as const;
+
+/** The answers file's choices under the flags (flags win); unknown keys and non-strings refused. */
+async function withAnswersFile(flags: ExistingFlags, base: string): Promise<ExistingFlags> {
+  if (flags.answers === undefined) return flags;
+  const file = path.resolve(base, flags.answers);
+  const fromFile = await readAnswersFile(file);
+  for (const [key, value] of Object.entries(fromFile)) {
+    if (!(choiceKeys as readonly string[]).includes(key))
+      throw new ValidationError(
+        `--answers ${file}: unknown key ${JSON.stringify(key)} (add ci and adopt take ${choiceKeys.join(", ")})`,
+      );
+    if (typeof value !== "string")
+      throw new ValidationError(`--answers ${file}: ${key} must be a string`);
+    if (key === "ci" && !(ciProviders as readonly string[]).includes(value))
+      throw new ValidationError(`--answers ${file}: ci must be one of ${ciProviders.join(", ")}`);
+  }
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  return { ...(fromFile as ExistingFlags), ...defined };
 }
 
 /** What was detected, what each file would become, and the diff of every file that changes. */
-export function reportExisting(result: ExistingRepoResult, log: Logger, verb: string): void {
+export function reportExisting(
+  result: ExistingRepoResult,
+  log: Logger,
+  verb: string,
+  overridden?: { readonly setup?: string; readonly check?: string },
+): void {
   const { project, commands } = result;
+  const tools = [...project.linters, ...project.typeCheckers];
   log.info(
     `Detected: ${project.packageManager}, ${project.layout} layout (${project.codeDirs.join(", ")}), ` +
-      `pytest ${project.pytest === false ? "absent" : project.pytest}, ruff ${project.ruff ? "yes" : "no"}, ` +
-      `mypy ${project.mypy ? "yes" : "no"}`,
+      `pytest ${project.pytest === false ? "absent" : project.pytest}, ` +
+      `checks ${tools.length > 0 ? tools.join(", ") : "none declared"}`,
   );
   log.info(`CI Python: ${commands.pythonVersion} (${project.pythonSource})`);
   const own = project.repoPytest;
@@ -25,8 +63,8 @@ export function reportExisting(result: ExistingRepoResult, log: Logger, verb: st
     log.info(
       `CI tests: ${["pytest", own.args].filter(Boolean).join(" ")} (as ${own.source} runs them)`,
     );
-  log.info(`CI setup: ${commands.setup}`);
-  log.info(`CI check: ${commands.check}`);
+  log.info(`CI setup: ${commands.setup}${overridden?.setup ? " (--setup)" : ""}`);
+  log.info(`CI check: ${commands.check}${overridden?.check ? " (--check)" : ""}`);
   for (const change of result.changes) {
     const mark = { create: "+", update: "~", unchanged: "=" }[change.kind];
     log.info(`  ${mark} ${change.file.path}${change.kind === "unchanged" ? " (unchanged)" : ""}`);
@@ -54,10 +92,22 @@ export function registerExistingCommands(
     dryRun: flags.dryRun === true,
     ci: flags.ci ?? "github",
     ...(flags.python === undefined ? {} : { python: flags.python }),
+    ...(flags.setup === undefined ? {} : { setup: flags.setup }),
+    ...(flags.check === undefined ? {} : { check: flags.check }),
   });
+  // The choices every detected value can be overridden with, on both commands.
+  const choices = (command: Command) =>
+    command
+      .option("--python <version>", "the Python CI sets up (default: what the repository names)")
+      .option("--setup <command>", "CI's install command (default: detected, printed)")
+      .option("--check <command>", "CI's lint, typecheck and test command (default: detected)")
+      .option(
+        "--answers <file>",
+        "read these choices (ci, python, setup, check) from JSON; flags win",
+      );
   const ciOption = () =>
     new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders);
-  add
+  const addCiCommand = add
     .command("ci")
     .description(
       "copy the CI pack (GitHub Actions, dependabot, SECURITY.md), wired to the repo's commands",
@@ -65,12 +115,12 @@ export function registerExistingCommands(
     .option("--cwd <path>", "the repository (default: the current directory)")
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
-    .addOption(ciOption())
-    .option("--python <version>", "the Python CI sets up (default: what the repository names)")
-    .action(async (flags: ExistingFlags) => {
-      reportExisting(await addCi(options(flags)), log, "Added the CI pack");
-    });
-  program
+    .addOption(ciOption());
+  choices(addCiCommand).action(async (given: ExistingFlags) => {
+    const flags = await withAnswersFile(given, cwd);
+    reportExisting(await addCi(options(flags)), log, "Added the CI pack", flags);
+  });
+  const adoptCommand = program
     .command("adopt")
     .description(
       "bring an existing repo under management: manifest, configs, CI, missing make targets",
@@ -78,9 +128,9 @@ export function registerExistingCommands(
     .option("--cwd <path>", "the repository (default: the current directory)")
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
-    .addOption(ciOption())
-    .option("--python <version>", "the Python CI sets up (default: what the repository names)")
-    .action(async (flags: ExistingFlags) => {
-      reportExisting(await adopt(options(flags)), log, "Adopted");
-    });
+    .addOption(ciOption());
+  choices(adoptCommand).action(async (given: ExistingFlags) => {
+    const flags = await withAnswersFile(given, cwd);
+    reportExisting(await adopt(options(flags)), log, "Adopted", flags);
+  });
 }

@@ -6,6 +6,7 @@ import {
   ValidationError,
   withUnseenOther,
 } from "@ds-service/generator";
+import { readAnswersFile } from "../answers-file.js";
 import { commaList } from "../comma-list.js";
 import type { Exec } from "../exec.js";
 import type { Prompter } from "../prompts.js";
@@ -111,25 +112,6 @@ function parseNamedAnswers(raw: Record<string, unknown>, nameIsExplicit: boolean
     }
     throw error;
   }
-}
-
-async function readAnswersFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, "utf8");
-  } catch (error) {
-    throw new ValidationError(`cannot read --answers ${file}: ${(error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`--answers ${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ValidationError(`--answers ${file} must hold a JSON object of answers`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 const dataKeys = ["data", "target", "id", "time", "protected", "exclude", "unseenOther"] as const;

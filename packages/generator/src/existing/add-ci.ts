@@ -1,6 +1,6 @@
-import { ciCommands } from "./commands.js";
 import {
   applyToExisting,
+  commandsWithOverrides,
   detectWithOverrides,
   type ExistingRepoOptions,
   type ExistingRepoResult,
@@ -18,5 +18,10 @@ export async function addCi(options: ExistingRepoOptions): Promise<ExistingRepoR
 
 async function addCiLocked(options: ExistingRepoOptions): Promise<ExistingRepoResult> {
   const project = await detectWithOverrides(options);
-  return applyToExisting(new Map(), "ci", { project, commands: ciCommands(project) }, options);
+  return applyToExisting(
+    new Map(),
+    "ci",
+    { project, commands: commandsWithOverrides(project, options) },
+    options,
+  );
 }

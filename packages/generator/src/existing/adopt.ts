@@ -1,11 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ciCommands } from "./commands.js";
 import { makefileTargets } from "./detect.js";
 import { withMissingTargets } from "./makefile.js";
 import { planAdoptedConfig } from "./recorded-pack.js";
 import {
   applyToExisting,
+  commandsWithOverrides,
   detectWithOverrides,
   type ExistingRepoOptions,
   type ExistingRepoResult,
@@ -33,6 +33,6 @@ async function adoptLocked(options: ExistingRepoOptions): Promise<ExistingRepoRe
     plan.set("Makefile", { path: "Makefile", content: Buffer.from(makefile), ownership: "merged" });
   }
   // Appending the missing targets keeps every existing rule: that edit needs no --force.
-  const context = { project, commands: ciCommands(project) };
+  const context = { project, commands: commandsWithOverrides(project, options) };
   return applyToExisting(plan, "adopted", context, options, ["Makefile"]);
 }

@@ -1,4 +1,4 @@
-import type { ProjectLayout } from "./detect.js";
+import type { LintTool, ProjectLayout, TypeChecker } from "./detect.js";
 import { normalizeName } from "./requirement.js";
 
 /** What CI runs in a repository: each command exists there (or is installed by `setup`). */
@@ -29,6 +29,21 @@ const isDevName = (name: string) => /^(dev|test|tests|testing|lint)$/.test(norma
 
 const quote = (arg: string) =>
   /^[\w./@=:+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+
+/** Each tool in check mode: it reports, never rewrites (`dirs`: the code directories). */
+const checkArgs: Record<LintTool | TypeChecker, (dirs: string) => string> = {
+  ruff: (dirs) => `ruff check ${dirs}`,
+  black: (dirs) => `black --check ${dirs}`,
+  isort: (dirs) => `isort --check-only ${dirs}`,
+  flake8: (dirs) => `flake8 ${dirs}`,
+  // The repo's own hooks, as its contributors run them; a hook that changes a file fails.
+  "pre-commit": () => "pre-commit run --all-files --show-diff-on-failure",
+  mypy: (dirs) => `mypy ${dirs}`,
+  ty: (dirs) => `ty check ${dirs}`,
+};
+
+/** `python -m` needs the module's name where it differs from the distribution's. */
+const moduleOf: Partial<Record<LintTool | TypeChecker, string>> = { "pre-commit": "pre_commit" };
 
 /** The per-tool commands, without the Makefile: `adopt` turns these into make targets. */
 export function toolCommands(project: ProjectLayout): {
@@ -83,10 +98,22 @@ export function toolCommands(project: ProjectLayout): {
     project.packageManager === "uv" && needsPytest
       ? `uv run --with pytest pytest${args}`
       : `${run}pytest${args}`;
+  const inCheckMode = (tools: readonly (LintTool | TypeChecker)[]) =>
+    tools.length === 0
+      ? undefined
+      : tools
+          .map((tool) => {
+            const [name = "", ...rest] = checkArgs[tool](dirs).split(" ");
+            const command = run === "python -m " ? (moduleOf[tool] ?? name) : name;
+            return [`${run}${command}`, ...rest].join(" ");
+          })
+          .join(" && ");
+  const lint = inCheckMode(project.linters);
+  const typecheck = inCheckMode(project.typeCheckers);
   return {
     setup,
-    ...(project.ruff ? { lint: `${run}ruff check ${dirs}` } : {}),
-    ...(project.mypy ? { typecheck: `${run}mypy ${dirs}` } : {}),
+    ...(lint ? { lint } : {}),
+    ...(typecheck ? { typecheck } : {}),
     ...(project.pytest ? { test: pytest } : {}),
   };
 }

@@ -7,6 +7,13 @@ import { readText } from "./repo-files.js";
 import { installsProject, requirementsFileNames } from "./requirement.js";
 import { type RepoPytest, repoPytest } from "./test-command.js";
 
+/** Linters and formatters CI runs in check mode when the repository declares them, in this order. */
+export const lintTools = ["ruff", "black", "isort", "flake8", "pre-commit"] as const;
+/** Type checkers, likewise. */
+export const typeCheckers = ["mypy", "ty"] as const;
+export type LintTool = (typeof lintTools)[number];
+export type TypeChecker = (typeof typeCheckers)[number];
+
 /** How an existing Python repository installs, where its code lives and what it already has. */
 export interface ProjectLayout {
   readonly packageManager: "uv" | "poetry" | "pip";
@@ -17,9 +24,12 @@ export interface ProjectLayout {
   readonly codeDirs: readonly string[];
   /** "declared": a dependency; "tests-only": tests or pytest config but pytest is not declared. */
   readonly pytest: "declared" | "tests-only" | false;
-  /** Declared as dependencies, so the setup command installs them. */
-  readonly ruff: boolean;
-  readonly mypy: boolean;
+  /**
+   * The linters and type checkers it declares as dependencies (so the setup command installs
+   * them); pre-commit only with a `.pre-commit-config.yaml` to run.
+   */
+  readonly linters: readonly LintTool[];
+  readonly typeCheckers: readonly TypeChecker[];
   readonly pythonVersion: string;
   /** The pytest arguments the repo's own CI runs (see repoPytest), if it runs pytest. */
   readonly repoPytest: RepoPytest | undefined;
@@ -115,8 +125,8 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     (await exists(cwd, "pytest.ini")) ||
     (await exists(cwd, "conftest.py"));
   const pytest = declares("pytest") ? "declared" : testsPresent ? "tests-only" : false;
-  const ruff = declares("ruff");
-  const mypy = declares("mypy");
+  const preCommitConfig = await exists(cwd, ".pre-commit-config.yaml");
+  const linters = lintTools.filter((t) => declares(t) && (t !== "pre-commit" || preCommitConfig));
 
   const python = await choosePython(cwd, toml.requiresPython);
   const makefile = (await readText(cwd, "Makefile")) ?? "";
@@ -126,8 +136,8 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     layout,
     codeDirs,
     pytest,
-    ruff,
-    mypy,
+    linters,
+    typeCheckers: typeCheckers.filter(declares),
     pythonVersion: python.version,
     pythonSource: python.source,
     repoPytest: await repoPytest(cwd),

@@ -33,7 +33,12 @@ describe("detectProject and ciCommands", () => {
 
   it("wires a uv src-layout repo to its declared ruff, mypy and pytest", async () => {
     const project = await detectProject(await testdir(uvRepo));
-    expect(project).toMatchObject({ packageManager: "uv", layout: "src", ruff: true, mypy: true });
+    expect(project).toMatchObject({
+      packageManager: "uv",
+      layout: "src",
+      linters: ["ruff"],
+      typeCheckers: ["mypy"],
+    });
     expect(ciCommands(project)).toMatchObject({
       uv: true,
       setup: "uv sync --locked",
@@ -104,7 +109,7 @@ describe("detectProject and ciCommands", () => {
       ].join("\n"),
     });
     const project = await detectProject(cwd);
-    expect(project).toMatchObject({ packageManager: "poetry", locked: true, ruff: true });
+    expect(project).toMatchObject({ packageManager: "poetry", locked: true, linters: ["ruff"] });
     expect(ciCommands(project)).toMatchObject({
       setup: `python -m pip install --quiet poetry==${poetryVersion} && poetry install --no-interaction --extras dev`,
       check: "poetry run ruff check p && poetry run pytest",
@@ -154,7 +159,7 @@ describe("detectProject and ciCommands", () => {
     expect(project).toMatchObject({
       packageManager: "pip",
       pytest: "declared",
-      ruff: true,
+      linters: ["ruff"],
       groups: ["dev", "lint", "docs"],
     });
     expect(ciCommands(project)).toMatchObject({
@@ -254,7 +259,7 @@ describe("detectProject and ciCommands", () => {
       "tests/test_p.py": "",
     });
     const project = await detectProject(cwd);
-    expect(project).toMatchObject({ pytest: "tests-only", ruff: true, mypy: false });
+    expect(project).toMatchObject({ pytest: "tests-only", linters: ["ruff"], typeCheckers: [] });
   });
 
   it("reads requirement names as PEP 503 normalizes them, poetry's keys included", async () => {
@@ -274,8 +279,12 @@ describe("detectProject and ciCommands", () => {
       "p/__init__.py": "",
     });
     const project = await detectProject(cwd);
-    expect(project).toMatchObject({ packageManager: "poetry", pytest: "declared", ruff: true });
-    expect(project.mypy).toBe(true);
+    expect(project).toMatchObject({
+      packageManager: "poetry",
+      pytest: "declared",
+      linters: ["ruff"],
+    });
+    expect(project.typeCheckers).toEqual(["mypy"]);
   });
 
   it("refuses a pyproject.toml that does not parse, naming it and the parser's message", async () => {
@@ -297,6 +306,37 @@ describe("detectProject and ciCommands", () => {
       setup: "make setup",
       check: "make check",
     });
+  });
+
+  it("wires in the linters and type checkers the repo declares, each in check mode", async () => {
+    const requirements = "pytest\nblack==24.10.0\nisort\nflake8>=7\nty\npre-commit\n";
+    const pip = await detectProject(
+      await testdir({ ...pipRepo, "requirements-dev.txt": requirements }),
+    );
+    // No .pre-commit-config.yaml: nothing for pre-commit to run.
+    expect(pip).toMatchObject({ linters: ["black", "isort", "flake8"], typeCheckers: ["ty"] });
+    expect(ciCommands(pip).check).toBe(
+      "python -m black --check mylib && python -m isort --check-only mylib && " +
+        "python -m flake8 mylib && python -m ty check mylib && python -m pytest",
+    );
+    const hooked = await detectProject(
+      await testdir({
+        ...pipRepo,
+        "requirements-dev.txt": "pytest\npre-commit\n",
+        ".pre-commit-config.yaml": "repos: []\n",
+      }),
+    );
+    expect(ciCommands(hooked).check).toBe(
+      "python -m pre_commit run --all-files --show-diff-on-failure && python -m pytest",
+    );
+    const uv = await detectProject(
+      await testdir({
+        ...uvRepo,
+        "pyproject.toml": uvRepo["pyproject.toml"].replace('"ruff', '"black", "ruff'),
+      }),
+    );
+    expect(uv.linters).toEqual(["ruff", "black"]);
+    expect(ciCommands(uv).check).toMatch(/^uv run ruff check src && uv run black --check src && /);
   });
 
   it("refuses a directory that is not a Python project", async () => {
@@ -393,6 +433,20 @@ describe("addCi", () => {
     expect(ci.default.image).toMatch(/^python:3\.11-slim-bookworm@sha256:[0-9a-f]{64}$/);
     const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
     expect(manifest.ci.provider).toBe("gitlab");
+  });
+
+  it("takes --setup and --check over what it detected, and refuses a multi-line one", async () => {
+    const cwd = await testdir(pipRepo);
+    const result = await addCi({ cwd, setup: "make deps", check: "tox -e py311" });
+    expect(result.commands).toMatchObject({ setup: "make deps", check: "tox -e py311" });
+    const ci = await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8");
+    expect(ci).toContain("make deps");
+    expect(ci).toContain("tox -e py311");
+    const other = await testdir(pipRepo);
+    await expect(addCi({ cwd: other, check: "pytest\nrm -rf /" })).rejects.toThrow(
+      /--check: expected one non-empty line/,
+    );
+    expect(await listTree(other)).toEqual(Object.keys(pipRepo).sort());
   });
 
   it("writes nothing on --dry-run", async () => {

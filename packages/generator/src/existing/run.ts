@@ -11,7 +11,7 @@ import {
 } from "../manifest/index.js";
 import { assertInside } from "../paths.js";
 import type { Plan } from "../plan.js";
-import type { CiCommands } from "./commands.js";
+import { type CiCommands, ciCommands } from "./commands.js";
 import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import { detectProject, type ProjectLayout } from "./detect.js";
 import { planPackFor, recordPack } from "./recorded-pack.js";
@@ -26,6 +26,28 @@ export interface ExistingRepoOptions {
   readonly ci?: "github" | "gitlab";
   /** The Python CI sets up (`3.10`), over what the repository names. */
   readonly python?: string;
+  /** CI's install command, over the detected one (one line of shell). */
+  readonly setup?: string;
+  /** CI's check command (lint, typecheck, test), over the detected one (one line of shell). */
+  readonly check?: string;
+}
+
+/** The detected CI commands with `--setup` / `--check` in their place when given. */
+export function commandsWithOverrides(
+  project: ProjectLayout,
+  options: ExistingRepoOptions,
+): CiCommands {
+  const overrides: { setup?: string; check?: string } = {};
+  for (const key of ["setup", "check"] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (value.trim() === "" || /[\r\n]/.test(value))
+      throw new ValidationError(
+        `--${key}: expected one non-empty line of shell, got ${JSON.stringify(value)}`,
+      );
+    overrides[key] = value.trim();
+  }
+  return { ...ciCommands(project), ...overrides };
 }
 
 /** The repository as detected, with the flags' overrides applied (and named as the source). */
