@@ -58,6 +58,7 @@ export {
   type CiCommands,
   ciCommands,
   ciPackSource,
+  describeLosses,
   detectProject,
   type ExistingRepoOptions,
   type ExistingRepoResult,

@@ -66,6 +66,28 @@ describe("ds-service add ci / adopt", () => {
     expect(await listTree(cwd)).toEqual([...Object.keys(repo), "bad.json", "choices.json"].sort());
   });
 
+  it("says what replacing the repo's own workflow drops, refused or forced", async () => {
+    const workflow = [
+      "on: [push]",
+      "jobs:",
+      "  style:",
+      "    runs-on: ubuntu-latest",
+      "    steps:",
+      "      - run: ruff format --check .",
+      "",
+    ].join("\n");
+    const cwd = await testdir({ ...repo, ".github/workflows/ci.yml": workflow });
+    const refused = captureIo(cwd);
+    expect(await run(["add", "ci"], { io: refused.io })).toBe(2);
+    expect(refused.err()).toContain(
+      '.github/workflows/ci.yml: replacing it drops what the pack does not do:\n  - job "style" no longer reports',
+    );
+    expect(refused.err()).toContain("  - no longer runs: ruff format --check .");
+    const forced = captureIo(cwd);
+    expect(await run(["add", "ci", "--force"], { io: forced.io })).toBe(0);
+    expect(forced.err()).toContain("  - no longer runs: ruff format --check .");
+  });
+
   it("add ci exits 2 with the diff instead of overwriting, and --force overwrites", async () => {
     const root = await testdir({ "r/SECURITY.md": "mine\n", ...prefixed("r/", repo) });
     const { io, err } = captureIo(root);

@@ -3,6 +3,7 @@ import {
   addCi,
   adopt,
   ciProviders,
+  describeLosses,
   type ExistingRepoResult,
   ValidationError,
 } from "@ds-service/generator";
@@ -69,7 +70,10 @@ export function reportExisting(
     const mark = { create: "+", update: "~", unchanged: "=" }[change.kind];
     log.info(`  ${mark} ${change.file.path}${change.kind === "unchanged" ? " (unchanged)" : ""}`);
   }
-  for (const change of result.changes.filter((c) => c.kind === "update")) log.info(change.diff);
+  for (const change of result.changes.filter((c) => c.kind === "update")) {
+    log.info(change.diff);
+    for (const line of describeLosses(change)) log.warn(line);
+  }
   const changed = result.changes.filter((c) => c.kind !== "unchanged").length;
   log.info(
     result.written

@@ -3,6 +3,7 @@ import { createTwoFilesPatch } from "diff";
 import { ValidationError } from "../errors.js";
 import { assertInside } from "../paths.js";
 import type { Plan, PlannedFile } from "../plan.js";
+import { isCiFile, workflowLosses } from "./workflow-losses.js";
 
 export type ChangeKind = "create" | "update" | "unchanged";
 
@@ -12,6 +13,8 @@ export interface Change {
   readonly kind: ChangeKind;
   /** A unified diff from the current file to the planned one (empty unless "update"). */
   readonly diff: string;
+  /** A CI file being replaced: what it does that the planned one does not (workflow-losses). */
+  readonly losses?: readonly string[];
 }
 
 /** Compares a plan with the repository; reads only. */
@@ -42,7 +45,10 @@ export async function compareWithDisk(plan: Plan, cwd: string): Promise<Change[]
         undefined,
         { context: 3 },
       );
-      changes.push({ file, kind: "update", diff });
+      const losses = isCiFile(file.path)
+        ? workflowLosses(current.toString("utf8"), file.content.toString("utf8"))
+        : [];
+      changes.push({ file, kind: "update", diff, ...(losses.length > 0 ? { losses } : {}) });
     }
   }
   return changes;
@@ -55,8 +61,19 @@ export function assertNoOverwrite(
 ) {
   const blocked = changes.filter((c) => c.kind === "update" && !allowed.has(c.file.path));
   if (blocked.length === 0) return;
+  const losses = blocked.flatMap((c) => describeLosses(c));
   throw new ValidationError(
     `${blocked.length} existing file(s) differ from what would be written; nothing was written. ` +
-      `Review the diff and re-run with --force to overwrite:\n\n${blocked.map((c) => c.diff).join("\n")}`,
+      `Review the diff${losses.length > 0 ? " and what the replaced CI would lose" : ""} and re-run with --force to overwrite:\n\n${blocked.map((c) => c.diff).join("\n")}` +
+      (losses.length > 0 ? `\n${losses.join("\n")}` : ""),
   );
+}
+
+/** A replaced CI file's losses as printable lines: the file, then one indented line each. */
+export function describeLosses(change: Change): string[] {
+  if (!change.losses?.length) return [];
+  return [
+    `${change.file.path}: replacing it drops what the pack does not do:`,
+    ...change.losses.map((loss) => `  - ${loss}`),
+  ];
 }
