@@ -83,6 +83,12 @@ describe("ds-service add ci / adopt", () => {
       '.github/workflows/ci.yml: replacing it drops what the pack does not do:\n  - job "style" no longer reports',
     );
     expect(refused.err()).toContain("  - no longer runs: ruff format --check .");
+    const beside = captureIo(cwd);
+    expect(await run(["add", "ci", "--beside"], { io: beside.io }), beside.err()).toBe(0);
+    expect(beside.out()).toContain("+ .github/workflows/ds-service-ci.yml");
+    expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).toBe(workflow);
+    const checked = captureIo(cwd);
+    expect(await run(["check", "--cwd", cwd], { io: checked.io }), checked.err()).toBe(0);
     const forced = captureIo(cwd);
     expect(await run(["add", "ci", "--force"], { io: forced.io })).toBe(0);
     expect(forced.err()).toContain("  - no longer runs: ruff format --check .");

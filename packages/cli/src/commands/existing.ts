@@ -20,6 +20,7 @@ interface ExistingFlags {
   readonly setup?: string;
   readonly check?: string;
   readonly answers?: string;
+  readonly beside?: boolean;
 }
 
 /** What an answers file may choose for `add ci` / `adopt`: the same choices as the flags. */
@@ -98,6 +99,7 @@ export function registerExistingCommands(
     ...(flags.python === undefined ? {} : { python: flags.python }),
     ...(flags.setup === undefined ? {} : { setup: flags.setup }),
     ...(flags.check === undefined ? {} : { check: flags.check }),
+    ...(flags.beside ? { beside: true } : {}),
   });
   // The choices every detected value can be overridden with, on both commands.
   const choices = (command: Command) =>
@@ -108,6 +110,10 @@ export function registerExistingCommands(
       .option(
         "--answers <file>",
         "read these choices (ci, python, setup, check) from JSON; flags win",
+      )
+      .option(
+        "--beside",
+        "keep the repo's own CI: add the pack's workflows under ds-service-* names (GitHub)",
       );
   const ciOption = () =>
     new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders);

@@ -1,5 +1,6 @@
 import * as configCi from "@ds-service/config-ci";
 import { type Document, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { ValidationError } from "../errors.js";
 import { outputPath } from "../paths.js";
 import type { Plan } from "../plan.js";
 import type { CiCommands } from "./commands.js";
@@ -127,12 +128,49 @@ export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolea
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
+/**
+ * `--beside`: the pack's workflows under names of their own, so the repository's CI, its file
+ * names and the status checks its rulesets require stay as they are. dependabot.yml and
+ * SECURITY.md are one per repository: beside a repository's own CI they stay the repository's.
+ */
+const besidePaths: Record<string, string> = {
+  ".github/workflows/ci.yml": ".github/workflows/ds-service-ci.yml",
+  ".github/workflows/python-ci.yml": ".github/workflows/ds-service-python-ci.yml",
+  ".github/workflows/codeql.yml": ".github/workflows/ds-service-codeql.yml",
+};
+
+/** A workflow's text renamed for `--beside`: its `name:` and the reusable workflow it calls. */
+function besideWorkflow(text: string): string {
+  return text
+    .replace(/^name: (.*)$/m, "name: ds-service $1")
+    .replaceAll("./.github/workflows/python-ci.yml", "./.github/workflows/ds-service-python-ci.yml")
+    .replace(/^(\s+)name: Check$/m, "$1name: ds-service check");
+}
+
 /** The CI pack for an existing repository, as a plan of managed files. */
 export function planCiPack(
   commands: CiCommands,
-  options: { dockerfile: boolean; imageJob: boolean; provider?: "github" | "gitlab" },
+  options: {
+    dockerfile: boolean;
+    imageJob: boolean;
+    provider?: "github" | "gitlab";
+    beside?: boolean;
+  },
 ): Plan {
   const plan: Plan = new Map();
+  if (options.beside) {
+    if (options.provider === "gitlab")
+      throw new ValidationError(
+        "--beside is for GitHub, where workflows sit side by side; GitLab runs one .gitlab-ci.yml: " +
+          "without --beside, the refusal lists what replacing it would drop",
+      );
+    const full = planCiPack(commands, { ...options, beside: false });
+    for (const [from, to] of Object.entries(besidePaths)) {
+      const text = besideWorkflow(full.get(from)?.content.toString("utf8") ?? "");
+      plan.set(to, { path: to, content: Buffer.from(text, "utf8"), ownership: "managed" });
+    }
+    return plan;
+  }
   if (options.provider === "gitlab") {
     for (const [rel, text] of [
       [".gitlab-ci.yml", renderGitlabCi(commands, { imageJob: options.imageJob })],

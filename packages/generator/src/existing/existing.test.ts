@@ -449,6 +449,42 @@ describe("addCi", () => {
     expect(await listTree(other)).toEqual(Object.keys(pipRepo).sort());
   });
 
+  it("--beside adds the pack next to the repo's own CI, under its own names, and keeps it so", async () => {
+    const theirs =
+      "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n";
+    const cwd = await testdir({
+      ...pipRepo,
+      ".github/workflows/ci.yml": theirs,
+      "SECURITY.md": "ours\n",
+    });
+    const result = await addCi({ cwd, beside: true });
+    expect(result.written).toBe(true);
+    expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).toBe(theirs);
+    expect(await fs.readFile(path.join(cwd, "SECURITY.md"), "utf8")).toBe("ours\n");
+    expect((await listTree(cwd)).filter((f) => f.startsWith(".github/"))).toEqual([
+      ".github/workflows/ci.yml",
+      ".github/workflows/ds-service-ci.yml",
+      ".github/workflows/ds-service-codeql.yml",
+      ".github/workflows/ds-service-python-ci.yml",
+    ]);
+    const ci = parse(
+      await fs.readFile(path.join(cwd, ".github/workflows/ds-service-ci.yml"), "utf8"),
+    ) as { name: string; jobs: { check: { name: string; uses: string } } };
+    expect(ci.name).toBe("ds-service CI");
+    expect(ci.jobs.check).toMatchObject({
+      name: "ds-service check",
+      uses: "./.github/workflows/ds-service-python-ci.yml",
+    });
+    const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
+    expect(manifest.ci.beside).toBe(true);
+    // Run again, it plans the same files: nothing differs, nothing is refused.
+    const again = await addCi({ cwd, beside: true });
+    expect(again.changes.every((c) => c.kind === "unchanged")).toBe(true);
+    await expect(
+      addCi({ cwd: await testdir(pipRepo), beside: true, ci: "gitlab" }),
+    ).rejects.toThrow(/--beside is for GitHub/);
+  });
+
   it("writes nothing on --dry-run", async () => {
     const cwd = await testdir(pipRepo);
     const result = await addCi({ cwd, dryRun: true });

@@ -40,6 +40,7 @@ export function planPackFor(ci: CiRecord): Plan {
     dockerfile: ci.dockerfile,
     imageJob: ci.imageJob,
     provider: ci.provider,
+    beside: ci.beside === true,
   });
 }
 

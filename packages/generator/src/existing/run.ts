@@ -26,6 +26,8 @@ export interface ExistingRepoOptions {
   readonly ci?: "github" | "gitlab";
   /** The Python CI sets up (`3.10`), over what the repository names. */
   readonly python?: string;
+  /** The pack's workflows beside the repository's own CI, under distinct names (GitHub). */
+  readonly beside?: boolean;
   /** CI's install command, over the detected one (one line of shell). */
   readonly setup?: string;
   /** CI's check command (lint, typecheck, test), over the detected one (one line of shell). */
@@ -97,6 +99,7 @@ export async function applyToExisting(
     ...commands,
     dockerfile: project.dockerfile,
     imageJob,
+    ...(options.beside ? { beside: true } : {}),
   };
   const plan: Plan = new Map([...planPackFor(ci), ...extra]);
   const manifest = recordPack(previous, plan, origin, ci);

@@ -29,6 +29,8 @@ export const ciRecordSchema = z.object({
   dockerfile: z.boolean(),
   /** The image job is in (the repository has the deploy pack's lint-docker and verify-base-images). */
   imageJob: z.boolean(),
+  /** `--beside`: the pack's workflows sit beside the repository's own CI under distinct names. */
+  beside: z.boolean().optional(),
 });
 
 const common = {

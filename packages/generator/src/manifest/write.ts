@@ -97,6 +97,15 @@ export function manifestFile(manifest: Manifest): PlannedFile {
 }
 
 function orderedCi(ci: CiRecord): CiRecord {
-  const { provider, uv, pythonVersion, setup, check, dockerfile, imageJob } = ci;
-  return { provider, uv, pythonVersion, setup, check, dockerfile, imageJob };
+  const { provider, uv, pythonVersion, setup, check, dockerfile, imageJob, beside } = ci;
+  return {
+    provider,
+    uv,
+    pythonVersion,
+    setup,
+    check,
+    dockerfile,
+    imageJob,
+    ...(beside ? { beside } : {}),
+  };
 }
