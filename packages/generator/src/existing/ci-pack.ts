@@ -44,6 +44,8 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   doc.deleteIn([...withPath, "train"]);
   doc.deleteIn([...withPath, "score"]);
   doc.deleteIn([...withPath, "artifact-path"]);
+  // DATA_SOURCE is the training data's address: nothing here trains.
+  doc.deleteIn(["jobs", "check", "secrets"]);
   if (!options.imageJob) doc.deleteIn(["jobs", "image"]);
   // A generated service's image carries the model the check job trained; here nothing trains.
   else dropStep(doc, ["jobs", "image", "steps"], /^Download the gated model/);
@@ -55,9 +57,50 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** dependabot.yml for the ecosystems the repository uses. */
+/**
+ * python-ci.yml for a repository that did not come from the template: the steps it runs and
+ * nothing else. Training, the ML Test Score, the model upload and the data secret are a
+ * model service's; the install step is named for what it does, locked or not.
+ */
+export function renderPythonCi(): string {
+  const body = sourceText("_github/workflows/python-ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const doc = parseDocument(body);
+  const inputs = ["on", "workflow_call", "inputs"];
+  if (!isMap(doc.getIn(inputs))) throw new Error("config-ci's python-ci.yml has no inputs");
+  for (const input of ["train", "score", "artifact-path"]) doc.deleteIn([...inputs, input]);
+  doc.deleteIn(["on", "workflow_call", "secrets"]);
+  doc.setIn([...inputs, "setup", "description"], "Installs the repository's dependencies.");
+  doc.setIn([...inputs, "uv", "description"], "Install uv (the repository uses uv).");
+  const steps = ["jobs", "check", "steps"];
+  dropStep(doc, steps, /^(Train|ML Test Score|Upload what training wrote)/);
+  const seq = doc.getIn(steps);
+  for (const step of isSeq(seq) ? seq.items : []) {
+    if (!isMap(step)) continue;
+    if (String(step.get("name")).startsWith("Install the locked environment"))
+      step.set("name", "Install dependencies");
+    const env = step.get("env");
+    if (isMap(env)) env.delete("DATA_SOURCE");
+  }
+  doc.commentBefore =
+    " The steps of this repository's CI, added by `ds-service add ci` and called by ci.yml:\n" +
+    " set up Python (and uv when the repository uses it), then run its own commands. Commands\n" +
+    " come in as inputs and run through `bash -c` from the environment, never expanded into the\n" +
+    " script text, so an input cannot inject shell.";
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** dependabot.yml for the ecosystems the repository uses, its header saying which. */
 export function renderDependabot(options: { uv: boolean; dockerfile: boolean }): string {
-  const doc = parseDocument(sourceText("_github/dependabot.yml"));
+  const doc = parseDocument(sourceText("_github/dependabot.yml").replace(/^(#.*\n|\s*\n)*/, ""));
+  const kept = [
+    options.uv ? "the uv.lock dependencies" : "the pip requirements",
+    "the SHA-pinned actions",
+    ...(options.dockerfile ? ["the Dockerfile's base images"] : []),
+  ];
+  doc.commentBefore =
+    ` Keeps ${kept.slice(0, -1).join(", ")} and ${kept.at(-1)} of this repository current.\n` +
+    " A 7-day cooldown lets a bad or compromised release be caught before it arrives (security\n" +
+    " updates are not delayed).";
   const updates = doc.get("updates");
   if (!isSeq(updates)) throw new Error("config-ci's dependabot.yml has no updates list");
   updates.items = updates.items.filter((item) => {
@@ -187,11 +230,13 @@ export function planCiPack(
     const text =
       source === "_github/workflows/ci.yml"
         ? renderCiWorkflow(commands, { imageJob: options.imageJob })
-        : source === "_github/dependabot.yml"
-          ? renderDependabot({ uv: commands.uv, dockerfile: options.dockerfile })
-          : source === "SECURITY.md"
-            ? securityPolicyForExisting(sourceText(source), "github")
-            : sourceText(source);
+        : source === "_github/workflows/python-ci.yml"
+          ? renderPythonCi()
+          : source === "_github/dependabot.yml"
+            ? renderDependabot({ uv: commands.uv, dockerfile: options.dockerfile })
+            : source === "SECURITY.md"
+              ? securityPolicyForExisting(sourceText(source), "github")
+              : sourceText(source);
     plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
   }
   return plan;

@@ -388,6 +388,26 @@ describe("addCi", () => {
     expect(again.changes.every((c) => c.kind === "unchanged")).toBe(true);
   });
 
+  it("writes headers and step names true of this repo: nothing locked, trained or absent", async () => {
+    const cwd = await testdir(pipRepo);
+    await addCi({ cwd });
+    const read = (rel: string) => fs.readFile(path.join(cwd, rel), "utf8");
+    const steps = await read(".github/workflows/python-ci.yml");
+    expect(steps).toContain("- name: Install dependencies");
+    expect(steps).not.toMatch(/locked|monitoring\.yml|Train|ML Test Score|DATA_SOURCE|artifact/);
+    expect(await read(".github/workflows/ci.yml")).not.toMatch(/DATA_SOURCE|secrets:/);
+    const dependabot = await read(".github/dependabot.yml");
+    expect(dependabot).toMatch(
+      /^# Keeps the pip requirements and the SHA-pinned actions of this repository current\./,
+    );
+    expect(dependabot).not.toMatch(/uv\.lock|base images/);
+    const withDocker = await testdir({ ...uvRepo, Dockerfile: "FROM python:3.11-slim\n" });
+    await addCi({ cwd: withDocker });
+    expect(await fs.readFile(path.join(withDocker, ".github/dependabot.yml"), "utf8")).toMatch(
+      /^# Keeps the uv\.lock dependencies, the SHA-pinned actions and the Dockerfile's base images/,
+    );
+  });
+
   it("never overwrites a different file without --force, and shows the diff", async () => {
     const mine = "name: mine\non: push\njobs: {}\n";
     const cwd = await testdir({ ...pipRepo, ".github/workflows/ci.yml": mine });
