@@ -7,8 +7,9 @@ and `production` (promoted). See `io/tracking.py` for what is recorded and where
 """
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import mlflow
 import mlflow.sklearn
@@ -115,12 +116,58 @@ def requirements() -> list[str]:
     ]
 
 
+# Model version tags: when a version was last promoted (aliases keep no history, so this is
+# how a rollback finds the version before), and that production was rolled back from it.
+PROMOTED_AT: Final = "promoted_at"
+ROLLED_BACK_AT: Final = "rolled_back_at"
+
+
 def promote(version: str, root: Path = Path()) -> None:
     """Move the `production` alias to `version` of the project's registered model."""
     try:
-        connect(root).set_registered_model_alias(MODEL_NAME, PRODUCTION, version)
+        client = connect(root)
+        client.set_registered_model_alias(MODEL_NAME, PRODUCTION, version)
+        client.set_model_version_tag(MODEL_NAME, version, PROMOTED_AT, _now())
+        # Promoting a version again, after fixing what made it roll back, clears the mark.
+        client.delete_model_version_tag(MODEL_NAME, version, ROLLED_BACK_AT)
     except (MlflowException, OSError) as error:
         raise TrackingError(f"cannot move {PRODUCTION} to version {version}: {error}") from error
+
+
+def roll_back(root: Path = Path()) -> tuple[str, str]:
+    """Move `production` back to the version promoted before it; returns (from, to).
+
+    The version rolled back from is tagged, so a second rollback goes further back instead of
+    returning to it. Versions never promoted are never candidates.
+    """
+    try:
+        client = connect(root)
+        current = client.get_model_version_by_alias(MODEL_NAME, PRODUCTION)
+    except (MlflowException, OSError) as error:
+        raise TrackingError(f"no {PRODUCTION} version to roll back from: {error}") from error
+    since = current.tags.get(PROMOTED_AT, "")
+    earlier = [
+        version
+        for version in client.search_model_versions(f"name='{MODEL_NAME}'")
+        if version.version != current.version
+        and ROLLED_BACK_AT not in version.tags
+        and "" < version.tags.get(PROMOTED_AT, "") < since
+    ]
+    if not earlier:
+        raise TrackingError(
+            f"no version was promoted before version {current.version}: nothing to roll back to"
+        )
+    target = max(earlier, key=lambda version: version.tags[PROMOTED_AT])
+    try:
+        client.set_model_version_tag(MODEL_NAME, current.version, ROLLED_BACK_AT, _now())
+        client.set_registered_model_alias(MODEL_NAME, PRODUCTION, target.version)
+    except (MlflowException, OSError) as error:
+        raise TrackingError(f"cannot move {PRODUCTION} back: {error}") from error
+    return str(current.version), str(target.version)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def production_record(root: Path = Path()) -> dict[str, Any] | None:
