@@ -8,8 +8,10 @@
 #   check-jsonschema — GitLab pipelines against GitLab's CI schema
 #   renovate-config-validator — the GitLab projects' Renovate config, by Renovate itself
 # Installs either tool if it is missing. Exits non-zero on any finding.
-#   bash scripts/lint-workflows.sh [repo-dir...]   also lints each repo's .github/ (the e2e
-#                                                   passes repos that `ds-service add ci` wrote)
+#   bash scripts/lint-workflows.sh [repo-dir...]   with repos, lints only each repo's .github/,
+#                                                   .gitlab-ci.yml and Renovate config (the e2e
+#                                                   passes repos ds-service wrote); the shipped
+#                                                   workflows and the self-test run without them
 set -euo pipefail
 
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
@@ -104,6 +106,28 @@ validate_renovate() {
   fi
 }
 
+# Each repo's CI as ds-service wrote it, laid out under `.github/` as the tools expect.
+lint_repos() {
+  local repo copy
+  for repo in "$@"; do
+    if [[ -f "$repo/.gitlab-ci.yml" ]]; then
+      log "check-jsonschema vendor.gitlab-ci: $repo/.gitlab-ci.yml"
+      check-jsonschema --builtin-schema vendor.gitlab-ci "$repo/.gitlab-ci.yml" || status=1
+    fi
+    if [[ -f "$repo/.gitlab/renovate.json" ]]; then
+      validate_renovate "$repo/.gitlab/renovate.json" || status=1
+    fi
+    [[ -d "$repo/.github" ]] || continue
+    copy="$(mktemp -d)"
+    cp -R "$repo/.github" "$copy/.github"
+    log "actionlint: $repo/.github"
+    (cd "$copy" && git init -q . && actionlint -no-color) || status=1
+    log "zizmor --offline: $repo/.github"
+    (cd "$copy" && zizmor --offline --no-progress --strict-collection --persona pedantic .github) || status=1
+    rm -rf "$copy"
+  done
+}
+
 ensure_actionlint
 ensure_zizmor
 ensure_check_jsonschema
@@ -117,6 +141,14 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   log "shellcheck not found: actionlint will not check run: blocks"
 fi
 
+status=0
+
+if (($# > 0)); then
+  lint_repos "$@"
+  if ((status != 0)); then log "workflow lint FAILED"; else log "workflow lint passed"; fi
+  exit "$status"
+fi
+
 shopt -s nullglob
 mono_workflows=("$mono_dir"/workflows/*.yml "$mono_dir"/workflows/*.yaml)
 template_workflows=("$template_dir"/workflows/*.yml "$template_dir"/workflows/*.yaml)
@@ -125,8 +157,6 @@ if ((${#mono_workflows[@]} == 0 || ${#template_workflows[@]} == 0)); then
   log "no workflows found under $mono_dir or $template_dir"
   exit 1
 fi
-
-status=0
 
 # Both tools find workflows, reusable-workflow calls (`uses: ./.github/...`) and dependabot.yml
 # by their place under a `.github/` directory, so the template's `_github/` is linted from a
@@ -178,24 +208,6 @@ rm -rf "$broken"
 log "check-jsonschema vendor.gitlab-ci: packages/config-ci/template/_gitlab-ci.yml"
 check-jsonschema --builtin-schema vendor.gitlab-ci packages/config-ci/template/_gitlab-ci.yml || status=1
 validate_renovate packages/config-ci/template/_gitlab/renovate.json || status=1
-
-for repo in "$@"; do
-  if [[ -f "$repo/.gitlab-ci.yml" ]]; then
-    log "check-jsonschema vendor.gitlab-ci: $repo/.gitlab-ci.yml"
-    check-jsonschema --builtin-schema vendor.gitlab-ci "$repo/.gitlab-ci.yml" || status=1
-  fi
-  if [[ -f "$repo/.gitlab/renovate.json" ]]; then
-    validate_renovate "$repo/.gitlab/renovate.json" || status=1
-  fi
-  [[ -d "$repo/.github" ]] || continue
-  copy="$(mktemp -d)"
-  cp -R "$repo/.github" "$copy/.github"
-  log "actionlint: $repo/.github"
-  (cd "$copy" && git init -q . && actionlint -no-color) || status=1
-  log "zizmor --offline: $repo/.github"
-  (cd "$copy" && zizmor --offline --no-progress --strict-collection --persona pedantic .github) || status=1
-  rm -rf "$copy"
-done
 
 if ((status != 0)); then
   log "workflow lint FAILED"
