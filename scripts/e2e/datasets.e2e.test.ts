@@ -4,8 +4,8 @@ import path from "node:path";
 import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportDatasets } from "./datasets.js";
 import { startService } from "./serve.js";
+import { penguinsSpecies, sharedData } from "./shared.js";
 
 // `new --data` on real datasets that nobody here wrote (./datasets.ts). Each project, with zero
 // hand edits, passes its own make check and scores > 5 in every ML Test Score section; the
@@ -42,16 +42,15 @@ const cases: Record<string, Case> = {
 let dataDir = "";
 let root = "";
 
-// Shared by every case (testdir() is per test): the data once, the projects side by side.
+// Shared by every case (testdir() is per test): the data once per e2e run (./shared.ts), the
+// projects side by side.
 beforeAll(async () => {
-  const base = await fs.realpath(os.tmpdir());
-  dataDir = await fs.mkdtemp(path.join(base, "ds-service-data-"));
-  root = await fs.mkdtemp(path.join(base, "ds-service-datasets-"));
-  await exportDatasets(dataDir);
+  dataDir = await sharedData();
+  root = await fs.mkdtemp(path.join(await fs.realpath(os.tmpdir()), "ds-service-datasets-"));
 });
 
 afterAll(async () => {
-  for (const dir of [dataDir, root]) if (dir) await fs.rm(dir, { recursive: true, force: true });
+  if (root) await fs.rm(root, { recursive: true, force: true });
 });
 
 async function make(project: string, target: string, env: Record<string, string> = {}) {
@@ -74,10 +73,14 @@ async function generate(name: string, c: Case): Promise<string> {
   const created = await runCli(args, { cwd: root, env: { CI: "true" } });
   expect(created.exitCode, created.stderr).toBe(0);
   const project = path.join(root, name);
-  // The data is read where it is, never copied into the repository.
+  await expectNoDataTracked(project);
+  return project;
+}
+
+/** The data is read where it is, never copied into the repository. */
+async function expectNoDataTracked(project: string) {
   const tracked = (await execa("git", ["ls-files"], { cwd: project })).stdout.split("\n");
   expect(tracked.filter((f) => /\.(csv|parquet)$/.test(f))).toEqual([]);
-  return project;
 }
 
 async function checkAndScore(project: string, task: Case["task"]) {
@@ -101,7 +104,9 @@ async function checkAndScore(project: string, task: Case["task"]) {
 describe("new --data on real datasets", () => {
   it("penguins species (multiclass, text categories, nulls): check, score, serve with a text category and a null", async () => {
     const c = cases["penguins-species"] as Case;
-    const project = await generate("penguins-species", c);
+    // Generated once for this suite and the sabotage suite (./shared.ts).
+    const project = await penguinsSpecies();
+    await expectNoDataTracked(project);
     const manifest = JSON.parse(
       await fs.readFile(path.join(project, ".ds-service/manifest.json"), "utf8"),
     );

@@ -1,10 +1,8 @@
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportDatasets } from "./datasets.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { penguinsSpecies } from "./shared.js";
 
 // Tests that test the tests: each sabotage is a realistic bug patched into a project freshly
 // generated from real data that is not the demo (penguins species: text categories, missing
@@ -30,8 +28,8 @@ interface Sabotage {
   readonly scoreSays?: readonly (string | RegExp)[];
 }
 
-const name = "sabotaged";
-const pkg = "sabotaged";
+// The penguins project the datasets suite checks unsabotaged (./shared.ts).
+const pkg = "penguins_species";
 
 const sabotages: readonly Sabotage[] = [
   {
@@ -179,26 +177,13 @@ const sabotages: readonly Sabotage[] = [
   },
 ];
 
-let root = "";
 let project = "";
 
-// One project for every sabotage (generation and uv sync are the slow part); each test
-// restores it with git before the next. testdir() is per-test, so the suite owns this one.
+// One project for every sabotage (generation and uv sync are the slow part), shared with the
+// datasets suite; each test restores it with git before the next.
 beforeAll(async () => {
-  root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-sabotage-")));
-  await exportDatasets(root);
-  const data = path.join(root, "penguins.csv");
-  const created = await runCli(["new", name, "--yes", "--data", data, "--target", "species"], {
-    cwd: root,
-    env: { CI: "true" },
-  });
-  expect(created.exitCode, created.stderr).toBe(0);
-  project = path.join(root, name);
+  project = await penguinsSpecies();
 }, 10 * 60_000);
-
-afterAll(async () => {
-  if (root) await fs.rm(root, { recursive: true, force: true });
-});
 
 async function restore() {
   await execa("git", ["checkout", "--", "."], { cwd: project });

@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["scripts/e2e/**/*.e2e.test.ts"],
+    // A folder for the run: projects shared by more than one file (shared.ts).
+    globalSetup: ["scripts/e2e/global-setup.ts"],
     fileParallelism: false,
     testTimeout: 15 * 60_000,
     hookTimeout: 5 * 60_000,

@@ -1,0 +1,47 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { runCli } from "@ds-service/test-utils";
+import { execa } from "execa";
+import { expect, inject } from "vitest";
+import { exportDatasets } from "./datasets.js";
+
+/** The real datasets, exported once per e2e run (./datasets.ts); returns their folder. */
+export async function sharedData(): Promise<string> {
+  const dir = path.join(inject("sharedRoot"), "data");
+  const done = path.join(dir, ".exported");
+  if (await exists(done)) return dir;
+  await fs.mkdir(dir, { recursive: true });
+  await exportDatasets(dir);
+  await fs.writeFile(done, "");
+  return dir;
+}
+
+/**
+ * `new penguins-species --data penguins.csv --target species`, generated once per e2e run and
+ * shared by the files that check it (datasets, sabotage): the generation, uv sync and tuning
+ * are the slow part. Every caller gets it as generated — tracked files restored, everything
+ * untracked or ignored but the virtualenv removed — and may change it freely.
+ */
+export async function penguinsSpecies(): Promise<string> {
+  const root = inject("sharedRoot");
+  const project = path.join(root, "penguins-species");
+  const ready = path.join(root, ".penguins-species-ready");
+  if (await exists(ready)) {
+    await execa("git", ["checkout", "--", "."], { cwd: project });
+    await execa("git", ["clean", "-fdqx", "-e", ".venv"], { cwd: project });
+    return project;
+  }
+  const data = path.join(await sharedData(), "penguins.csv");
+  const args = ["new", "penguins-species", "--yes", "--data", data, "--target", "species"];
+  const created = await runCli(args, { cwd: root, env: { CI: "true" } });
+  expect(created.exitCode, created.stderr).toBe(0);
+  await fs.writeFile(ready, "");
+  return project;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs
+    .access(file)
+    .then(() => true)
+    .catch(() => false);
+}
