@@ -169,6 +169,51 @@ describe("ds-service add ci on a plain repository", () => {
     expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
   });
 
+  // A repository with its own required workflow and its own formatters: --beside keeps the
+  // workflow (and so its status check), and the pack runs black, isort and flake8 as the repo
+  // declares them, for real — failing on code one of them rejects.
+  it("its own CI and black/isort/flake8: --beside keeps it, the pack runs those tools", async () => {
+    const own =
+      "name: Tests\non: [push]\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n";
+    const repo = await testdir({
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+      "requirements-dev.txt": "pytest>=8\nblack\nisort\nflake8\n",
+      ".github/workflows/tests.yml": own,
+    });
+    const added = await runCli(["add", "ci", "--cwd", repo, "--beside"], { env: { CI: "true" } });
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(added.stdout).toContain("checks black, isort, flake8");
+    expect(await fs.readFile(path.join(repo, ".github/workflows/tests.yml"), "utf8")).toBe(own);
+    const ci = parse(
+      await fs.readFile(path.join(repo, ".github/workflows/ds-service-ci.yml"), "utf8"),
+    ) as { jobs: { check: { with: { setup: string; check: string } } } };
+    const { setup, check } = ci.jobs.check.with;
+    expect(check).toBe(
+      "python -m black --check mylib && python -m isort --check-only mylib && " +
+        "python -m flake8 mylib && python -m pytest",
+    );
+    const venv = path.join(repo, ".venv-ci");
+    await execa("python3", ["-m", "venv", venv]);
+    const installed = await runAsCi(repo, setup, activated(venv));
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, check, activated(venv));
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+    // Imports out of isort's order: the check fails before any test runs.
+    await fs.writeFile(path.join(repo, "mylib/__init__.py"), `import sys\nimport os\n\n\n${lib}`);
+    const unsorted = await runAsCi(repo, check, activated(venv));
+    expect(unsorted.exitCode, unsorted.all).not.toBe(0);
+    expect(unsorted.all).toMatch(/isort|Imports are incorrectly sorted/);
+    await fs.writeFile(path.join(repo, "mylib/__init__.py"), lib);
+
+    const checked = await runCli(["check", "--cwd", repo], { env: { CI: "true" } });
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
+    // The repo's own workflow is tag-pinned and unlinted (as real ones are): lint ours only.
+    await fs.rm(path.join(repo, ".github/workflows/tests.yml"));
+    await lintWorkflows(repo);
+  });
+
   it("--ci gitlab: a schema-valid .gitlab-ci.yml whose jobs' commands pass there", async () => {
     const repo = await testdir({
       "mylib/__init__.py": lib,
