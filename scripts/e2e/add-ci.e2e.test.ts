@@ -36,6 +36,18 @@ const activated = (venv: string) => ({
   VIRTUAL_ENV: venv,
 });
 
+/** CI's setup in a fresh venv at `.venv-ci`, then its check, which must pass (1 test); the env. */
+async function installedAndPassing(repo: string, setup: string, check: string) {
+  const ciEnv = activated(path.join(repo, ".venv-ci"));
+  await execa("python3", ["-m", "venv", ciEnv.VIRTUAL_ENV]);
+  const installed = await runAsCi(repo, setup, ciEnv);
+  expect(installed.exitCode, installed.all).toBe(0);
+  const passed = await runAsCi(repo, check, ciEnv);
+  expect(passed.exitCode, passed.all).toBe(0);
+  expect(passed.all).toMatch(/1 passed/);
+  return ciEnv;
+}
+
 async function lintWorkflows(repo: string) {
   const r = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), repo], {
     all: true,
@@ -58,16 +70,10 @@ describe("ds-service add ci on a plain repository", () => {
 
     const { setup, check } = await ciCommands(repo);
     expect(setup).toBe("python -m pip install -r requirements-dev.txt");
-    const venv = path.join(repo, ".venv-ci");
-    await execa("python3", ["-m", "venv", venv]);
-    const installed = await runAsCi(repo, setup, activated(venv));
-    expect(installed.exitCode, installed.all).toBe(0);
-    const passed = await runAsCi(repo, check, activated(venv));
-    expect(passed.exitCode, passed.all).toBe(0);
-    expect(passed.all).toMatch(/1 passed/);
+    const ciEnv = await installedAndPassing(repo, setup, check);
 
     await fs.writeFile(path.join(repo, "tests/test_add.py"), test(6));
-    const failed = await runAsCi(repo, check, activated(venv));
+    const failed = await runAsCi(repo, check, ciEnv);
     expect(failed.exitCode).not.toBe(0);
   });
 
@@ -99,16 +105,10 @@ describe("ds-service add ci on a plain repository", () => {
       `python -m pip install --quiet 'pip>=${pipGroupsVersion}' && python -m pip install . --group dev`,
     );
     expect(check).toBe("python -m pytest");
-    const venv = path.join(repo, ".venv-ci");
-    await execa("python3", ["-m", "venv", venv]);
-    const installed = await runAsCi(repo, setup, activated(venv));
-    expect(installed.exitCode, installed.all).toBe(0);
-    const passed = await runAsCi(repo, check, activated(venv));
-    expect(passed.exitCode, passed.all).toBe(0);
-    expect(passed.all).toMatch(/1 passed/);
+    const ciEnv = await installedAndPassing(repo, setup, check);
 
     await fs.writeFile(path.join(repo, "tests/test_add.py"), test(6));
-    const failed = await runAsCi(repo, check, activated(venv));
+    const failed = await runAsCi(repo, check, ciEnv);
     expect(failed.exitCode).not.toBe(0);
     expect(failed.all).toMatch(/1 failed/);
   });
@@ -154,15 +154,9 @@ describe("ds-service add ci on a plain repository", () => {
 
     const { setup, check } = await ciCommands(repo);
     expect(setup).toBe("python -m pip install -r requirements.txt");
-    const venv = path.join(repo, ".venv-ci");
-    await execa("python3", ["-m", "venv", venv]);
-    const installed = await runAsCi(repo, setup, activated(venv));
-    expect(installed.exitCode, installed.all).toBe(0);
-    const passed = await runAsCi(repo, check, activated(venv));
-    expect(passed.exitCode, passed.all).toBe(0);
-    expect(passed.all).toMatch(/1 passed/);
+    const ciEnv = await installedAndPassing(repo, setup, check);
     // What the pack used to add: `.` again beside `-e .`, which pip refuses.
-    const twice = await runAsCi(repo, `${setup} .`, activated(venv));
+    const twice = await runAsCi(repo, `${setup} .`, ciEnv);
     expect(twice.exitCode, twice.all).not.toBe(0);
 
     const checked = await runCli(["check", "--cwd", repo], { env: { CI: "true" } });
@@ -193,16 +187,10 @@ describe("ds-service add ci on a plain repository", () => {
       "python -m black --check mylib && python -m isort --check-only mylib && " +
         "python -m flake8 mylib && python -m pytest",
     );
-    const venv = path.join(repo, ".venv-ci");
-    await execa("python3", ["-m", "venv", venv]);
-    const installed = await runAsCi(repo, setup, activated(venv));
-    expect(installed.exitCode, installed.all).toBe(0);
-    const passed = await runAsCi(repo, check, activated(venv));
-    expect(passed.exitCode, passed.all).toBe(0);
-    expect(passed.all).toMatch(/1 passed/);
+    const ciEnv = await installedAndPassing(repo, setup, check);
     // Imports out of isort's order: the check fails before any test runs.
     await fs.writeFile(path.join(repo, "mylib/__init__.py"), `import sys\nimport os\n\n\n${lib}`);
-    const unsorted = await runAsCi(repo, check, activated(venv));
+    const unsorted = await runAsCi(repo, check, ciEnv);
     expect(unsorted.exitCode, unsorted.all).not.toBe(0);
     expect(unsorted.all).toMatch(/isort|Imports are incorrectly sorted/);
     await fs.writeFile(path.join(repo, "mylib/__init__.py"), lib);

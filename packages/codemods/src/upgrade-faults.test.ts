@@ -67,6 +67,7 @@ function inject(op: Op, failAt?: number): { calls: () => number; sites: string[]
  * site, its first, middle and last — the code path is the same for the calls in between.
  */
 function chosenCalls(sites: readonly string[], all: boolean): number[] {
+  if (all) return sites.map((_, i) => i + 1);
   const chosen = new Set<number>();
   let start = 0;
   for (let i = 1; i <= sites.length; i++) {
@@ -75,7 +76,6 @@ function chosenCalls(sites: readonly string[], all: boolean): number[] {
     for (const k of [start, Math.floor((start + end) / 2), end]) chosen.add(k + 1);
     start = i;
   }
-  if (all) return sites.map((_, i) => i + 1);
   return [...chosen].sort((a, b) => a - b);
 }
 

@@ -17,6 +17,12 @@ const ciPackFiles = [
   "SECURITY.md",
 ] as const;
 
+/** A config-ci file without its leading comment, which describes a generated service: each
+ * rendering for an existing repository writes its own. */
+function sourceBody(source: string): string {
+  return sourceText(source).replace(/^(#.*\n|\s*\n)*/, "");
+}
+
 function sourceText(source: string): string {
   const file = configCi.files.find((f) => f.source === source);
   if (file?.content === undefined)
@@ -31,7 +37,7 @@ function sourceText(source: string): string {
  */
 export function renderCiWorkflow(commands: CiCommands, options: { imageJob: boolean }): string {
   // The template's header describes a generated model service; this repository gets its own.
-  const body = sourceText("_github/workflows/ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const body = sourceBody("_github/workflows/ci.yml");
   const doc = parseDocument(body);
   const withPath = ["jobs", "check", "with"];
   if (!isMap(doc.getIn(withPath))) throw new Error("config-ci's ci.yml has no jobs.check.with");
@@ -63,7 +69,7 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
  * model service's; the install step is named for what it does, locked or not.
  */
 export function renderPythonCi(): string {
-  const body = sourceText("_github/workflows/python-ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const body = sourceBody("_github/workflows/python-ci.yml");
   const doc = parseDocument(body);
   const inputs = ["on", "workflow_call", "inputs"];
   if (!isMap(doc.getIn(inputs))) throw new Error("config-ci's python-ci.yml has no inputs");
@@ -91,7 +97,7 @@ export function renderPythonCi(): string {
 
 /** dependabot.yml for the ecosystems the repository uses, its header saying which. */
 export function renderDependabot(options: { uv: boolean; dockerfile: boolean }): string {
-  const doc = parseDocument(sourceText("_github/dependabot.yml").replace(/^(#.*\n|\s*\n)*/, ""));
+  const doc = parseDocument(sourceBody("_github/dependabot.yml"));
   const kept = [
     options.uv ? "the uv.lock dependencies" : "the pip requirements",
     "the SHA-pinned actions",
@@ -139,7 +145,7 @@ const serviceOnlyGitlabJobs = [
  * verify-base-images) stays only where those targets exist, as on GitHub.
  */
 export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolean }): string {
-  const body = sourceText("_gitlab-ci.yml").replace(/^(#.*\n|\s*\n)*/, "");
+  const body = sourceBody("_gitlab-ci.yml");
   const doc = parseDocument(body);
   if (!isMap(doc.get("variables"))) throw new Error("config-ci's .gitlab-ci.yml has no variables");
   doc.setIn(["variables", "SETUP_COMMAND"], commands.setup);

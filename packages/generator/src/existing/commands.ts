@@ -30,16 +30,16 @@ const isDevName = (name: string) => /^(dev|test|tests|testing|lint)$/.test(norma
 const quote = (arg: string) =>
   /^[\w./@=:+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 
-/** Each tool in check mode: it reports, never rewrites (`dirs`: the code directories). */
+/** Each tool's arguments in check mode: it reports, never rewrites (`dirs`: the code directories). */
 const checkArgs: Record<LintTool | TypeChecker, (dirs: string) => string> = {
-  ruff: (dirs) => `ruff check ${dirs}`,
-  black: (dirs) => `black --check ${dirs}`,
-  isort: (dirs) => `isort --check-only ${dirs}`,
-  flake8: (dirs) => `flake8 ${dirs}`,
+  ruff: (dirs) => `check ${dirs}`,
+  black: (dirs) => `--check ${dirs}`,
+  isort: (dirs) => `--check-only ${dirs}`,
+  flake8: (dirs) => dirs,
   // The repo's own hooks, as its contributors run them; a hook that changes a file fails.
-  "pre-commit": () => "pre-commit run --all-files --show-diff-on-failure",
-  mypy: (dirs) => `mypy ${dirs}`,
-  ty: (dirs) => `ty check ${dirs}`,
+  "pre-commit": () => "run --all-files --show-diff-on-failure",
+  mypy: (dirs) => dirs,
+  ty: (dirs) => `check ${dirs}`,
 };
 
 /** `python -m` needs the module's name where it differs from the distribution's. */
@@ -103,9 +103,9 @@ export function toolCommands(project: ProjectLayout): {
       ? undefined
       : tools
           .map((tool) => {
-            const [name = "", ...rest] = checkArgs[tool](dirs).split(" ");
-            const command = run === "python -m " ? (moduleOf[tool] ?? name) : name;
-            return [`${run}${command}`, ...rest].join(" ");
+            // Each tool's command is its distribution's name, its module's under `python -m`.
+            const command = run === "python -m " ? (moduleOf[tool] ?? tool) : tool;
+            return `${run}${command} ${checkArgs[tool](dirs)}`;
           })
           .join(" && ");
   const lint = inCheckMode(project.linters);
