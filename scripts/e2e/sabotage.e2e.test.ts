@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { penguinsSpecies } from "./shared.js";
@@ -233,6 +234,76 @@ describe("sabotage: the generated make check catches each bug", () => {
       }
     } finally {
       await restore();
+    }
+  });
+});
+
+// The caller contract (`make contract`, in make check): the penguins project's own commands
+// change what callers see, and its own check must tell a breaking change from an addition.
+describe("make contract: a change that breaks callers fails make check", () => {
+  const git = (...args: string[]) =>
+    execa("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project });
+  const contract = async () => {
+    const run = await execa("make", ["contract"], { cwd: project, all: true, reject: false });
+    return { code: run.exitCode, output: String(run.all) };
+  };
+  const feature = async (...args: string[]) => {
+    const r = await runCli([...args, "--cwd", project], { env: { CI: "true" } });
+    expect(r.exitCode, r.stderr).toBe(0);
+  };
+  const ratio = ["bill_ratio", "--min", "0", "--max", "10", "--example", "2.5"];
+  const about = ["--description", "bill length over depth", "--source", "field measurement"];
+
+  it("fails a removed feature until MODEL_MAJOR is raised; an optional new feature passes, a required one fails", async () => {
+    const head = (await git("rev-parse", "HEAD")).stdout;
+    const refs = (await git("for-each-ref", "--format=%(refname) %(objectname)", "refs/ds-service"))
+      .stdout;
+    // Every command below moves the base refs upgrades merge against: put them back with the tree.
+    const resetTo = async (commit: string) => {
+      await git("reset", "-q", "--hard", commit);
+      await git("clean", "-fdq");
+      for (const line of refs.split("\n").filter(Boolean)) {
+        const [ref, sha] = line.split(" ") as [string, string];
+        await git("update-ref", ref, sha);
+      }
+    };
+    try {
+      const recorded = await contract();
+      expect(recorded.code, recorded.output).toBe(0);
+      if ((await git("status", "--porcelain", "contract")).stdout) {
+        await git("add", "contract");
+        await git("commit", "-qm", "record the released contract");
+      }
+      const released = (await git("rev-parse", "HEAD")).stdout;
+
+      await feature("remove", "feature", "year");
+      const removed = await contract();
+      expect(removed.code, removed.output).not.toBe(0);
+      expect(removed.output).toContain("BREAKING  input 'year' removed (or renamed)");
+      const meta = path.join(project, `src/${pkg}/meta.py`);
+      const text = await fs.readFile(meta, "utf8");
+      expect(text).toContain("MODEL_MAJOR: Final = 1\n");
+      await fs.writeFile(
+        meta,
+        text.replace("MODEL_MAJOR: Final = 1\n", "MODEL_MAJOR: Final = 2\n"),
+      );
+      const bumped = await contract();
+      expect(bumped.code, bumped.output).toBe(0);
+      expect(bumped.output).toContain("breaking changes allowed: MODEL_MAJOR 1 → 2");
+
+      await resetTo(released);
+      await feature("add", "feature", ...ratio, ...about);
+      const optional = await contract();
+      expect(optional.code, optional.output).toBe(0);
+      expect(optional.output).toContain("compatible new input 'bill_ratio'");
+
+      await resetTo(released);
+      await feature("add", "feature", ...ratio, ...about, "--required");
+      const required = await contract();
+      expect(required.code, required.output).not.toBe(0);
+      expect(required.output).toContain("BREAKING  new input 'bill_ratio': callers must send it");
+    } finally {
+      await resetTo(head);
     }
   });
 });

@@ -31,6 +31,7 @@ interface FeatureFlags extends RerenderFlags {
   readonly max?: string;
   readonly categories?: string;
   readonly nullable?: boolean;
+  readonly required?: boolean;
   readonly unseenOther?: boolean;
   readonly example?: string;
   readonly description: string;
@@ -77,6 +78,7 @@ function featureSpec(name: string, flags: FeatureFlags): FeatureSpec {
       ? { categories: categories ?? [] }
       : { range: [number("--min", flags.min), number("--max", flags.max)] as const }),
     nullable: flags.nullable === true,
+    required: flags.required === true,
     unseenOther: flags.unseenOther === true,
     example,
     description: flags.description,
@@ -110,6 +112,10 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
       .option("--max <number>", "numeric: highest valid value (the schema refuses more)")
       .option("--categories <values>", "categorical: the comma-separated allowed values")
       .option("--nullable", "requests may send null; the Pipeline imputes it")
+      .option(
+        "--required",
+        "callers must send it at once (by default they may leave it out until the next major: `make contract` fails a new required input)",
+      )
       .option(
         "--unseen-other",
         'categorical: score a category outside --categories as "other" instead of refusing it',

@@ -83,6 +83,9 @@ describe("ds-service add feature / remove feature", () => {
     });
     for (const row of manifest.answers.dataset.examples) expect(row.waist).toBe(94);
     expect(r.stdout).toMatch(/Changed \d+ file\(s\)/);
+    // Callers of this major do not send it yet: optional until the team makes it required.
+    expect(added.callerOptional).toBe(true);
+    expect(await schema()).toContain('CALLER_OPTIONAL: Final[tuple[str, ...]] = ("waist",)');
     expect((await cli(project, ["check"])).code).toBe(0);
   });
 
@@ -96,6 +99,7 @@ describe("ds-service add feature / remove feature", () => {
       "never,former,current",
       "--nullable",
       "--unseen-other",
+      "--required",
       "--description",
       "Smoking",
       "--source",
@@ -111,6 +115,7 @@ describe("ds-service add feature / remove feature", () => {
       /smoker: Series\[str\] = pa\.Field\(\n\s+isin=\["current", "former", "never"\],\n\s+nullable=True,/,
     );
     expect(await schema()).toContain('UNSEEN_AS_OTHER: Final[tuple[str, ...]] = ("smoker",)');
+    expect(await schema()).toContain("CALLER_OPTIONAL: Final[tuple[str, ...]] = ()");
     expect(await fs.readFile(features, "utf8")).toContain("# our note");
   });
 

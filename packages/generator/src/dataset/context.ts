@@ -41,6 +41,8 @@ export interface DatasetContext {
   readonly hasTextCategorical: boolean;
   /** The features scoring an unseen category as "other", a tuple laid out as `ruff format` would. */
   readonly unseenOtherPy: string;
+  /** The features callers may leave out (`CALLER_OPTIONAL`), a tuple as `ruff format` lays it out. */
+  readonly callerOptionalPy: string;
   readonly idColumn: string | null;
   readonly timeColumn: string | null;
 }
@@ -138,6 +140,9 @@ export function datasetContext(profile: DatasetProfile): DatasetContext {
     hasCategorical: features.some((f) => f.isCategorical),
     hasTextCategorical: features.some((f) => f.pyType === "str" && f.isCategorical),
     unseenOtherPy: pyTuple(features.filter((f) => f.unseenOther).map((f) => f.name)),
+    callerOptionalPy: pyTuple(
+      profile.features.filter((column) => column.callerOptional).map((column) => column.name),
+    ),
     idColumn: profile.id,
     timeColumn: profile.time,
   };

@@ -45,3 +45,26 @@ describe("what a categorical feature does with an unseen category", () => {
     );
   });
 });
+
+describe("a feature added within a major is optional for callers", () => {
+  const spec = {
+    name: "waist",
+    nullable: false,
+    example: 90,
+    range: [40, 200] as const,
+    description: "waist in cm",
+    source: "clinic",
+    owner: "data-science",
+    pii: "none" as const,
+  };
+  const optional = (profile: DatasetProfile) =>
+    profile.features.filter((f) => f.callerOptional).map((f) => f.name);
+
+  it("is optional unless declared required, and a refresh keeps that", () => {
+    const added = addFeature(demo, spec);
+    expect(optional(added)).toEqual(["waist"]);
+    expect(optional(addFeature(demo, { ...spec, required: true }))).toEqual([]);
+    const refreshed = { ...added, features: added.features.map(({ callerOptional, ...f }) => f) };
+    expect(optional(keepReviewed(added, refreshed))).toEqual(["waist"]);
+  });
+});

@@ -10,6 +10,8 @@ export interface FeatureSpec {
   /** Categorical: the allowed values. */
   readonly categories?: readonly string[];
   readonly nullable: boolean;
+  /** Callers must send it from now on: a breaking change `make contract` holds to a major bump. */
+  readonly required?: boolean;
   /** Categorical: score a category outside `categories` as "other" instead of refusing it. */
   readonly unseenOther?: boolean;
   /** A real value of the feature, put into the example and typical rows. */
@@ -44,6 +46,7 @@ export function addFeature(profile: DatasetProfile, spec: FeatureSpec): DatasetP
     nulls: 0,
     nullRate: 0,
     nullable: spec.nullable,
+    ...(spec.required ? {} : { callerOptional: true }),
     description: spec.description,
     source: spec.source,
     owner: spec.owner,
@@ -165,6 +168,7 @@ export function keepReviewed(before: DatasetProfile, after: DatasetProfile): Dat
       ...(previous.nullable !== undefined
         ? { nullable: previous.nullable || column.nulls > 0 }
         : {}),
+      ...(previous.callerOptional ? { callerOptional: true } : {}),
     };
     if (reviewed.kind === "categorical" && previous.kind === "categorical" && previous.unseen) {
       return { ...reviewed, unseen: previous.unseen };

@@ -26,6 +26,11 @@ const common = {
    * `add feature --nullable` sets it for a column the data has not shown yet.
    */
   nullable: z.boolean().optional(),
+  /**
+   * Callers may leave it out (the Pipeline imputes it): a feature added within the model's
+   * current major (`add feature`), so callers written against that major keep working.
+   */
+  callerOptional: z.boolean().optional(),
 };
 
 export const numericColumnSchema = z
