@@ -35,16 +35,18 @@ const entries = listFiles(templateDir).map((abs) => {
   const rel = path.relative(templateDir, abs).split(path.sep).join("/");
   const bytes = fs.readFileSync(abs);
   const owner = JSON.stringify(ownershipOf(rel));
+  // An executable template file (a script) is written executable: git keeps only that bit.
+  const mode = fs.statSync(abs).mode & 0o111 ? ", mode: 0o755" : "";
   if (rel.endsWith(".hbs")) {
     const spec = Handlebars.precompile(bytes.toString("utf8"), compileOptions);
-    return `  { source: ${JSON.stringify(rel)}, ownership: ${owner}, template: ${spec} }`;
+    return `  { source: ${JSON.stringify(rel)}, ownership: ${owner}${mode}, template: ${spec} }`;
   }
   const text = bytes.toString("utf8");
   const isText = Buffer.from(text, "utf8").equals(bytes);
   const body = isText
     ? `content: ${JSON.stringify(text)}, encoding: "utf8"`
     : `content: ${JSON.stringify(bytes.toString("base64"))}, encoding: "base64"`;
-  return `  { source: ${JSON.stringify(rel)}, ownership: ${owner}, ${body} }`;
+  return `  { source: ${JSON.stringify(rel)}, ownership: ${owner}${mode}, ${body} }`;
 });
 
 if (entries.length === 0) throw new Error(`no template files under ${templateDir}`);
@@ -77,6 +79,8 @@ export type Ownership = "managed" | "merged" | "once";
 export interface TemplateFile {
   readonly source: string;
   readonly ownership: Ownership;
+  /** 0o755 for an executable file (a script); absent: an ordinary file. */
+  readonly mode?: number;
   /** A Handlebars template specification, precompiled with noEscape + strict. */
   readonly template?: unknown;
   readonly content?: string;

@@ -17,6 +17,21 @@ describe("ds-service (built bin)", () => {
     expect(manifest.answers).toEqual({ name: "churn-model", task: "classification", ci: "github" });
   });
 
+  it("new --dry-run --json: the files it would create as one JSON document, nothing on disk", async () => {
+    const cwd = await testdir();
+    const r = await runCli(["new", "churn-model", "--yes", "--dry-run", "--json"], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ projectDir: path.join(cwd, "churn-model"), dryRun: true });
+    expect(doc.files).toContain(".ds-service/manifest.json");
+    expect(doc.steps).toEqual([
+      { name: "install", status: "planned" },
+      { name: "contract", status: "planned" },
+      { name: "git", status: "planned" },
+    ]);
+    expect(await listTree(cwd)).toEqual([]);
+  });
+
   it("finishes its work when the reader of its output goes away (`ds-service new … | head -1`)", async () => {
     const cwd = await testdir();
     // `head -1` exits after the first line; the CLI keeps writing into the closed pipe.

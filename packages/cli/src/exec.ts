@@ -1,23 +1,7 @@
-import { CancelledError, StepError } from "@ds-service/generator";
+import { CancelledError, type Exec, StepError } from "@ds-service/generator";
 
-export interface ExecResult {
-  readonly exitCode: number;
-  readonly output: string;
-}
-
-/** Runs an outside tool; never throws for a non-zero exit (the caller decides what it means). */
-export type Exec = (
-  file: string,
-  args: readonly string[],
-  options: ExecOptions,
-) => Promise<ExecResult>;
-
-export interface ExecOptions {
-  readonly cwd: string;
-  readonly env?: Record<string, string>;
-  /** Aborting stops the tool (SIGTERM) and the call throws CancelledError. */
-  readonly signal?: AbortSignal;
-}
+// The lifecycle defines what running a tool means; this is its implementation on execa.
+export { type Exec, type ExecOptions, type ExecResult, mustRun } from "@ds-service/generator";
 
 /** Signals that mean "the person stopped it" (Ctrl-C reaches the whole foreground group). */
 const interrupts = new Set(["SIGINT", "SIGTERM", "SIGHUP"]);
@@ -44,19 +28,3 @@ export const execaExec: Exec = async (file, args, options) => {
   }
   return { exitCode: result.exitCode ?? -1, output: String(result.all ?? "") };
 };
-
-/** Runs and throws a StepError carrying the tool's output when it fails. */
-export async function mustRun(
-  exec: Exec,
-  file: string,
-  args: readonly string[],
-  options: ExecOptions,
-): Promise<string> {
-  const result = await exec(file, args, options);
-  if (result.exitCode !== 0) {
-    throw new StepError(
-      `\`${[file, ...args].join(" ")}\` failed (exit ${result.exitCode}):\n${result.output.trim()}`,
-    );
-  }
-  return result.output;
-}

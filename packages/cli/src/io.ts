@@ -1,3 +1,5 @@
+import type { Logger as LifecycleLogger } from "@ds-service/generator";
+
 /** The side effects a command may have, injected so tests drive them without mocking modules. */
 export interface Io {
   readonly cwd: string;
@@ -27,12 +29,9 @@ export function isInteractive(io: Io): boolean {
   );
 }
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
+/** The lifecycle's logger, and errors; bold() colours only when stdout is a terminal (or FORCE_COLOR). */
+export interface Logger extends LifecycleLogger {
   error(message: string): void;
-  /** Emphasis for info messages: colour only when stdout is a terminal (or FORCE_COLOR). */
-  bold(text: string): string;
 }
 
 /**
@@ -61,3 +60,9 @@ export function createLogger(io: Io): Logger {
     bold: out(1),
   };
 }
+
+/**
+ * Errors a command already put in its own `--json` document (with the result they belong to):
+ * the CLI's edge prints them as text only, so stdout holds one document.
+ */
+export const reportedAsJson = new WeakSet<Error>();

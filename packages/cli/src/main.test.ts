@@ -5,6 +5,7 @@ import {
   CancelledError,
   demoClassificationProfile,
   serviceTemplateSource,
+  syncArgs,
 } from "@ds-service/generator";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
@@ -12,7 +13,6 @@ import { type Exec, execaExec } from "./exec.js";
 import type { Io } from "./io.js";
 import { run } from "./main.js";
 import type { Prompter } from "./prompts.js";
-import { syncArgs } from "./steps/install.js";
 
 function fakeIo(cwd: string, tty: boolean, env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -104,11 +104,6 @@ describe("run new", () => {
     expect(await listTree(path.join(cwd, "proj"))).toContain("pyproject.toml");
   });
 
-  it("compiles the libraries' bytecode once where Python may not cache it", () => {
-    expect(syncArgs({})).toEqual(["sync"]);
-    expect(syncArgs({ PYTHONDONTWRITEBYTECODE: "1" })).toEqual(["sync", "--compile-bytecode"]);
-  });
-
   it("runs uv lock, uv sync, then git in the project", async () => {
     const cwd = await testdir();
     const { io } = fakeIo(cwd, false);
@@ -123,6 +118,7 @@ describe("run new", () => {
       "proj: uv --version",
       "proj: uv lock",
       `proj: uv ${syncArgs().join(" ")}`,
+      "proj: uv run python", // -m proj.serve.contract release
       "proj: git rev-parse --show-toplevel",
       "proj: git init --quiet --initial-branch=main",
       "proj: git config user.email",
@@ -147,7 +143,9 @@ describe("run new", () => {
     expect(calls).toContain("git commit");
     expect(calls.filter((c) => c === "git update-ref")).toHaveLength(2);
     expect(err.join("")).toMatch(/first commit and the base ref for upgrades are in place/);
-    expect(err.join("")).toMatch(/what remains, in .*proj: make setup && git add -A/);
+    expect(err.join("")).toMatch(
+      /what remains, in .*proj: make setup && make contract-release && git add -A/,
+    );
   });
 
   it("Ctrl-C during uv sync exits 130 and removes the half-set-up project", async () => {
@@ -251,6 +249,101 @@ describe("run new", () => {
     };
     expect(await run(["new", "proj", "--no-git"], { io, exec })).toBe(0);
     expect(calls.filter((c) => c.includes("jobs.tune"))).toEqual([]);
+  });
+
+  it("--dry-run lists every file it would create and the steps, and creates and runs nothing", async () => {
+    const cwd = await testdir();
+    const { io, out } = fakeIo(cwd, false);
+    expect(await run(["new", "proj", "--dry-run"], { io, exec: noExec })).toBe(0);
+    const text = out.join("");
+    const count = Number(
+      /Would create proj \(classification\) in .*proj — (\d+) files:/.exec(text)?.[1],
+    );
+    expect(count).toBeGreaterThan(40);
+    const listed = text.split("\n").filter((line) => line.startsWith("  "));
+    expect(listed).toHaveLength(count);
+    expect(listed).toContain("  pyproject.toml");
+    expect(listed).toContain("  .ds-service/manifest.json");
+    expect(text).toMatch(
+      /Then: uv lock and uv sync; make contract-release .*; git init, the first commit and the base refs/,
+    );
+    expect(text).toMatch(/Nothing was written \(--dry-run\)/);
+    expect(await listTree(cwd)).toEqual([]);
+    expect(await fs.readdir(cwd)).toEqual([]);
+  });
+
+  it("--json prints one document: the project, its files and each post-step", async () => {
+    const cwd = await testdir();
+    const { io, out, err } = fakeIo(cwd, false);
+    const exec: Exec = async (_file, args) => {
+      if (args[0] === "rev-parse") return { exitCode: 128, output: "not a git repository" };
+      return { exitCode: 0, output: args[0] === "config" ? "me@example.com" : "" };
+    };
+    expect(await run(["new", "proj", "--json"], { io, exec })).toBe(0);
+    const doc = JSON.parse(out.join(""));
+    expect(doc).toMatchObject({
+      projectDir: path.join(cwd, "proj"),
+      name: "proj",
+      task: "classification",
+      dryRun: false,
+      baseRefs: [
+        "refs/ds-service/base",
+        `refs/ds-service/bases/${serviceTemplateSource.packageVersion}`,
+      ],
+    });
+    expect(doc.files).toEqual(await listTree(path.join(cwd, "proj")));
+    expect(doc.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual(
+      ["install done", "contract done", "git done"],
+    );
+    expect(doc.error).toBeUndefined();
+    // Progress goes to stderr, so stdout stays one document.
+    expect(err.join("")).toMatch(/Created proj .*\n.*Installing dependencies/s);
+  });
+
+  it("--json --dry-run lists the files and the planned steps; nothing exists after", async () => {
+    const cwd = await testdir();
+    const { io, out } = fakeIo(cwd, false);
+    expect(
+      await run(["new", "proj", "--json", "--dry-run", "--no-git"], { io, exec: noExec }),
+    ).toBe(0);
+    const doc = JSON.parse(out.join(""));
+    expect(doc).toMatchObject({
+      dryRun: true,
+      steps: [
+        { name: "install", status: "planned" },
+        { name: "contract", status: "planned" },
+      ],
+    });
+    expect(doc.files).toContain("pyproject.toml");
+    expect(await fs.readdir(cwd)).toEqual([]);
+  });
+
+  it("--json with a failed post-step: one document with the steps and the error, exit 3", async () => {
+    const cwd = await testdir();
+    const { io, out, err } = fakeIo(cwd, false);
+    const exec: Exec = async (file, args) => {
+      if (file === "uv") return { exitCode: 127, output: "uv: not found" };
+      if (args[0] === "rev-parse") return { exitCode: 128, output: "not a git repository" };
+      return { exitCode: 0, output: "" };
+    };
+    expect(await run(["new", "proj", "--json"], { io, exec })).toBe(3);
+    const doc = JSON.parse(out.join(""));
+    expect(doc.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual(
+      ["install failed", "contract skipped", "git done"],
+    );
+    expect(doc.error).toMatchObject({ kind: "StepError", exitCode: 3 });
+    expect(doc.error.message).toMatch(/what remains/);
+    expect(err.join("")).toMatch(/error: .*`uv` was not found/);
+  });
+
+  it("--json refusing a target: the JSON error document, exit 2, nothing written", async () => {
+    const cwd = await testdir({ "proj/notes.md": "mine" });
+    const { io, out } = fakeIo(cwd, false);
+    expect(await run(["new", "proj", "--json", "--dry-run"], { io, exec: noExec })).toBe(2);
+    expect(JSON.parse(out.join(""))).toMatchObject({
+      error: { kind: "ValidationError", exitCode: 2 },
+    });
+    expect(await listTree(cwd)).toEqual(["proj/notes.md"]);
   });
 
   it("with --json, an error is one JSON document on stdout with its kind and exit code", async () => {

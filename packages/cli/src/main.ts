@@ -12,7 +12,7 @@ import { registerExistingCommands } from "./commands/existing.js";
 import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
 import { type Exec, execaExec } from "./exec.js";
-import { createLogger, type Io, isInteractive, processIo } from "./io.js";
+import { createLogger, type Io, isInteractive, processIo, reportedAsJson } from "./io.js";
 import { inquirerPrompter, type Prompter } from "./prompts.js";
 
 export interface RunDeps {
@@ -20,7 +20,7 @@ export interface RunDeps {
   readonly exec?: Exec;
   /** Replaces @inquirer/prompts; used only when the session is interactive. */
   readonly prompter?: Prompter;
-  /** Aborting cancels a generation in progress (the bin wires SIGINT and SIGTERM to it). */
+  /** Aborting cancels a generation or an upgrade in progress (the bin wires SIGINT, SIGTERM). */
   readonly signal?: AbortSignal;
 }
 
@@ -83,14 +83,23 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--no-install", "skip `uv lock` and `uv sync`")
     .option("--no-git", "skip `git init` and the first commit")
     .option("--cwd <path>", "resolve paths from here instead of the current directory")
+    .option(
+      "--dry-run",
+      "list the files it would create and the steps it would run; create nothing",
+    )
+    .option("--json", "machine-readable output (progress goes to stderr)")
     .action(async (dir: string | undefined, flags: NewFlags) => {
+      // Prompts would write into the JSON document: --json never prompts.
       const prompter =
-        !flags.yes && isInteractive(io) ? (deps.prompter ?? inquirerPrompter()) : undefined;
+        !flags.yes && !flags.json && isInteractive(io)
+          ? (deps.prompter ?? inquirerPrompter())
+          : undefined;
       const exec = deps.exec ?? execaExec;
       const options = await resolveNewOptions(dir, flags, io.cwd, prompter, exec);
       await newProject(options, {
         exec: deps.exec ?? execaExec,
         log,
+        ...(flags.json ? { progress: createLogger({ ...io, stdout: io.stderr }) } : {}),
         cwd: io.cwd,
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(io.env.npm_config_user_agent ? { userAgent: io.env.npm_config_user_agent } : {}),
@@ -103,7 +112,9 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--dry-run", "print the full diff and write nothing")
     .option("--allow-dirty", "upgrade even with uncommitted changes")
     .option("--json", "machine-readable output")
-    .action(async (flags) => (await upgradeCommands()).upgradeCommand(flags, io.cwd, log));
+    .action(async (flags) =>
+      (await upgradeCommands()).upgradeCommand(flags, io.cwd, log, deps.signal),
+    );
 
   program
     .command("check")
@@ -120,6 +131,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--from-file <file>", "one repository path per line")
     .option("--concurrency <n>", "repositories upgraded at once", "4")
     .option("--cwd <path>", "resolve paths from here")
+    .option("--dry-run", "plan every repository and print what would change; write nothing")
     .option("--json", "machine-readable output")
     .action(async (paths: string[], flags) =>
       (await fleetCommands()).fleetUpgradeCommand(paths, flags, io.cwd, log),
@@ -182,8 +194,11 @@ function exitCodeFor(
   }
   const report = errorReport(error);
   log.error(report.message);
-  // Findings come after the command printed its own JSON result: one document on stdout.
-  if (json && !(error instanceof FindingsError)) writeJsonError(io, report);
+  // Findings (and an error a command put in its result) come after the command printed its own
+  // JSON result: one document on stdout.
+  if (json && !(error instanceof FindingsError) && !reportedAsJson.has(error as Error)) {
+    writeJsonError(io, report);
+  }
   return report.exitCode;
 }
 

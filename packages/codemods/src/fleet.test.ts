@@ -1,12 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { serviceTemplateSource } from "@ds-service/generator";
-import { repoRoot, testdir } from "@ds-service/test-utils";
+import { killedAt, repoRoot, repoState as snapshot, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { CodemodError } from "./codemod.js";
 import { fleetReport, fleetUpgrade } from "./fleet.js";
 import { fleetReportHtml } from "./fleet-html.js";
 import { baseRef } from "./git.js";
+import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
 const fixture = path.join(repoRoot, "scripts/e2e/fixtures/template-0.1.0/churn-model");
 const git = async (cwd: string, ...args: string[]) =>
@@ -86,6 +88,129 @@ describe("fleetUpgrade", () => {
       (await fleetUpgrade({ paths: [dir] }))[0]?.branch ?? "",
     );
     expect((await fleetUpgrade({ paths: [dir] }))[0]?.status).toBe("current");
+  });
+});
+
+const upgradeBranch = `ds-service/upgrade-${serviceTemplateSource.packageVersion}`;
+
+/** One step of each run of same-kind steps ("backup …", "write …") is enough: first and last. */
+function chosenSteps(steps: readonly string[]): number[] {
+  const kind = (s: string) => s.split(" ")[0];
+  return steps.flatMap((s, i) =>
+    kind(steps[i - 1] ?? "") === kind(s) && kind(steps[i + 1] ?? "") === kind(s) ? [] : [i],
+  );
+}
+
+describe("fleetUpgrade stopped at any step", () => {
+  it("is restored whole by the next command (files, refs, HEAD, no branch), and a rerun upgrades", async () => {
+    const root = await testdir();
+    const steps: string[] = [];
+    await fleetUpgrade({ paths: [await repo(root, "reference")], onStep: (s) => steps.push(s) });
+    // The branch and its commit are steps of the transaction, between the writes and its commit.
+    expect(steps.slice(steps.indexOf("base"))).toEqual([
+      "base",
+      "git switch -c",
+      "git add",
+      "git commit",
+      "finish",
+      "commit",
+      "cleanup",
+    ]);
+    for (const k of chosenSteps(steps)) {
+      const dir = await repo(root, `killed-${k}`);
+      const before = await snapshot(dir);
+      const step = await killedAt(k, (onStep) => fleetUpgrade({ paths: [dir], onStep }));
+      const where = `killed after "${step}"`;
+      expect(step, where).toBe(steps[k]);
+      // The process is gone: so is its hold on the lock.
+      await fs.rm(path.join(path.dirname(await transactionDir(dir)), "lock"));
+      const committed = k >= steps.indexOf("commit");
+      await recoverUpgrade(dir); // what the next command (`check`, `upgrade`, `fleet`) does first
+      if (!committed) expect(await snapshot(dir), where).toEqual(before);
+      await expect(fs.stat(await transactionDir(dir)), where).rejects.toThrow(/ENOENT/);
+      const [again] = await fleetUpgrade({ paths: [dir] });
+      expect(again?.status, `${where}: ${again?.detail}`).toBe(committed ? "failed" : "upgraded");
+      expect(await git(dir, "symbolic-ref", "--short", "HEAD"), where).toBe("main");
+      expect(await git(dir, "rev-list", "--count", `main..${upgradeBranch}`), where).toBe("1");
+      expect(await git(dir, "status", "--porcelain"), where).toBe("");
+    }
+  }, 300_000);
+
+  it("rolls back in place when a git step fails: back on its branch, no branch left", async () => {
+    const root = await testdir();
+    for (const failing of ["base", "git switch -c", "git add", "git commit", "finish"]) {
+      const dir = await repo(root, failing.replaceAll(" ", "-"));
+      const before = await snapshot(dir);
+      const onStep = (step: string) => {
+        if (step === failing) throw new Error(`injected failure after ${step}`);
+      };
+      const [entry] = await fleetUpgrade({ paths: [dir], onStep });
+      expect(entry, failing).toMatchObject({ status: "crashed" });
+      expect(entry?.detail, failing).toContain(`injected failure after ${failing}`);
+      expect(await snapshot(dir), failing).toEqual(before);
+      expect((await fleetUpgrade({ paths: [dir] }))[0]?.status, failing).toBe("upgraded");
+    }
+  }, 120_000);
+});
+
+describe("fleetUpgrade --dry-run and what it reports", () => {
+  it("plans every repository, writes nothing, makes no branch, and reports deletes like upgrade", async () => {
+    const root = await testdir();
+    // Deleted here, changed by the template: a delete `upgrade` reports (user-deleted-changed).
+    const deleted = await repo(root, "deleted", async (dir) => {
+      await fs.rm(path.join(dir, "README.md"));
+    });
+    const before = await snapshot(deleted);
+    const [dry] = await fleetUpgrade({ paths: [deleted], dryRun: true });
+    expect(dry).toMatchObject({
+      status: "would-upgrade",
+      branch: upgradeBranch,
+      from: "0.1.0",
+      to: serviceTemplateSource.packageVersion,
+      conflicts: [],
+      deletions: [{ path: "README.md", kind: "user-deleted-changed" }],
+    });
+    expect(dry?.changed).toContain("confs/train.yaml");
+    expect(dry?.diff).toContain("+++ b/confs/train.yaml");
+    expect(await snapshot(deleted)).toEqual(before);
+    await expect(fs.stat(path.join(deleted, ".git/ds-service"))).rejects.toThrow(/ENOENT/);
+
+    // The real run does what the dry run said, and reports the same deletes.
+    const [real] = await fleetUpgrade({ paths: [deleted] });
+    expect(real).toMatchObject({ status: "upgraded", branch: upgradeBranch });
+    expect(real?.deletions).toEqual(dry?.deletions);
+    expect(real?.changed).toEqual(dry?.changed);
+    expect(real?.diff).toBeUndefined();
+    // Once the branch exists, a dry run predicts the refusal the real run meets.
+    const [again] = await fleetUpgrade({ paths: [deleted], dryRun: true });
+    expect(again).toMatchObject({
+      status: "failed",
+      detail: `branch ${upgradeBranch} already exists`,
+    });
+  });
+
+  it("tells a crash (a bug) from a refusal, per repository", async () => {
+    const root = await testdir();
+    const codemod = (error: Error) => ({
+      name: "explode",
+      description: "fails",
+      introducedIn: serviceTemplateSource.packageVersion,
+      idempotent: true,
+      transform: () => Promise.reject(error),
+    });
+    const refused = await repo(root, "refused");
+    const crashed = await repo(root, "crashed");
+    const [r] = await fleetUpgrade({
+      paths: [refused],
+      codemods: [codemod(new CodemodError("no"))],
+    });
+    expect(r).toMatchObject({
+      status: "failed",
+      detail: "codemod explode cannot migrate this project: no",
+    });
+    const [c] = await fleetUpgrade({ paths: [crashed], codemods: [codemod(new TypeError("bug"))] });
+    expect(c?.status).toBe("crashed");
+    expect(c?.detail).toMatch(/^TypeError: bug\n\s+at /);
   });
 });
 

@@ -1,23 +1,48 @@
 import path from "node:path";
-import { DsServiceError } from "@ds-service/generator";
-import { execa } from "execa";
+import { DsServiceError, type StepHook } from "@ds-service/generator";
 import pLimit from "p-limit";
 import { checkProject } from "./check.js";
 import type { Codemod } from "./codemod.js";
-import { dirtyPaths, writeBase } from "./git.js";
-import { registry } from "./registry.js";
-import { planUpgrade } from "./upgrade.js";
-import { applyUpgradeTransaction, transactionDir, withUpgradeLock } from "./upgrade-txn.js";
+import { writeBase } from "./git.js";
+import { type ApplyUpgrade, runUpgrade, type UpgradeResult } from "./run-upgrade.js";
+import { assertNewBranch, commitOnBranch, readHead, upgradeBranch } from "./upgrade-branch.js";
+import { applyUpgradeTransaction } from "./upgrade-txn.js";
 
-export type FleetStatus = "upgraded" | "current" | "conflicts" | "failed";
+/**
+ * `upgraded`: committed on its new branch (`would-upgrade` in a dry run); `conflicts`: left as
+ * it was, for a person to run `ds-service upgrade`; `failed`: refused or a tool failed (a dirty
+ * tree, a branch that exists, not a repository: the detail says); `crashed`: an internal error.
+ */
+export type FleetStatus =
+  | "upgraded"
+  | "would-upgrade"
+  | "current"
+  | "conflicts"
+  | "failed"
+  | "crashed";
 
-export interface FleetEntry {
+/** One repository's outcome, with what its upgrade changed (or would) as `upgrade` reports it. */
+export interface FleetEntry
+  extends Partial<
+    Pick<
+      UpgradeResult,
+      | "from"
+      | "to"
+      | "codemods"
+      | "changed"
+      | "conflicts"
+      | "deletions"
+      | "moves"
+      | "baseRefs"
+      | "recovered"
+    >
+  > {
   readonly path: string;
   readonly status: FleetStatus;
-  readonly from?: string;
-  readonly to?: string;
   readonly branch?: string;
   readonly detail?: string;
+  /** With dryRun: the unified diff the branch's commit would hold. */
+  readonly diff?: string;
 }
 
 export interface FleetOptions {
@@ -25,86 +50,85 @@ export interface FleetOptions {
   /** Repositories upgraded at once; git and the file system, not the CPU, set the pace. */
   readonly concurrency?: number;
   readonly codemods?: readonly Codemod[];
+  /** Plan every repository and report what would change; write nothing, make no branch. */
+  readonly dryRun?: boolean;
+  /** Called after every step of a repository's transaction, git steps included (tests stop there). */
+  readonly onStep?: StepHook;
 }
-
-const identity = [
-  "-c",
-  "user.name=ds-service",
-  "-c",
-  "user.email=ds-service@users.noreply.localhost",
-];
 
 /**
  * Upgrades many repositories, each on its own new branch with one commit, leaving every
- * repository on the branch it was on. A repository with conflicts is left exactly as it was
- * (a person runs `ds-service upgrade` there); one failure never stops the others.
+ * repository on the branch it was on. Each is `upgrade`'s run (`runUpgrade`) whose apply
+ * commits on a branch; a repository with conflicts is left exactly as it was (a person runs
+ * `ds-service upgrade` there); one failure never stops the others.
  */
 export async function fleetUpgrade(options: FleetOptions): Promise<FleetEntry[]> {
   const limit = pLimit(options.concurrency ?? 4);
   return Promise.all(
     options.paths.map((p) =>
       limit(() =>
-        upgradeOne(path.resolve(p), options.codemods ?? registry).catch(
-          (error: unknown): FleetEntry => ({
-            path: path.resolve(p),
-            status: "failed",
-            detail: error instanceof Error ? error.message : String(error),
-          }),
+        upgradeOne(path.resolve(p), options).catch((error: unknown) =>
+          failed(path.resolve(p), error),
         ),
       ),
     ),
   );
 }
 
-async function upgradeOne(dir: string, codemods: readonly Codemod[]): Promise<FleetEntry> {
-  await transactionDir(dir); // refuses a directory outside git before taking any lock
-  return withUpgradeLock(dir, "fleet upgrade", () => upgradeOneLocked(dir, codemods));
+/** A typed error is a refusal or a tool's failure; anything else is a bug, reported with its stack. */
+function failed(dir: string, error: unknown): FleetEntry {
+  if (error instanceof DsServiceError)
+    return { path: dir, status: "failed", detail: error.message };
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { path: dir, status: "crashed", detail };
 }
 
-async function upgradeOneLocked(dir: string, codemods: readonly Codemod[]): Promise<FleetEntry> {
-  const git = (...args: string[]) => execa("git", [...identity, ...args], { cwd: dir });
-  const dirty = await dirtyPaths(dir);
-  if (dirty.length > 0) return { path: dir, status: "failed", detail: "uncommitted changes" };
-  const plan = await planUpgrade(dir, { codemods });
-  const changes = plan.tree.changes();
-  const summary = { path: dir, from: plan.from, to: plan.to };
-  if (changes.length === 0) return { ...summary, status: "current" };
-  if (plan.conflicts.length > 0) {
+async function upgradeOne(dir: string, options: FleetOptions): Promise<FleetEntry> {
+  const onStep = options.onStep ?? (() => undefined);
+  let branch: string | undefined;
+  const onBranch: ApplyUpgrade = async (_dir, plan, changes, applyOptions) => {
+    if (plan.conflicts.length > 0) return; // left exactly as it was
+    branch = upgradeBranch(plan.to);
+    await assertNewBranch(dir, branch);
+    const saved = { head: await readHead(dir), branch: `refs/heads/${branch}` };
+    const codemods = plan.codemods.length > 0 ? `\n\nCodemods: ${plan.codemods.join(", ")}` : "";
+    const message = `chore: upgrade ds-service template ${plan.from} → ${plan.to}${codemods}`;
+    // The base, the branch and its commit are the transaction's last step: a failure or a kill
+    // at any point restores the files, the refs, HEAD, and deletes the half-made branch.
+    const finish = async () => {
+      await writeBase(dir, plan.to, plan.base);
+      await onStep("base");
+      await commitOnBranch(dir, saved, message, onStep);
+    };
+    await applyUpgradeTransaction(dir, changes, finish, {
+      ...applyOptions,
+      branch: saved,
+      onStep,
+    });
+  };
+  const { diff, dryRun, ...result } = await runUpgrade(
+    {
+      dir,
+      ...(options.codemods ? { codemods: options.codemods } : {}),
+      dryRun: options.dryRun === true,
+    },
+    "fleet upgrade",
+    onBranch,
+  );
+  const entry = { path: dir, ...result, ...(dryRun ? { diff } : {}) };
+  if (result.changed.length === 0) return { ...entry, status: "current" };
+  if (result.conflicts.length > 0) {
     return {
-      ...summary,
+      ...entry,
       status: "conflicts",
-      detail: plan.conflicts.map((c) => c.path).join(", "),
+      detail: result.conflicts.map((c) => c.path).join(", "),
     };
   }
-  const branch = `ds-service/upgrade-${plan.to}`;
-  const original = (await git("rev-parse", "--abbrev-ref", "HEAD")).stdout.trim();
-  if (
-    (await execa("git", ["rev-parse", "--verify", "--quiet", branch], { cwd: dir, reject: false }))
-      .exitCode === 0
-  ) {
-    return { ...summary, status: "failed", detail: `branch ${branch} already exists` };
-  }
-  await git("switch", "--quiet", "-c", branch);
-  try {
-    await applyUpgradeTransaction(dir, changes, async () => {
-      await writeBase(dir, plan.to, plan.base);
-      await git("add", "--all");
-      const codemods = plan.codemods.length > 0 ? `\n\nCodemods: ${plan.codemods.join(", ")}` : "";
-      await git(
-        "commit",
-        "--quiet",
-        "--no-verify",
-        "-m",
-        `chore: upgrade ds-service template ${plan.from} → ${plan.to}${codemods}`,
-      );
-    });
-  } catch (error) {
-    await git("switch", "--quiet", original).catch(() => undefined);
-    await git("branch", "--quiet", "-D", branch).catch(() => undefined);
-    throw error;
-  }
-  await git("switch", "--quiet", original);
-  return { ...summary, status: "upgraded", branch };
+  if (!dryRun) return { ...entry, status: "upgraded", ...(branch ? { branch } : {}) };
+  // What the real run would meet: a branch an earlier run made is refused there too.
+  const would = upgradeBranch(result.to);
+  await assertNewBranch(dir, would);
+  return { ...entry, status: "would-upgrade", branch: would };
 }
 
 /** One row per repository for `fleet report`: its template version and drifted managed files. */

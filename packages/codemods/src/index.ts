@@ -1,8 +1,6 @@
 export { type BaseRefs, loadBase } from "./base-refs.js";
-export { isBinary, isText } from "./binary.js";
 export { type CheckResult, checkProject, type Drift } from "./check.js";
 export { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
-export { unifiedDiff } from "./diff.js";
 export {
   type FleetEntry,
   type FleetReportRow,

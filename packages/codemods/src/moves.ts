@@ -4,13 +4,13 @@ import path from "node:path";
 import {
   assertInside,
   type FileSource,
+  isBinary,
   type Manifest,
   outputPath,
   type Plan,
 } from "@ds-service/generator";
 import { execa } from "execa";
 import semver from "semver";
-import { isBinary } from "./binary.js";
 import type { StagedTree } from "./tree.js";
 
 /** A file the new template version moved: the project's file at `from` goes to `to`. */
@@ -54,7 +54,12 @@ export async function findMoves(inputs: MoveInputs): Promise<Move[]> {
     .filter(([from, to]) => isGone(from) && isNew(to))
     .map(([from, to]) => ({ from, to, kind: "declared" }));
   const claimed = new Set(moves.flatMap((m) => [m.from, m.to]));
-  const gone = Object.keys(manifest.files).filter((p) => isGone(p) && !claimed.has(p));
+  // Only a file the project still has is paired by similarity: detection is a guess made to
+  // carry an edit, and with nothing at the old path it would claim a move of nothing (and leave
+  // the new file unwritten, or merge the project's own file there against an unrelated base).
+  // Found by upgrade.property.test.ts (seed 946175171).
+  const had = await Promise.all(Object.keys(manifest.files).map((p) => inputs.tree.exists(p)));
+  const gone = Object.keys(manifest.files).filter((p, i) => had[i] && isGone(p) && !claimed.has(p));
   const added = [...next.keys()].filter((p) => isNew(p) && !claimed.has(p));
   const all = [...moves, ...(await detectedMoves(gone, added, inputs))];
   // A project that has a file at both paths made the new one itself: carrying the old one

@@ -1,10 +1,15 @@
 import path from "node:path";
-import { ValidationError } from "@ds-service/generator";
+import {
+  assertDryRunnable,
+  CancelledError,
+  unifiedDiff,
+  ValidationError,
+} from "@ds-service/generator";
 import type { BaseRefs } from "./base-refs.js";
-import { unifiedDiff } from "./diff.js";
 import { dirtyPaths, writeBase } from "./git.js";
 import type { MovedFile } from "./moves.js";
-import { planUpgrade, type UpgradeInputs } from "./upgrade.js";
+import type { StagedChange } from "./tree.js";
+import { planUpgrade, type UpgradeInputs, type UpgradePlan } from "./upgrade.js";
 import type { Conflict, Deletion } from "./upgrade-file.js";
 import { applyUpgradeTransaction, transactionDir, withUpgradeLock } from "./upgrade-txn.js";
 
@@ -12,6 +17,11 @@ export interface UpgradeOptions extends UpgradeInputs {
   readonly dir: string;
   readonly dryRun?: boolean;
   readonly allowDirty?: boolean;
+  /**
+   * Aborting (Ctrl-C) cancels the upgrade with a CancelledError: before the apply nothing is
+   * written; during it, every file and ref already changed is restored.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface UpgradeResult {
@@ -40,18 +50,53 @@ export { transactionDir };
  * computes everything in memory, then applies it as one transaction together with the new
  * template base. Re-running on an upgraded project changes nothing.
  */
-export async function upgradeProject(options: UpgradeOptions): Promise<UpgradeResult> {
+export function upgradeProject(options: UpgradeOptions): Promise<UpgradeResult> {
+  return runUpgrade(options, "upgrade", applyInPlace);
+}
+
+/**
+ * Writes a planned upgrade, under the repository's lock: `upgrade` applies it in the work tree
+ * with its new template base; `fleet upgrade` commits it on a new branch (`fleet.ts`).
+ */
+export type ApplyUpgrade = (
+  dir: string,
+  plan: UpgradePlan,
+  changes: readonly StagedChange[],
+  options: { readonly signal?: AbortSignal },
+) => Promise<void>;
+
+const applyInPlace: ApplyUpgrade = (dir, plan, changes, options) =>
+  applyUpgradeTransaction(dir, changes, () => writeBase(dir, plan.to, plan.base), options);
+
+/**
+ * One upgrade of one repository, as `upgrade` and each repository of `fleet upgrade` run it:
+ * the lock (`command` names its holder), the recovery, the dirty check and the plan are the
+ * same for both; only `apply` differs. It is not called for a dry run or when nothing changes.
+ */
+export async function runUpgrade(
+  options: UpgradeOptions,
+  command: string,
+  apply: ApplyUpgrade,
+): Promise<UpgradeResult> {
   const dir = path.resolve(options.dir);
   await transactionDir(dir); // refuses a directory outside git, dry run or not
-  // A dry run writes nothing, not even a lock; a real one holds the repository's lock throughout.
-  if (options.dryRun) return upgradeLocked(dir, options, 0);
-  return withUpgradeLock(dir, "upgrade", (recovered) => upgradeLocked(dir, options, recovered));
+  // A dry run writes nothing, not even a lock, but is refused as the real run would be while
+  // another command holds the lock, and while an interrupted one left the tree half-written;
+  // a real one holds the repository's lock throughout.
+  if (options.dryRun) {
+    await assertDryRunnable(dir, command);
+    return upgradeLocked(dir, options, 0, apply);
+  }
+  return withUpgradeLock(dir, command, (recovered) =>
+    upgradeLocked(dir, options, recovered, apply),
+  );
 }
 
 async function upgradeLocked(
   dir: string,
   options: UpgradeOptions,
   recovered: number,
+  apply: ApplyUpgrade,
 ): Promise<UpgradeResult> {
   if (!options.allowDirty) {
     const dirty = await dirtyPaths(dir);
@@ -76,7 +121,17 @@ async function upgradeLocked(
     recovered,
     dryRun: options.dryRun === true,
   };
+  if (options.signal?.aborted) throw new CancelledError("upgrade cancelled: nothing was written");
   if (options.dryRun || changes.length === 0) return result;
-  await applyUpgradeTransaction(dir, changes, () => writeBase(dir, plan.to, plan.base));
+  try {
+    await apply(dir, plan, changes, {
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof CancelledError)) throw error;
+    throw new CancelledError(
+      "upgrade cancelled: every file and template ref it had changed was restored; the project is as it was",
+    );
+  }
   return result;
 }

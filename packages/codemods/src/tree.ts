@@ -7,6 +7,8 @@ export interface StagedChange {
   readonly path: string;
   readonly before: Buffer | null;
   readonly after: Buffer | null;
+  /** Permission bits to set (0o755, say); absent: a file keeps its own, a new one the default. */
+  readonly mode?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export class StagedTree {
   readonly #root: string;
   readonly #staged = new Map<string, Buffer | null>();
   readonly #original = new Map<string, Buffer | null>();
+  readonly #modes = new Map<string, number>();
   readonly #files: ReadonlyMap<string, Buffer> | undefined;
 
   /**
@@ -57,8 +60,27 @@ export class StagedTree {
     else this.#staged.set(rel, bytes);
   }
 
+  /** The file's permission bits: as staged, else on disk; null when absent (or not on disk). */
+  async mode(rel: string): Promise<number | null> {
+    if ((await this.readBytes(rel)) === null) return null;
+    const staged = this.#modes.get(rel);
+    if (staged !== undefined) return staged;
+    if (this.#files) return null;
+    const stat = await fs.stat(assertInside(this.#root, rel)).catch(() => null);
+    return stat === null ? null : stat.mode & 0o7777;
+  }
+
+  /** Stages the permission bits of a file there is (or is staged); the mode it has stages nothing. */
+  async chmod(rel: string, mode: number): Promise<void> {
+    assertInside(this.#root, rel);
+    this.#modes.delete(rel);
+    const now = await this.mode(rel);
+    if (now !== mode && (await this.exists(rel))) this.#modes.set(rel, mode);
+  }
+
   async delete(rel: string): Promise<void> {
     assertInside(this.#root, rel);
+    this.#modes.delete(rel);
     if ((await this.#readOriginal(rel)) === null) this.#staged.delete(rel);
     else this.#staged.set(rel, null);
   }
@@ -74,10 +96,19 @@ export class StagedTree {
     return [...found].sort();
   }
 
-  /** Every staged change with the content it replaces (null: absent), sorted by path. */
+  /**
+   * Every staged change with the content it replaces (null: absent), sorted by path; a file
+   * whose mode alone is staged has the same bytes before and after.
+   */
   changes(): StagedChange[] {
-    return [...this.#staged.entries()]
-      .map(([p, after]) => ({ path: p, before: this.#original.get(p) ?? null, after }))
+    const paths = new Set([...this.#staged.keys(), ...this.#modes.keys()]);
+    return [...paths]
+      .map((p) => {
+        const before = this.#original.get(p) ?? null;
+        const after = this.#staged.has(p) ? (this.#staged.get(p) ?? null) : before;
+        const mode = this.#modes.get(p);
+        return { path: p, before, after, ...(mode === undefined ? {} : { mode }) };
+      })
       .sort((a, b) => a.path.localeCompare(b.path));
   }
 

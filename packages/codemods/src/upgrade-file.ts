@@ -1,5 +1,13 @@
-import { type Manifest, type Ownership, type Plan, sha256 } from "@ds-service/generator";
-import { isBinary } from "./binary.js";
+import {
+  isBinary,
+  isExecutable,
+  type Manifest,
+  type ManifestFile,
+  type Ownership,
+  type Plan,
+  type PlannedFile,
+  sha256,
+} from "@ds-service/generator";
 import { threeWayMerge, toLf, twoWayConflict } from "./merge.js";
 import type { MovedFile } from "./moves.js";
 import type { StagedTree } from "./tree.js";
@@ -49,12 +57,48 @@ export interface FileInputs {
  * Stages one file's upgrade and reports its conflict or deletion. Files are bytes throughout:
  * an unedited file becomes the template's bytes exactly, and a binary one (see `isBinary`) is
  * never merged — changed on both sides, the project's stays and the template's goes beside it.
+ * The executable bit is settled apart from the bytes (`settleMode`).
  */
 export async function upgradeFile(
   rel: string,
   inputs: FileInputs,
   report: FileReport,
 ): Promise<void> {
+  const userMode = await inputs.tree.mode(rel);
+  await upgradeBytes(rel, inputs, report);
+  const planned = inputs.next.get(rel);
+  if (planned !== undefined)
+    await settleMode(inputs.tree, rel, planned, inputs.manifest.files[rel], userMode);
+}
+
+/**
+ * Stages the executable bit of the file the upgrade leaves at `rel`, merged as one bit: the
+ * project's chmod (its bit differs from the one the manifest recorded) wins, else the new
+ * render's bit applies; other permission bits stay the project's. A file the project did not
+ * have (`userMode` null) gets the template's mode, as `new` writes it; one the project made
+ * itself where the template now adds a file keeps its own.
+ */
+export async function settleMode(
+  tree: StagedTree,
+  rel: string,
+  planned: PlannedFile,
+  recorded: ManifestFile | undefined,
+  userMode: number | null,
+): Promise<void> {
+  if (!(await tree.exists(rel))) return;
+  if (userMode === null) {
+    if (planned.mode !== undefined) await tree.chmod(rel, planned.mode);
+    return;
+  }
+  const ours = isExecutable(userMode);
+  // No recorded bit (the project made the file before the template added it): the file is theirs.
+  const base = recorded === undefined ? !ours : recorded.executable === true;
+  const want = ours === base ? isExecutable(planned.mode) : ours;
+  // As git checks out an executable file: x wherever r is, under the project's other bits.
+  await tree.chmod(rel, want ? userMode | ((userMode & 0o444) >> 2) : userMode & ~0o111);
+}
+
+async function upgradeBytes(rel: string, inputs: FileInputs, report: FileReport): Promise<void> {
   const { manifest, next, base, tree, unedited } = inputs;
   const old = manifest.files[rel];
   const planned = next.get(rel);

@@ -1,5 +1,5 @@
 import type { Move } from "./moves.js";
-import { type FileInputs, type FileReport, settle } from "./upgrade-file.js";
+import { type FileInputs, type FileReport, settle, settleMode } from "./upgrade-file.js";
 
 /**
  * Stages one template move: the project's file leaves `from` and its edit reaches `to` through
@@ -20,6 +20,8 @@ export async function moveFile(move: Move, inputs: FileInputs, report: FileRepor
   const moved = (reason: string) => report.moves.push({ ...move, reason: `${how}: ${reason}` });
   const atOld = await tree.readBytes(move.from);
   const current = atOld ?? (await tree.readBytes(move.to));
+  // The project's executable bit goes with its file when it had changed it (see settleMode).
+  const userMode = await tree.mode(atOld !== null ? move.from : move.to);
   if (current === null) {
     moved("deleted here: left deleted");
     report.deletions.push({
@@ -32,7 +34,8 @@ export async function moveFile(move: Move, inputs: FileInputs, report: FileRepor
   if (atOld !== null) await tree.delete(move.from);
   if (atOld !== null && unedited.has(move.from)) {
     moved("unedited here: moved");
-    return tree.write(move.to, planned.content);
+    await tree.write(move.to, planned.content);
+    return settleMode(tree, move.to, planned, old, userMode);
   }
   const conflicts = report.conflicts.length;
   await settle(
@@ -48,6 +51,7 @@ export async function moveFile(move: Move, inputs: FileInputs, report: FileRepor
     tree,
     report,
   );
+  await settleMode(tree, move.to, planned, old, userMode);
   moved(
     report.conflicts.length > conflicts
       ? `your edit went with it, see the conflict at ${move.to}`

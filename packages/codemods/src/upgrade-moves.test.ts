@@ -196,6 +196,28 @@ describe("a file the template moved", () => {
     expect(await readText(dir, "assets/plot.txt")).toBe("  x = 1\nb\n");
   });
 
+  // Found by upgrade.property.test.ts (seed 946175171): a file deleted here (and by the
+  // template) was paired by similarity with a new one the project had made itself, and reported
+  // as "moved by the template: your edit went with it" — with no edit to carry.
+  it("a file deleted here is not paired by similarity: the template's new file is just new", async () => {
+    const dir = await projectOn(v1);
+    await fs.rm(path.join(dir, oldOut));
+    await commitAll(dir);
+    const result = await upgradeProject({ dir, sources: template("2.0.0", v2Files) });
+    expect(result.moves).toEqual([]);
+    expect(result.deletions).toEqual([]);
+    expect(await readText(dir, newOut)).toBe(v2Files[newPath]);
+
+    const own = await projectOn(v1);
+    await fs.rm(path.join(own, oldOut));
+    await fs.mkdir(path.dirname(path.join(own, newOut)), { recursive: true });
+    await fs.writeFile(path.join(own, newOut), v2Files[newPath] ?? "");
+    await commitAll(own);
+    const same = await upgradeProject({ dir: own, sources: template("2.0.0", v2Files) });
+    expect(same.moves).toEqual([]);
+    expect(same.changed).toEqual([".ds-service/manifest.json"]);
+  });
+
   it("a project with its own file at the new path: two files, not one merged into the other", async () => {
     const dir = await projectOn(v1);
     const edited = helpers('"""Helpers."""', "    return x + 1");

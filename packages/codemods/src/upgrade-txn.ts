@@ -2,6 +2,7 @@ import path from "node:path";
 import {
   applyPlan,
   type FileOp,
+  type StepHook,
   stateDirFor,
   type UndoHandler,
   withRepository,
@@ -9,6 +10,7 @@ import {
 import { execa } from "execa";
 import { gitDir } from "./git.js";
 import type { StagedChange } from "./tree.js";
+import { restoreBranch, type SavedBranch } from "./upgrade-branch.js";
 
 /** The refs an upgrade moves (the template bases); restored with the files on rollback. */
 const refsPrefix = "refs/ds-service/";
@@ -18,6 +20,15 @@ const refsUndo = "git-refs";
 type Refs = Record<string, string>;
 
 const restoreSavedRefs: UndoHandler = (data, root) => restoreRefs(root, data as Refs);
+
+/** The undo kind of a fleet upgrade, committed on a new branch: the refs, HEAD and that branch. */
+const branchUndo = "git-branch";
+
+const restoreSavedBranch: UndoHandler = async (data, root) => {
+  const saved = data as { refs: Refs; branch: SavedBranch };
+  await restoreBranch(root, saved.branch);
+  await restoreRefs(root, saved.refs);
+};
 
 /** Where an upgrade's transaction journal lives: inside .git, never in the work tree. */
 export async function transactionDir(dir: string): Promise<string> {
@@ -35,26 +46,40 @@ export function withUpgradeLock<T>(
   fn: (recovered: number) => Promise<T>,
 ): Promise<T> {
   return withRepository(dir, command, (_stateDir, recovered) => fn(recovered), {
-    undo: { [refsUndo]: restoreSavedRefs },
+    undo: { [refsUndo]: restoreSavedRefs, [branchUndo]: restoreSavedBranch },
   });
 }
 
 /**
  * Applies an upgrade's file changes and `finish` (which moves refs/ds-service/*) as one
- * transaction of the one applier: the refs as they were go into its journal, so a failure — or
- * a kill, recovered by the next command — restores the refs together with the files. The
- * caller holds the lock (`withUpgradeLock`).
+ * transaction of the one applier: the refs as they were go into its journal, so a failure, an
+ * abort of `options.signal` — or a kill, recovered by the next command — restores the refs
+ * together with the files. The caller holds the lock (`withUpgradeLock`).
  */
 export async function applyUpgradeTransaction(
   dir: string,
   changes: readonly StagedChange[],
   finish: () => Promise<void>,
+  options: {
+    readonly signal?: AbortSignal;
+    /** Fleet: HEAD and the branch `finish` commits on, restored with the refs on rollback. */
+    readonly branch?: SavedBranch;
+    readonly onStep?: StepHook;
+  } = {},
 ): Promise<void> {
-  const ops: FileOp[] = changes.map((c) => ({ path: c.path, content: c.after }));
+  const { branch, ...applyOptions } = options;
+  const ops: FileOp[] = changes.map((c) => ({
+    path: c.path,
+    content: c.after,
+    ...(c.mode === undefined ? {} : { mode: c.mode }),
+  }));
   await applyPlan(dir, ops, {
     stateDir: await stateDirFor(dir),
     finish,
-    undo: { kind: refsUndo, data: await readRefs(dir), run: restoreSavedRefs },
+    ...applyOptions,
+    undo: branch
+      ? { kind: branchUndo, data: { refs: await readRefs(dir), branch }, run: restoreSavedBranch }
+      : { kind: refsUndo, data: await readRefs(dir), run: restoreSavedRefs },
   });
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   createProject,
   manifestPath,
+  parseAnswers,
   serviceTemplateSource,
   ValidationError,
 } from "@ds-service/generator";
@@ -41,7 +42,10 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 
 async function freshRender(): Promise<Record<string, string>> {
   const dir = path.join(await testdir(), "churn-model");
-  await createProject({ targetDir: dir, answers: { name: "churn-model", task: "classification" } });
+  await createProject({
+    targetDir: dir,
+    answers: parseAnswers({ name: "churn-model", task: "classification" }),
+  });
   return snapshot(dir);
 }
 
@@ -229,7 +233,7 @@ describe("refusals", () => {
 describe("checkProject", () => {
   it("passes on a fresh project and names an edited or missing managed file", async () => {
     const dir = path.join(await testdir(), "churn-model");
-    await createProject({ targetDir: dir, answers: { name: "churn-model" } });
+    await createProject({ targetDir: dir, answers: parseAnswers({ name: "churn-model" }) });
     expect(await checkProject(dir)).toMatchObject({ drift: [], outdated: false });
     await fs.appendFile(path.join(dir, ".github/workflows/ci.yml"), "# local tweak\n");
     await fs.rm(path.join(dir, ".editorconfig"));

@@ -69,3 +69,11 @@ export class BusyError extends DsServiceError {
   override readonly exitCode = exitCodes.busy; // EX_TEMPFAIL: a temporary failure, the user can retry
   override readonly name = "BusyError";
 }
+
+/**
+ * A failure ds-service did not expect, caught and described where it happened (`fleet upgrade`:
+ * one repository crashed and the others went on): exit 70, like any untyped error.
+ */
+export class InternalError extends DsServiceError {
+  override readonly name = "InternalError";
+}

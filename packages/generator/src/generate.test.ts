@@ -1,11 +1,8 @@
-import fs from "node:fs/promises";
-import path from "node:path";
-import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { templateContext } from "./answers.js";
 import { ValidationError } from "./errors.js";
-import { createProject, parseAnswers, planProject } from "./generate.js";
-import { type Manifest, manifestPath, sha256 } from "./manifest/index.js";
+import { parseAnswers, planProject } from "./generate.js";
+import { manifestPath } from "./manifest/index.js";
 import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
 import { type FileSource, sources, type TemplateFile } from "./sources.js";
@@ -83,34 +80,5 @@ describe("planProject", () => {
       "/t",
     );
     expect(plan.get("x")?.content.toString()).toBe('"a-b" & "a_b"');
-  });
-});
-
-describe("createProject", () => {
-  it("writes the plan and a manifest whose hashes match the files on disk", async () => {
-    const root = await testdir();
-    const target = path.join(root, "churn-model");
-    await createProject({ targetDir: target, answers: { name: "churn-model" } });
-    const manifest: Manifest = JSON.parse(
-      await fs.readFile(path.join(target, manifestPath), "utf8"),
-    );
-    const onDisk = (await listTree(target)).filter((p) => p !== manifestPath);
-    expect(Object.keys(manifest.files).sort()).toEqual(onDisk);
-    for (const [rel, entry] of Object.entries(manifest.files)) {
-      expect(sha256(await fs.readFile(path.join(target, rel))), rel).toBe(entry.sha256);
-    }
-    expect(manifest.files[".github/workflows/ci.yml"]?.ownership).toBe("managed");
-    expect(manifest.files["pyproject.toml"]?.ownership).toBe("merged");
-    expect(manifest.files["src/churn_model/core/schemas.py"]?.ownership).toBe("merged");
-    expect(manifest.files["confs/train.yaml"]?.ownership).toBe("merged");
-    expect(manifest.files.LICENSE?.ownership).toBe("once");
-  });
-
-  it("validates before touching the disk", async () => {
-    const root = await testdir();
-    await expect(
-      createProject({ targetDir: path.join(root, "x"), answers: { name: "json" } }),
-    ).rejects.toThrow(/standard library/);
-    expect(await fs.readdir(root)).toEqual([]);
   });
 });

@@ -8,23 +8,8 @@ import type { Plan } from "./plan.js";
 import { renderPlan } from "./render.js";
 import { selectFiles } from "./select.js";
 import { type FileSource, sources, templateVersion } from "./sources.js";
-import { assertTargetLocation } from "./target-location.js";
-import { inspectTarget, recoverTarget, writePlan } from "./write.js";
 
 export const generatorVersion: string = pkg.version;
-
-export interface CreateOptions {
-  readonly targetDir: string;
-  /** Raw answers from any source; validated here by the one schema. */
-  readonly answers: unknown;
-  readonly signal?: AbortSignal;
-}
-
-export interface CreateResult {
-  readonly targetDir: string;
-  readonly answers: Answers;
-  readonly plan: Plan;
-}
 
 /** Validates answers with the one schema; every problem in one message, as a ValidationError. */
 export function parseAnswers(raw: unknown): Answers {
@@ -63,18 +48,4 @@ export async function planProject(
   });
   plan.set(manifestPath, manifestFile(manifest));
   return plan;
-}
-
-/**
- * Creates a project: validate → check the target → render the plan → one journaled write.
- * Bad input fails before anything is written; a failure or abort leaves nothing behind.
- */
-export async function createProject(options: CreateOptions): Promise<CreateResult> {
-  const answers = parseAnswers(options.answers);
-  await recoverTarget(options.targetDir); // a `new` killed here before: make the target empty again
-  await inspectTarget(options.targetDir);
-  await assertTargetLocation(options.targetDir);
-  const plan = await planProject(answers, options.targetDir);
-  await writePlan(plan, options.targetDir, options.signal ? { signal: options.signal } : {});
-  return { targetDir: options.targetDir, answers, plan };
 }

@@ -4,7 +4,8 @@ import { listTree, testdir } from "@ds-service/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "./errors.js";
-import { createProject, parseAnswers, planProject } from "./generate.js";
+import { parseAnswers, planProject } from "./generate.js";
+import { createProject } from "./lifecycle/create.js";
 import { nameProblem } from "./names.js";
 import { assertInside } from "./paths.js";
 import { validName } from "./valid-name.js";
@@ -93,7 +94,11 @@ describe("hostile answers (property)", () => {
         hostileName.filter((name) => nameProblem(name) !== undefined),
         async (name) => {
           await expect(
-            createProject({ targetDir: path.join(root, "target"), answers: { name } }),
+            (async () =>
+              createProject({
+                targetDir: path.join(root, "target"),
+                answers: parseAnswers({ name }),
+              }))(),
           ).rejects.toBeInstanceOf(ValidationError);
         },
       ),

@@ -15,6 +15,7 @@ export {
 export {
   type ApplyOptions,
   applyPlan,
+  assertDryRunnable,
   type FileOp,
   type RecoverOptions,
   recover,
@@ -25,6 +26,7 @@ export {
   withRepoLock,
   withRepository,
 } from "./apply/index.js";
+export { isBinary, isText } from "./binary.js";
 export { type DatasetContext, datasetContext, type FeatureContext } from "./dataset/context.js";
 export { demoClassificationProfile, demoRegressionProfile } from "./dataset/demo.js";
 export { type ProfileChange, profileChanges } from "./dataset/diff.js";
@@ -46,6 +48,7 @@ export {
   errorReport,
   exitCodes,
   FindingsError,
+  InternalError,
   StepError,
   ValidationError,
 } from "./errors.js";
@@ -66,20 +69,32 @@ export {
   planRecordedPack,
   recordPack,
 } from "./existing/index.js";
+export { generatorVersion, parseAnswers, planProject } from "./generate.js";
 export {
+  type CreateDeps,
   type CreateOptions,
   type CreateResult,
   createProject,
-  generatorVersion,
-  parseAnswers,
-  planProject,
-} from "./generate.js";
+  type PostStep,
+  type PostStepName,
+  type PostStepStatus,
+} from "./lifecycle/create.js";
+export {
+  type Exec,
+  type ExecOptions,
+  type ExecResult,
+  type Logger,
+  mustRun,
+} from "./lifecycle/deps.js";
+export { syncArgs } from "./lifecycle/install.js";
+export { tuneModel } from "./lifecycle/tune.js";
 export {
   buildManifest,
   buildPackManifest,
   type CiRecord,
   compareCodeUnits,
   type GeneratedManifest,
+  isExecutable,
   type Manifest,
   type ManifestFile,
   manifestFile,
@@ -106,4 +121,5 @@ export {
   type TemplateMove,
   templateVersion,
 } from "./sources.js";
+export { type FileChange, fileDiff, unifiedDiff } from "./unified-diff.js";
 export { inspectTarget, writePlan } from "./write.js";

@@ -7,6 +7,8 @@ export interface PlannedFile {
   readonly path: string;
   readonly content: Buffer;
   readonly ownership: Ownership;
+  /** 0o755 for an executable file (a script); absent: an ordinary file. */
+  readonly mode?: number;
 }
 
 /** Relative path → planned file, in template order. */

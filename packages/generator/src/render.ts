@@ -49,7 +49,9 @@ export async function renderPlan(
     const rel = outputPath(file.source, ctx.package);
     assertInside(targetDir, rel);
     if (plan.has(rel)) throw new Error(`${from} and an earlier package both write ${rel}`);
-    plan.set(rel, { path: rel, content: renderFile(hb, file, ctx), ownership: file.ownership });
+    const content = renderFile(hb, file, ctx);
+    const mode = file.mode === undefined ? {} : { mode: file.mode };
+    plan.set(rel, { path: rel, content, ownership: file.ownership, ...mode });
     return rel;
   };
   plop.setActionType(planActionType, planFile);

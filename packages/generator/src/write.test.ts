@@ -5,8 +5,16 @@ import { describe, expect, it } from "vitest";
 import { applyPlan } from "./apply/apply.js";
 import { stateDirFor } from "./apply/state-dir.js";
 import { CancelledError, ValidationError } from "./errors.js";
+import { parseAnswers } from "./generate.js";
+import { buildManifest, serializeManifest } from "./manifest/index.js";
 import type { Plan } from "./plan.js";
 import { writePlan } from "./write.js";
+
+const manifestOf = (plan: Plan) =>
+  buildManifest(plan, parseAnswers({ name: "churn-model" }), {
+    generator: { name: "g", version: "0.0.0" },
+    packages: {},
+  });
 
 function planOf(files: Record<string, string>): Plan {
   const plan: Plan = new Map();
@@ -26,6 +34,20 @@ describe("writePlan", () => {
     expect(await listTree(target)).toEqual([".gitignore", "a.txt", "src/pkg/b.py"]);
     expect(await fs.readFile(path.join(target, "src/pkg/b.py"), "utf8")).toBe("B");
     expect(await fs.readdir(path.join(root, "nested"))).toEqual(["project"]);
+  });
+
+  it("writes an executable planned file (a script) 0o755, and records it so in the manifest", async () => {
+    const plan = planOf({ "a.txt": "A" });
+    const script = { path: "run.sh", content: Buffer.from("#!/bin/sh\n"), mode: 0o755 };
+    plan.set("run.sh", { ...script, ownership: "managed" });
+    const target = path.join(await testdir(), "p");
+    await writePlan(plan, target);
+    const mode = async (rel: string) => (await fs.stat(path.join(target, rel))).mode & 0o777;
+    expect(await mode("run.sh")).toBe(0o755);
+    expect((await mode("a.txt")) & 0o111).toBe(0);
+    const files = JSON.parse(serializeManifest(manifestOf(plan)).toString("utf8")).files;
+    expect(files["run.sh"].executable).toBe(true);
+    expect(files["a.txt"]).not.toHaveProperty("executable");
   });
 
   it("writes into an empty directory that holds only .git", async () => {

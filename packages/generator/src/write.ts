@@ -46,7 +46,12 @@ export async function writePlan(plan: Plan, targetDir: string, options: WriteOpt
         path.dirname(stateDir) === target ? [path.basename(stateDir)] : [],
       );
       throwIfAborted(options.signal);
-      const ops = [...plan.values()].map((file) => ({ path: file.path, content: file.content }));
+      // An executable template file (a script) is written with its mode; others get the default.
+      const ops = [...plan.values()].map((file) => ({
+        path: file.path,
+        content: file.content,
+        ...(file.mode === undefined ? {} : { mode: file.mode }),
+      }));
       await applyPlan(target, ops, {
         stateDir,
         ...(options.signal ? { signal: options.signal } : {}),

@@ -95,3 +95,44 @@ export async function oldProjectRepo(
   if (options.base !== false) await git("update-ref", "refs/ds-service/base", "HEAD");
   return dir;
 }
+
+/**
+ * All a command may change in the git repository at `dir`: every work-tree file's bytes, every
+ * ref, HEAD and the index (as `git status` shows it) — to assert a repository is as it was.
+ */
+export async function repoState(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const f of await listTree(dir)) {
+    if (!f.startsWith(".git/")) out[f] = (await fs.readFile(path.join(dir, f))).toString("base64");
+  }
+  out["<refs>"] = await git(dir, "for-each-ref", "--format=%(refname) %(objectname)", "refs/");
+  out["<HEAD>"] = await git(dir, "symbolic-ref", "HEAD");
+  out["<status>"] = await git(dir, "status", "--porcelain");
+  return out;
+}
+
+/**
+ * Runs `run` with a step hook that "dies" at step `k` (0-based): it never returns, so no catch
+ * or cleanup after that step runs, exactly as with SIGKILL. Resolves with that step's name, or
+ * null when `run` ended first.
+ */
+export async function killedAt(
+  k: number,
+  run: (onStep: (step: string) => unknown) => Promise<unknown>,
+): Promise<string | null> {
+  let seen = 0;
+  let killed: (step: string) => void = () => undefined;
+  const died = new Promise<string>((resolve) => {
+    killed = resolve;
+  });
+  const onStep = (step: string) => {
+    if (seen++ !== k) return undefined;
+    killed(step);
+    return new Promise(() => undefined); // never returns: nothing after this step runs
+  };
+  const finished = run(onStep).then(
+    () => null,
+    () => null,
+  );
+  return Promise.race([died, finished]);
+}

@@ -6,6 +6,7 @@ import {
   profileChanges,
   pythonPackage,
   readGeneratedManifest,
+  tuneModel,
   ValidationError,
   withUnseenOther,
 } from "@ds-service/generator";
@@ -14,7 +15,6 @@ import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
 import { pointSourceFromProject, profileData } from "../steps/profile-data.js";
-import { tuneModel } from "../steps/tune.js";
 import { rerender } from "./rerender.js";
 
 export interface DataRefreshFlags {

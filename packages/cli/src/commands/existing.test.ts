@@ -117,6 +117,80 @@ describe("ds-service add ci / adopt", () => {
     expect(makefile).toContain("check: test");
   });
 
+  it("add ci --dry-run shows each file it would create in full, adopt's dry run too", async () => {
+    const cwd = await testdir(repo);
+    for (const args of [["add", "ci"], ["adopt"]]) {
+      const { io, out } = captureIo(cwd);
+      expect(await run([...args, "--dry-run"], { io })).toBe(0);
+      expect(out()).toContain("--- /dev/null\n+++ b/.github/workflows/ci.yml\n");
+      expect(out()).toMatch(/^\+name: /m);
+    }
+    expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
+  });
+
+  it("add ci and adopt --json: one document of the layout, the files and the diff", async () => {
+    const cwd = await testdir(repo);
+    const dry = captureIo(cwd);
+    expect(await run(["add", "ci", "--dry-run", "--json"], { io: dry.io }), dry.err()).toBe(0);
+    const planned = JSON.parse(dry.out());
+    expect(Object.keys(planned)).toEqual([
+      "command",
+      "dryRun",
+      "written",
+      "changed",
+      "created",
+      "updated",
+      "unchanged",
+      "project",
+      "commands",
+      "findings",
+      "diff",
+    ]);
+    expect(planned).toMatchObject({
+      command: "add ci",
+      dryRun: true,
+      written: false,
+      updated: [],
+      unchanged: [],
+      project: { packageManager: "pip", layout: "flat", codeDirs: ["app"], repoPytest: null },
+      commands: { check: expect.stringContaining("pytest") },
+      findings: [],
+    });
+    expect(planned.created).toContain(".github/workflows/ci.yml");
+    expect(planned.changed).toEqual(planned.created);
+    expect(planned.diff).toContain("--- /dev/null\n+++ b/.github/workflows/ci.yml\n");
+    expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
+
+    const real = captureIo(cwd);
+    expect(await run(["adopt", "--json"], { io: real.io }), real.err()).toBe(0);
+    const adopted = JSON.parse(real.out());
+    expect(adopted).toMatchObject({ command: "adopt", dryRun: false, written: true });
+    expect(adopted.created).toContain("Makefile");
+    for (const file of adopted.changed) await fs.access(path.join(cwd, file));
+  });
+
+  it("add ci --json: a refusal is a JSON error document, what a replaced CI drops are findings", async () => {
+    const workflow =
+      "on: [push]\njobs:\n  style:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff format --check .\n";
+    const cwd = await testdir({ ...repo, ".github/workflows/ci.yml": workflow });
+    const refused = captureIo(cwd);
+    expect(await run(["add", "ci", "--json"], { io: refused.io })).toBe(2);
+    const error = JSON.parse(refused.out());
+    expect(error.error).toMatchObject({ kind: "ValidationError", exitCode: 2 });
+    expect(error.error.message).toContain("re-run with --force");
+    expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).toBe(workflow);
+
+    const forced = captureIo(cwd);
+    expect(await run(["add", "ci", "--force", "--dry-run", "--json"], { io: forced.io })).toBe(0);
+    const result = JSON.parse(forced.out());
+    expect(result.updated).toEqual([".github/workflows/ci.yml"]);
+    expect(result.findings).toContainEqual({
+      path: ".github/workflows/ci.yml",
+      kind: "ci-loss",
+      message: "no longer runs: ruff format --check .",
+    });
+  });
+
   it("refuses a directory that is not a Python project with exit 2", async () => {
     const cwd = await testdir({ "README.md": "# hi\n" });
     const { io, err } = captureIo(cwd);

@@ -2,6 +2,7 @@ import path from "node:path";
 import {
   addCi,
   adopt,
+  type ChangeKind,
   ciProviders,
   describeLosses,
   type ExistingRepoResult,
@@ -21,6 +22,7 @@ interface ExistingFlags {
   readonly check?: string;
   readonly answers?: string;
   readonly beside?: boolean;
+  readonly json?: boolean;
 }
 
 /** What an answers file may choose for `add ci` / `adopt`: the same choices as the flags. */
@@ -45,7 +47,35 @@ async function withAnswersFile(flags: ExistingFlags, base: string): Promise<Exis
   return { ...(fromFile as ExistingFlags), ...defined };
 }
 
-/** What was detected, what each file would become, and the diff of every file that changes. */
+/**
+ * `add ci --json` / `adopt --json`: the result as one document, in `upgrade --json`'s
+ * conventions (`dryRun`, `changed`, the full unified `diff`). Every key is always present, in
+ * this order; `findings` are what replacing a CI file drops (as the text output warns).
+ */
+function existingJson(result: ExistingRepoResult, command: "add ci" | "adopt") {
+  const paths = (...kinds: ChangeKind[]) =>
+    result.changes.filter((c) => kinds.includes(c.kind)).map((c) => c.file.path);
+  return {
+    command,
+    dryRun: !result.written,
+    written: result.written,
+    changed: paths("create", "update"),
+    created: paths("create"),
+    updated: paths("update"),
+    unchanged: paths("unchanged"),
+    project: { ...result.project, repoPytest: result.project.repoPytest ?? null },
+    commands: result.commands,
+    findings: result.changes.flatMap((c) =>
+      (c.losses ?? []).map((loss) => ({ path: c.file.path, kind: "ci-loss", message: loss })),
+    ),
+    diff: result.changes.map((c) => c.diff).join(""),
+  };
+}
+
+/**
+ * What was detected, what each file would become, and the diff of every file that changes (a
+ * dry run also shows each file it would create in full).
+ */
 export function reportExisting(
   result: ExistingRepoResult,
   log: Logger,
@@ -71,7 +101,8 @@ export function reportExisting(
     const mark = { create: "+", update: "~", unchanged: "=" }[change.kind];
     log.info(`  ${mark} ${change.file.path}${change.kind === "unchanged" ? " (unchanged)" : ""}`);
   }
-  for (const change of result.changes.filter((c) => c.kind === "update")) {
+  const shown = result.written ? ["update"] : ["create", "update"];
+  for (const change of result.changes.filter((c) => shown.includes(c.kind))) {
     log.info(change.diff);
     for (const line of describeLosses(change)) log.warn(line);
   }
@@ -125,10 +156,13 @@ export function registerExistingCommands(
     .option("--cwd <path>", "the repository (default: the current directory)")
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
+    .option("--json", "machine-readable output")
     .addOption(ciOption());
   choices(addCiCommand).action(async (given: ExistingFlags) => {
     const flags = await withAnswersFile(given, cwd);
-    reportExisting(await addCi(options(flags)), log, "Added the CI pack", flags);
+    const result = await addCi(options(flags));
+    if (flags.json) log.info(JSON.stringify(existingJson(result, "add ci"), null, 2));
+    else reportExisting(result, log, "Added the CI pack", flags);
   });
   const adoptCommand = program
     .command("adopt")
@@ -138,9 +172,12 @@ export function registerExistingCommands(
     .option("--cwd <path>", "the repository (default: the current directory)")
     .option("--force", "overwrite existing files that differ (the diff is shown)")
     .option("--dry-run", "show what would be written, change nothing")
+    .option("--json", "machine-readable output")
     .addOption(ciOption());
   choices(adoptCommand).action(async (given: ExistingFlags) => {
     const flags = await withAnswersFile(given, cwd);
-    reportExisting(await adopt(options(flags)), log, "Adopted", flags);
+    const result = await adopt(options(flags));
+    if (flags.json) log.info(JSON.stringify(existingJson(result, "adopt"), null, 2));
+    else reportExisting(result, log, "Adopted", flags);
   });
 }

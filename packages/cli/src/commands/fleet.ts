@@ -7,8 +7,9 @@ import {
   fleetUpgrade,
   rowState,
 } from "@ds-service/codemods";
-import { FindingsError, ValidationError } from "@ds-service/generator";
-import type { Logger } from "../io.js";
+import { FindingsError, InternalError, ValidationError } from "@ds-service/generator";
+import { type Logger, reportedAsJson } from "../io.js";
+import { fileLines } from "./upgrade.js";
 
 export interface FleetFlags {
   readonly cwd?: string;
@@ -16,6 +17,7 @@ export interface FleetFlags {
   readonly concurrency?: string;
   readonly json?: boolean;
   readonly html?: string;
+  readonly dryRun?: boolean;
 }
 
 /** Repository paths from arguments and/or a file with one path per line (# comments allowed). */
@@ -56,28 +58,75 @@ export async function fleetUpgradeCommand(
   }
   const paths = await fleetPaths(args, flags, cwd);
   const started = performance.now();
-  const entries = await fleetUpgrade({ paths, concurrency });
+  const dryRun = flags.dryRun === true;
+  const entries = await fleetUpgrade({ paths, concurrency, dryRun });
   const seconds = (performance.now() - started) / 1000;
-  if (flags.json) log.info(JSON.stringify({ seconds, entries }, null, 2));
-  else log.info(fleetTable(entries, seconds));
+  if (flags.json) log.info(JSON.stringify({ seconds, dryRun, entries }, null, 2));
+  else log.info(fleetTable(entries, seconds, dryRun));
+  failOnFleet(entries);
+}
+
+/**
+ * A crashed repository is a bug (exit 70, after the result is printed); a conflict or a
+ * refusal (a dirty tree, a branch that exists) needs a person (exit 1, findings).
+ */
+function failOnFleet(entries: readonly FleetEntry[]): void {
+  const crashed = entries.filter((e) => e.status === "crashed");
+  if (crashed.length > 0) {
+    const error = new InternalError(
+      `${crashed.length} of ${entries.length} repositories crashed (${crashed.map((e) => e.path).join(", ")}): unexpected failure — please report it at the ds-service issue tracker with the command you ran, your OS, \`node --version\` and the detail of each crashed repository above`,
+    );
+    reportedAsJson.add(error); // the entries, each crash's detail included, are the JSON document
+    throw error;
+  }
   const bad = entries.filter((e) => e.status === "conflicts" || e.status === "failed");
   if (bad.length > 0)
     throw new FindingsError(`${bad.length} of ${entries.length} repositories need a person`);
 }
 
-function fleetTable(entries: readonly FleetEntry[], seconds: number): string {
-  const counts = { upgraded: 0, current: 0, conflicts: 0, failed: 0 };
+function fleetTable(entries: readonly FleetEntry[], seconds: number, dryRun: boolean): string {
+  const counts = {
+    upgraded: 0,
+    "would-upgrade": 0,
+    current: 0,
+    conflicts: 0,
+    failed: 0,
+    crashed: 0,
+  };
   for (const e of entries) counts[e.status] += 1;
+  const firstLine = (text: string | undefined) => text?.split("\n")[0] ?? "";
   const rows = entries.map(
     (e) =>
-      `| ${e.path} | ${e.status} | ${e.from ?? ""}${e.to ? ` → ${e.to}` : ""} | ${e.branch ?? e.detail ?? ""} |`,
+      `| ${e.path} | ${e.status} | ${e.from ?? ""}${e.to ? ` → ${e.to}` : ""} | ${e.branch ?? firstLine(e.detail)} |`,
   );
+  // Under the table, what a person should know per repository, as `upgrade` prints it: each
+  // move, conflict and delete (a dry run first shows each repository's diff), or a crash's stack.
+  const details = entries.flatMap((e) => {
+    const lines =
+      e.status === "crashed"
+        ? (e.detail ?? "").split("\n").map((l) => `  ${l}`)
+        : e.conflicts && e.deletions && e.moves && e.baseRefs
+          ? fileLines({
+              conflicts: e.conflicts,
+              deletions: e.deletions,
+              moves: e.moves,
+              baseRefs: e.baseRefs,
+            })
+          : [];
+    return lines.length > 0 ? [`${e.path}:`, ...lines] : [];
+  });
+  const diffs = entries.flatMap((e) => (e.diff ? [`# ${e.path}`, e.diff] : []));
+  const done = dryRun
+    ? `${counts["would-upgrade"]} would be upgraded`
+    : `${counts.upgraded} upgraded`;
   return [
+    ...diffs,
     "| repository | status | template | branch / detail |",
     "|---|---|---|---|",
     ...rows,
+    ...(details.length > 0 ? ["", ...details] : []),
     "",
-    `${entries.length} repositories in ${seconds.toFixed(1)} s: ${counts.upgraded} upgraded, ${counts.current} already current, ${counts.conflicts} with conflicts, ${counts.failed} failed`,
+    `${entries.length} repositories in ${seconds.toFixed(1)} s${dryRun ? " (dry run: nothing written)" : ""}: ${done}, ${counts.current} already current, ${counts.conflicts} with conflicts, ${counts.failed} failed${counts.crashed > 0 ? `, ${counts.crashed} crashed` : ""}`,
   ].join("\n");
 }
 

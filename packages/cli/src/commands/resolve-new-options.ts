@@ -27,6 +27,8 @@ export interface NewFlags {
   readonly install: boolean;
   readonly git: boolean;
   readonly cwd?: string;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
 }
 
 /** Everything `new` needs, normalized once; nothing after this reads argv or prompts. */
@@ -35,6 +37,10 @@ export interface ResolvedNewOptions {
   readonly answers: Answers;
   readonly install: boolean;
   readonly git: boolean;
+  /** List what would be created and run; create nothing. */
+  readonly dryRun: boolean;
+  /** The result (or the error) as one JSON document on stdout. */
+  readonly json: boolean;
 }
 
 /**
@@ -96,6 +102,8 @@ export async function resolveNewOptions(
         : answers,
     install: flags.install,
     git: flags.git,
+    dryRun: flags.dryRun === true,
+    json: flags.json === true,
   };
 }
 

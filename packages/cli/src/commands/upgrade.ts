@@ -17,12 +17,19 @@ export interface UpgradeFlags {
   readonly json?: boolean;
 }
 
-export async function upgradeCommand(flags: UpgradeFlags, cwd: string, log: Logger): Promise<void> {
+export async function upgradeCommand(
+  flags: UpgradeFlags,
+  cwd: string,
+  log: Logger,
+  /** Ctrl-C: the upgrade stops and restores whatever it had written (exit 130). */
+  signal?: AbortSignal,
+): Promise<void> {
   const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
   const result = await upgradeProject({
     dir,
     dryRun: flags.dryRun === true,
     allowDirty: flags.allowDirty === true,
+    ...(signal ? { signal } : {}),
   });
   if (flags.json) log.info(JSON.stringify(result, null, 2));
   else log.info(upgradeSummary(result));
@@ -43,7 +50,9 @@ export function failOnConflicts(result: UpgradeResult): void {
  * missing merge base first (it explains the conflicts), each move, each conflict, then each
  * file one side deleted (one already listed as a conflict is not repeated).
  */
-export function fileLines(result: UpgradeResult): string[] {
+export function fileLines(
+  result: Pick<UpgradeResult, "conflicts" | "deletions" | "moves" | "baseRefs">,
+): string[] {
   const conflicted = new Set(result.conflicts.map((c) => c.path));
   const base = result.baseRefs;
   return [

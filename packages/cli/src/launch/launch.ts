@@ -4,8 +4,8 @@ import { loadCached } from "./compile-cache.js";
 
 /**
  * What both bins (`ds-service` and `create-ds-service`) do: load the CLI bundle through the
- * compile cache, wire Ctrl-C and SIGTERM to cancel a generation in progress, run, set the exit
- * code. `prefix` is prepended to the user's arguments (`create-ds-service` is `new`).
+ * compile cache, wire Ctrl-C and SIGTERM to cancel a generation or an upgrade in progress, run,
+ * set the exit code. `prefix` is prepended to the user's arguments (`create-ds-service` is `new`).
  */
 export async function launch(prefix: readonly string[] = []): Promise<void> {
   const cli = loadCached<{ run: typeof run }>(fileURLToPath(new URL("./cli.cjs", import.meta.url)));
@@ -16,7 +16,8 @@ export async function launch(prefix: readonly string[] = []): Promise<void> {
       if (error.code !== "EPIPE") throw error;
     });
   }
-  // Ctrl-C / SIGTERM during generation abort the write, which removes what it staged.
+  // Ctrl-C / SIGTERM during generation abort the write, which removes what it staged; during an
+  // upgrade they roll back its transaction.
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop waiting

@@ -1,7 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import { manifestPath } from "@ds-service/generator";
+import type { MovedFile } from "../moves.js";
 import { type Conflict, type Deletion, theirsSuffix } from "../upgrade-file.js";
-import type { FileCase, Scenario } from "./model.js";
+import { type FileCase, finalPath, type Scenario } from "./model.js";
 
 // The oracle: what any correct upgrade must have done with each generated file, judged from
 // the model alone (v1, v2, the user's bytes) and the upgrade's result — never by re-running
@@ -10,8 +11,11 @@ import type { FileCase, Scenario } from "./model.js";
 export interface Outcome {
   /** The work tree after the upgrade, outside .git. */
   readonly tree: ReadonlyMap<string, Buffer>;
+  /** Each work-tree file's permission bits. */
+  readonly modes: ReadonlyMap<string, number>;
   readonly conflicts: readonly Conflict[];
   readonly deletions: readonly Deletion[];
+  readonly moves: readonly MovedFile[];
   /** The v2 render as `new` writes it. */
   readonly fresh: ReadonlyMap<string, Buffer>;
 }
@@ -24,7 +28,8 @@ const marker = "<<<<<<< yours";
  * text versions of a file that was binary at v1 may meet in a text conflict.
  */
 function opaque(f: FileCase, baseRefs: boolean): boolean {
-  if (/\.(bin|png)$/.test(f.path)) return true;
+  // A moved file is settled at its new path, by that path's extension.
+  if (/\.(bin|png)$/.test(finalPath(f))) return true;
   const known = baseRefs ? [f.v1, f.v2, f.user] : [f.v2, f.user];
   return known.some((b) => b !== null && (b.includes(0) || !isUtf8(b)));
 }
@@ -63,17 +68,56 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
 
   const expectedDeletions = new Set<string>();
   for (const f of scenario.files) {
-    const result = out.tree.get(f.path) ?? null;
-    const beside = out.tree.get(`${f.path}${theirsSuffix}`) ?? null;
-    const conflict = conflictOf(f.path);
+    // A moved file is judged at its new path: its story continues there.
+    const at = finalPath(f);
+    const result = out.tree.get(at) ?? null;
+    const beside = out.tree.get(`${at}${theirsSuffix}`) ?? null;
+    const conflict = conflictOf(at);
     const edited = !same(f.user, f.v1);
     const templateChanged = !same(f.v2, f.v1);
 
     // Deletions: exactly the files one side deleted while the other kept or changed them.
     if (f.v1 !== null && f.v2 === null && f.user !== null)
       expectedDeletions.add(`${f.path} ${edited ? "template-deleted-edited" : "template-deleted"}`);
-    if (f.v1 !== null && f.user === null && f.v2 !== null && templateChanged)
+    if (f.v1 !== null && f.user === null && f.v2 !== null && (templateChanged || f.movedTo))
       expectedDeletions.add(`${f.path} user-deleted-changed`);
+
+    // Renames: the file leaves its old path, whatever the user did there, and the move is
+    // reported; the rest of the checks hold at the new path (the edit carried, or a conflict).
+    if (f.movedTo !== undefined) {
+      if (out.tree.has(f.path) || out.tree.has(`${f.path}${theirsSuffix}`))
+        fail("a file the template moved is left behind at its old path", f, `→ ${f.movedTo}`);
+      if (!out.moves.some((m) => m.from === f.path && m.to === f.movedTo && m.kind === "declared"))
+        fail("a declared move is not reported", f, `→ ${f.movedTo}`);
+    }
+
+    // Modes: the executable bit is merged as one bit — the user's chmod wins, else v2's bit;
+    // a file the user made keeps theirs, one the template alone has gets v2's, and the user's
+    // other permission bits (0600, say) are kept through any change of the executable bit.
+    const mode = out.modes.get(at);
+    if (result !== null && mode !== undefined) {
+      const userX = f.userMode === null ? f.x1 : (f.userMode & 0o111) !== 0;
+      const wantX =
+        f.v2 === null || (f.v1 === null && f.user !== null)
+          ? userX
+          : f.user === null
+            ? f.x2
+            : userX !== f.x1
+              ? userX
+              : f.x2;
+      if (((mode & 0o111) !== 0) !== wantX)
+        fail(
+          "the executable bit is wrong",
+          f,
+          `${mode.toString(8)}, expected ${wantX ? "+x" : "-x"}`,
+        );
+      if (f.user !== null && f.userMode !== null && (mode & 0o666) !== (f.userMode & 0o666))
+        fail(
+          "the user's permission bits were not kept",
+          f,
+          `${f.userMode.toString(8)} → ${mode.toString(8)}`,
+        );
+    }
 
     // (c) per file: what the user did not touch becomes exactly the template's v2 bytes.
     if (!edited) {
@@ -153,6 +197,10 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
       fail("an edited file the template deleted is kept without a conflict", f);
   }
 
+  for (const m of out.moves)
+    if (!scenario.files.some((f) => f.path === m.from && f.movedTo === m.to))
+      found.push(`a move reported that v2 did not declare: ${m.from} → ${m.to} (${m.kind})`);
+
   const reported = new Set(out.deletions.map((d) => `${d.path} ${d.kind}`));
   for (const d of expectedDeletions)
     if (!reported.has(d)) found.push(`deletion not reported: ${d}`);
@@ -162,7 +210,7 @@ export function violations(scenario: Scenario, out: Outcome): string[] {
   // No stray file: only the model's paths, the template's versions beside them, the manifest.
   const allowed = new Set([
     manifestPath,
-    ...scenario.files.flatMap((f) => [f.path, `${f.path}${theirsSuffix}`]),
+    ...scenario.files.flatMap((f) => [finalPath(f), `${finalPath(f)}${theirsSuffix}`]),
   ]);
   for (const p of out.tree.keys()) if (!allowed.has(p)) found.push(`stray file: ${p}`);
   if (!same(out.tree.get(manifestPath) ?? null, out.fresh.get(manifestPath) ?? null))

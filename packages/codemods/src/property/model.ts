@@ -3,6 +3,7 @@ import {
   type Ownership,
   serviceTemplateSource,
   type TemplateFile,
+  type TemplateMove,
 } from "@ds-service/generator";
 import fc from "fast-check";
 
@@ -20,6 +21,16 @@ export interface FileCase {
   readonly v1: Buffer | null;
   readonly v2: Buffer | null;
   readonly user: Buffer | null;
+  /** Whether the template ships the file executable (a script: 0o755) at v1 and at v2. */
+  readonly x1: boolean;
+  readonly x2: boolean;
+  /** The mode the user chmod-ed the file to; null: as `new` wrote it. */
+  readonly userMode: number | null;
+  /**
+   * Where v2 moved the file (declared in its moves), a path no other case uses; the v2 bytes
+   * and ownership2 are the file's at that path. Only set when both v1 and v2 have the file.
+   */
+  readonly movedTo?: string;
 }
 
 export interface Scenario {
@@ -31,10 +42,7 @@ export interface Scenario {
 /**
  * Paths chosen so every branch of upgradeFile is reachable: text, a known binary extension
  * (.bin, .png: never line-merged even when their bytes are text), and a nested directory.
- * EXTENSION POINT (renames): a template move would pair two of these paths in v2 and carry
- * the user's edit across; add it here once the planner declares or detects renames.
- * EXTENSION POINT (modes): a per-version mode (0644/0755) would sit on FileCase beside the
- * bytes; the template sources and the plan carry no mode on main yet.
+ * A declared move (`movedTo`) pairs a case's path with one of these no case uses.
  */
 export const pathPool = [
   "a.txt",
@@ -114,6 +122,12 @@ type Change = typeof changeArb extends fc.Arbitrary<infer T> ? T : never;
 
 const ownershipArb = fc.constantFrom<Ownership>("managed", "merged", "once");
 
+/** Mostly as `new` wrote it; else a chmod, private (0600, 0700) or not, executable or not. */
+const userModeArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(null) },
+  { weight: 2, arbitrary: fc.constantFrom(0o644, 0o755, 0o600, 0o700) },
+);
+
 const fileCaseArb = (path: string): fc.Arbitrary<FileCase> =>
   fc
     .record({
@@ -126,14 +140,39 @@ const fileCaseArb = (path: string): fc.Arbitrary<FileCase> =>
       user: changeArb,
       // The user made the template's own change (by hand, or by cherry-picking it).
       same: fc.nat(5),
+      x1: fc.nat(3).map((n) => n === 0),
+      flipsMode: fc.nat(4).map((n) => n === 0),
+      userMode: userModeArb,
     })
     .map((r) => {
       const v1 = r.inV1 === 0 ? null : r.v1;
       const v2 = apply(v1, r.template);
       const user = r.same === 0 ? v2 : apply(v1, r.user);
       const ownership2 = r.movesClass === 0 ? r.ownership2 : r.ownership;
-      return { path, ownership: r.ownership, ownership2, v1, v2, user };
+      const x2 = r.flipsMode !== r.x1;
+      // A file the user made (absent at v1) has the mode they gave it.
+      const userMode = v1 === null && user !== null ? (r.userMode ?? 0o644) : r.userMode;
+      return { path, ownership: r.ownership, ownership2, v1, v2, user, x1: r.x1, x2, userMode };
     });
+
+/** Each case's move, if any, to a pool path the scenario does not use, each at most once. */
+const withMoves = (files: FileCase[]): fc.Arbitrary<FileCase[]> => {
+  const free = pathPool.filter((p) => !files.some((f) => f.path === p));
+  if (free.length === 0) return fc.constant(files);
+  const choice = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constantFrom(...free) },
+  );
+  return fc.tuple(...files.map(() => choice)).map((targets) => {
+    const taken = new Set<string>();
+    return files.map((f, i) => {
+      const to = targets[i];
+      if (to == null || taken.has(to) || f.v1 === null || f.v2 === null) return f;
+      taken.add(to);
+      return { ...f, movedTo: to };
+    });
+  });
+};
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc
   .tuple(
@@ -141,13 +180,16 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
     fc.nat(4).map((n) => n > 0),
   )
   .chain(([paths, baseRefs]) =>
-    fc.tuple(...paths.map(fileCaseArb)).map((files) => ({ files, baseRefs })),
+    fc
+      .tuple(...paths.map(fileCaseArb))
+      .chain(withMoves)
+      .map((files) => ({ files, baseRefs })),
   );
 
 /** A scenario with no user edit at all: what invariant (c) needs. */
 export const uneditedArb: fc.Arbitrary<Scenario> = scenarioArb.map((scenario) => ({
   ...scenario,
-  files: scenario.files.map((f) => ({ ...f, user: f.v1 })),
+  files: scenario.files.map((f) => ({ ...f, user: f.v1, userMode: null })),
 }));
 
 function apply(content: Buffer | null, change: Change): Buffer | null {
@@ -213,25 +255,36 @@ function join(segments: readonly Segment[]): Buffer {
   return Buffer.concat(segments.flatMap(([l, t]) => [l, Buffer.from(t, "latin1")]));
 }
 
-/** The template as the build stores it: one source under the service template's own name. */
+/**
+ * The template as the build stores it: one source under the service template's own name, an
+ * executable file with mode 0o755 (as precompile.mjs records a script), v2 declaring its moves.
+ */
 export function templateSource(
   version: string,
   scenario: Scenario,
   side: "v1" | "v2",
 ): FileSource[] {
   const files: TemplateFile[] = [];
+  const moves: TemplateMove[] = [];
   for (const f of scenario.files) {
     const content = f[side];
     if (content === null) continue;
+    const source = side === "v2" && f.movedTo !== undefined ? f.movedTo : f.path;
+    if (source !== f.path) moves.push({ version, from: f.path, to: source });
     files.push({
-      source: f.path,
+      source,
       ownership: side === "v1" ? f.ownership : f.ownership2,
+      ...((side === "v1" ? f.x1 : f.x2) ? { mode: 0o755 } : {}),
       content: content.toString("base64"),
       encoding: "base64",
     });
   }
-  return [{ packageName: serviceTemplateSource.packageName, packageVersion: version, files }];
+  const packageName = serviceTemplateSource.packageName;
+  return [{ packageName, packageVersion: version, files, moves }];
 }
+
+/** Where the case's file is after the upgrade: its new path when v2 moved it. */
+export const finalPath = (f: FileCase) => f.movedTo ?? f.path;
 
 /** A readable counterexample: bytes as JSON strings when they are text, hex otherwise. */
 export function describeScenario(scenario: Scenario): string {
@@ -244,11 +297,13 @@ export function describeScenario(scenario: Scenario): string {
   return scenario.files
     .map(
       (f) =>
-        `${f.path} [${f.ownership}${f.ownership2 === f.ownership ? "" : `→${f.ownership2}`}] v1=${show(f.v1)} v2=${show(f.v2)} user=${show(f.user)}`,
+        `${f.path}${f.movedTo ? ` (moved to ${f.movedTo})` : ""} [${f.ownership}${f.ownership2 === f.ownership ? "" : `→${f.ownership2}`}] v1=${show(f.v1)} v2=${show(f.v2)} user=${show(f.user)} mode ${mode(f.x1)}→${mode(f.x2)}, user ${f.userMode === null ? "unchanged" : f.userMode.toString(8)}`,
     )
     .concat(scenario.baseRefs ? [] : ["(no refs/ds-service/*: a clone that did not fetch them)"])
     .join("\n");
 }
+
+const mode = (x: boolean) => (x ? "755" : "644");
 
 function isPlainText(b: Buffer): boolean {
   return !b.includes(0) && Buffer.from(b.toString("utf8"), "utf8").equals(b);

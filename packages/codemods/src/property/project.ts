@@ -57,6 +57,7 @@ export async function projectFor(
     else {
       await fs.mkdir(path.dirname(abs), { recursive: true });
       await fs.writeFile(abs, f.user);
+      if (f.userMode !== null) await fs.chmod(abs, f.userMode);
     }
   }
   return dir;
@@ -68,16 +69,36 @@ export async function freshRender(dir: string, scenario: Scenario): Promise<Map<
   return new Map([...plan].map(([p, f]) => [p, f.content]));
 }
 
+/** The v2 render's modes as `new` would set them: path → mode (absent: the default). */
+export async function freshModes(
+  dir: string,
+  scenario: Scenario,
+): Promise<Map<string, number | undefined>> {
+  const plan = await planProject(answers, dir, templateSource(v2, scenario, "v2"));
+  return new Map([...plan].map(([p, f]) => [p, f.mode]));
+}
+
+/** Every work-tree file's path, outside .git. */
+async function workFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .filter((rel) => rel !== ".git" && !rel.startsWith(".git/"));
+}
+
 /** Every work-tree file's bytes, outside .git. */
 export async function workTree(dir: string): Promise<Map<string, Buffer>> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
   const out = new Map<string, Buffer>();
-  for (const e of entries) {
-    if (!e.isFile()) continue;
-    const rel = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/");
-    if (rel === ".git" || rel.startsWith(".git/")) continue;
-    out.set(rel, await fs.readFile(path.join(dir, rel)));
-  }
+  for (const rel of await workFiles(dir)) out.set(rel, await fs.readFile(path.join(dir, rel)));
+  return out;
+}
+
+/** Every work-tree file's permission bits, outside .git. */
+export async function workModes(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const rel of await workFiles(dir))
+    out.set(rel, (await fs.stat(path.join(dir, rel))).mode & 0o7777);
   return out;
 }
 
@@ -90,11 +111,12 @@ export async function baseRefs(dir: string): Promise<string> {
   return r.stdout;
 }
 
-/** Work tree and base refs as one comparable record (bytes as hex). */
+/** Work tree (modes included) and base refs as one comparable record (bytes as hex). */
 export async function state(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  const modes = await workModes(dir);
   for (const [rel, bytes] of [...(await workTree(dir))].sort(([a], [b]) => a.localeCompare(b)))
-    out[rel] = bytes.toString("hex");
+    out[rel] = `${modes.get(rel)?.toString(8)} ${bytes.toString("hex")}`;
   out["<refs>"] = await baseRefs(dir);
   return out;
 }

@@ -14,7 +14,10 @@ import { commitAll, git, testdir } from "@ds-service/test-utils";
 // to the real ones, and a committed project generated from it with its base recorded.
 
 type Content = string | Buffer;
-export type Files = Record<string, Content | { content: Content; ownership: Ownership }>;
+export type Files = Record<
+  string,
+  Content | { content: Content; ownership?: Ownership; mode?: number }
+>;
 
 /** One template version's extra files (merged unless said otherwise), stored as the build stores them. */
 export function extraTemplate(
@@ -27,12 +30,14 @@ export function extraTemplate(
     packageVersion: version,
     moves,
     files: Object.entries(files).map(([source, file]) => {
-      const { content, ownership } =
-        typeof file === "string" || Buffer.isBuffer(file)
-          ? { content: file, ownership: "merged" as const }
-          : file;
+      const {
+        content,
+        ownership = "merged",
+        mode,
+      } = typeof file === "string" || Buffer.isBuffer(file) ? { content: file } : file;
       const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
-      return { source, ownership, content: bytes.toString("base64"), encoding: "base64" };
+      const encoded = { content: bytes.toString("base64"), encoding: "base64" as const };
+      return { source, ownership, ...(mode === undefined ? {} : { mode }), ...encoded };
     }),
   };
   return [...sources, extra];

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { testdir } from "@ds-service/test-utils";
+import { killedAt, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { applyPlan, type FileOp } from "./apply.js";
 import { recover } from "./recover.js";
@@ -84,30 +84,6 @@ async function reference() {
   const steps: string[] = [];
   await applyPlan(fx.root, ops, { ...options(fx), onStep: (s) => void steps.push(s) });
   return { before, after: await state(fx), steps };
-}
-
-/** Runs `run` with a hook that "dies" at step `k`: resolves once the process would be gone. */
-async function killedAt(
-  k: number,
-  run: (onStep: (step: string) => unknown) => Promise<unknown>,
-): Promise<string | null> {
-  let seen = 0;
-  let killed: (step: string) => void = () => undefined;
-  const died = new Promise<string>((resolve) => {
-    killed = resolve;
-  });
-  const onStep = (step: string) => {
-    if (seen++ === k) {
-      killed(step);
-      return new Promise(() => undefined); // never returns: nothing after this step runs
-    }
-    return undefined;
-  };
-  const finished = run(onStep).then(
-    () => null,
-    () => null,
-  );
-  return Promise.race([died, finished]);
 }
 
 describe("applyPlan", () => {

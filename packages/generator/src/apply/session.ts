@@ -1,4 +1,6 @@
-import { withRepoLock } from "./lock.js";
+import { BusyError } from "../errors.js";
+import { readJournal, txnDirOf } from "./journal.js";
+import { assertNotBusy, withRepoLock } from "./lock.js";
 import { type RecoverOptions, recover } from "./recover.js";
 import { stateDirFor } from "./state-dir.js";
 
@@ -17,4 +19,21 @@ export async function withRepository<T>(
   return withRepoLock(stateDir, command, async () =>
     fn(stateDir, await recover(stateDir, options)),
   );
+}
+
+/**
+ * How a dry run starts instead (it writes nothing, not even a lock): refused as busy when
+ * another command holds the lock, as the real run would be, and refused alike while an
+ * interrupted command's journal is pending — the tree is half-written then, and planning
+ * against it would preview a diff the real run (which restores it first) never applies.
+ */
+export async function assertDryRunnable(root: string, command: string): Promise<void> {
+  const stateDir = await stateDirFor(root);
+  await assertNotBusy(stateDir);
+  const txnDir = txnDirOf(stateDir);
+  if ((await readJournal(txnDir)) !== null) {
+    throw new BusyError(
+      `an interrupted ds-service command left this repository half-written (its journal is ${txnDir}); nothing was written. Run \`ds-service check\` (or \`ds-service ${command}\` without --dry-run), which restores the files first, then dry-run again`,
+    );
+  }
 }

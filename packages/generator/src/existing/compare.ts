@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
-import { createTwoFilesPatch } from "diff";
 import { ValidationError } from "../errors.js";
 import { assertInside } from "../paths.js";
 import type { Plan, PlannedFile } from "../plan.js";
+import { fileDiff } from "../unified-diff.js";
 import { isCiFile, workflowLosses } from "./workflow-losses.js";
 
 export type ChangeKind = "create" | "update" | "unchanged";
@@ -11,7 +11,7 @@ export type ChangeKind = "create" | "update" | "unchanged";
 export interface Change {
   readonly file: PlannedFile;
   readonly kind: ChangeKind;
-  /** A unified diff from the current file to the planned one (empty unless "update"). */
+  /** The unified diff from the file on disk (or /dev/null) to the planned one; "" if unchanged. */
   readonly diff: string;
   /** A CI file being replaced: what it does that the planned one does not (workflow-losses). */
   readonly losses?: readonly string[];
@@ -33,18 +33,10 @@ export async function compareWithDisk(plan: Plan, cwd: string): Promise<Change[]
       }
       throw error;
     });
-    if (current === undefined) changes.push({ file, kind: "create", diff: "" });
+    const diff = fileDiff({ path: file.path, before: current ?? null, after: file.content });
+    if (current === undefined) changes.push({ file, kind: "create", diff });
     else if (current.equals(file.content)) changes.push({ file, kind: "unchanged", diff: "" });
     else {
-      const diff = createTwoFilesPatch(
-        `a/${file.path}`,
-        `b/${file.path}`,
-        current.toString("utf8"),
-        file.content.toString("utf8"),
-        undefined,
-        undefined,
-        { context: 3 },
-      );
       const losses = isCiFile(file.path)
         ? workflowLosses(current.toString("utf8"), file.content.toString("utf8"))
         : [];

@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { applyPlan, assertNotBusy, stateDirFor, withRepository } from "../apply/index.js";
+import { applyPlan, assertDryRunnable, stateDirFor, withRepository } from "../apply/index.js";
 import { ValidationError } from "../errors.js";
 import {
   type CiRecord,
@@ -134,7 +134,8 @@ async function uneditedRecorded(manifest: PackManifest | undefined, cwd: string)
 /**
  * Runs a command on an existing repository under its lock, after recovering an interrupted
  * one, so what it detects and plans is a consistent tree. A dry run writes nothing, not even
- * a lock, but is refused as busy as the real run would be.
+ * a lock, but is refused as busy as the real run would be, and while an interrupted command's
+ * journal is pending (`assertDryRunnable`).
  */
 export async function underRepoLock<T>(
   options: ExistingRepoOptions,
@@ -142,6 +143,6 @@ export async function underRepoLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   if (!options.dryRun) return withRepository(options.cwd, command, fn);
-  await assertNotBusy(await stateDirFor(options.cwd));
+  await assertDryRunnable(options.cwd, command);
   return fn();
 }

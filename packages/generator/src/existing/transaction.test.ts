@@ -60,8 +60,13 @@ describe("add ci and adopt transactions", () => {
     });
     await died;
     expect(await fs.readFile(path.join(cwd, "Makefile"), "utf8")).toBe("half-written");
-    // A dry run reads only: it neither recovers nor takes the lock.
-    await addCi({ cwd, dryRun: true });
+    // A dry run reads only: it neither recovers nor takes the lock — and it does not plan
+    // against the half-written tree either: it says so, as busy (exit 75).
+    for (const dryRun of [addCi, adopt]) {
+      const refused = await dryRun({ cwd, dryRun: true }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(BusyError);
+      expect((refused as Error).message).toMatch(/interrupted .*half-written.*ds-service check/);
+    }
     expect(await fs.readFile(path.join(cwd, "Makefile"), "utf8")).toBe("half-written");
 
     const result = await addCi({ cwd });

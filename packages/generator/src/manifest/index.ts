@@ -18,6 +18,7 @@ export {
   buildManifest,
   buildPackManifest,
   compareCodeUnits,
+  isExecutable,
   manifestFile,
   recordFiles,
   serializeManifest,

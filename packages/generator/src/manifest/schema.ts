@@ -11,6 +11,8 @@ const fileSchema = z.object({
   ownership: z.enum(["managed", "merged", "once"]),
   /** sha256 of the bytes as rendered, so `check` and `upgrade` can tell a local edit. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Rendered executable (a script): an upgrade tells a local chmod from the template's change. */
+  executable: z.literal(true).optional(),
 });
 
 const generatorSchema = z.object({ name: z.string(), version: z.string() });

@@ -28,11 +28,20 @@ interface Versions {
   readonly packages: Record<string, string>;
 }
 
-/** Each planned file's ownership and hash, by path (sorted when serialized). */
+/** Whether permission bits (a planned file's `mode`, a file's on disk) make it executable. */
+export function isExecutable(mode: number | undefined): boolean {
+  return mode !== undefined && (mode & 0o111) !== 0;
+}
+
+/** Each planned file's ownership, hash and executable bit, by path (sorted when serialized). */
 export function recordFiles(plan: Plan): Record<string, ManifestFile> {
   const files: Record<string, ManifestFile> = {};
   for (const file of plan.values()) {
-    files[file.path] = { ownership: file.ownership, sha256: sha256(file.content) };
+    files[file.path] = {
+      ownership: file.ownership,
+      sha256: sha256(file.content),
+      ...(isExecutable(file.mode) ? { executable: true as const } : {}),
+    };
   }
   return files;
 }
@@ -81,7 +90,10 @@ export function serializeManifest(manifest: Manifest): Buffer {
   const files = Object.fromEntries(
     Object.entries(manifest.files)
       .sort(([a], [b]) => compareCodeUnits(a, b))
-      .map(([rel, f]) => [rel, { ownership: f.ownership, sha256: f.sha256 }]),
+      .map(([rel, f]) => [
+        rel,
+        { ownership: f.ownership, sha256: f.sha256, ...(f.executable ? { executable: true } : {}) },
+      ]),
   );
   const body =
     manifest.origin === "generated"

@@ -1,5 +1,5 @@
-import { StepError } from "@ds-service/generator";
-import { type Exec, mustRun } from "../exec.js";
+import { StepError } from "../errors.js";
+import { type Exec, mustRun } from "./deps.js";
 
 /**
  * `uv sync`'s arguments. Where Python is told not to write bytecode (PYTHONDONTWRITEBYTECODE, set

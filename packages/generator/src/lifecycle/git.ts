@@ -1,25 +1,26 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type Exec, mustRun } from "../exec.js";
+import { type Exec, mustRun } from "./deps.js";
 
 /**
  * Where the pristine render is kept, so an upgrade never needs to re-render an old template:
  * the newest base, and the base of this template version (@ds-service/codemods reads both).
  */
-const baseRefs = (templateVersion: string) => [
+const baseRefs = (templateVersion: string): readonly string[] => [
   "refs/ds-service/base",
   `refs/ds-service/bases/${templateVersion}`,
 ];
 
 /**
  * `git init` (unless the target already was a repository) and one commit of everything written.
- * A machine with no git identity still gets its commit, under a ds-service identity.
+ * A machine with no git identity still gets its commit, under a ds-service identity. Returns the
+ * base refs it recorded.
  */
 export async function initialCommit(
   exec: Exec,
   projectDir: string,
   versions: { generator: string; template: string },
-): Promise<void> {
+): Promise<readonly string[]> {
   const run = (args: readonly string[]) => mustRun(exec, "git", args, { cwd: projectDir });
   // Only a repository rooted at the project counts: a project created inside another
   // repository's work tree (a monorepo, a git-ignored folder) gets a repository of its own.
@@ -42,5 +43,7 @@ export async function initialCommit(
     "-m",
     `chore: scaffold with ds-service ${versions.generator}`,
   ]);
-  for (const ref of baseRefs(versions.template)) await run(["update-ref", ref, "HEAD"]);
+  const refs = baseRefs(versions.template);
+  for (const ref of refs) await run(["update-ref", ref, "HEAD"]);
+  return refs;
 }

@@ -1,4 +1,4 @@
-import { type Exec, mustRun } from "../exec.js";
+import { type Exec, mustRun } from "./deps.js";
 
 /**
  * `make tune` on the user's own data: before the first commit, so the first model trains with

@@ -1,0 +1,81 @@
+import { StepError, type StepHook, ValidationError } from "@ds-service/generator";
+import { execa } from "execa";
+
+/**
+ * What a fleet upgrade's commit step changes outside the files, saved in its journal so a
+ * failure or a kill at any step puts it back: HEAD as it was, and the branch it creates.
+ */
+export interface SavedBranch {
+  /** HEAD before: a branch's full ref (`refs/heads/main`), or a commit when HEAD was detached. */
+  readonly head: string;
+  /** The branch the upgrade creates, as a full ref (`refs/heads/ds-service/upgrade-<version>`). */
+  readonly branch: string;
+}
+
+/** The branch a fleet upgrade to template `version` is committed on. */
+export const upgradeBranch = (version: string) => `ds-service/upgrade-${version}`;
+
+const identity = [
+  "-c",
+  "user.name=ds-service",
+  "-c",
+  "user.email=ds-service@users.noreply.localhost",
+];
+
+async function git(dir: string, ...args: string[]): Promise<string> {
+  const r = await execa("git", [...identity, ...args], { cwd: dir, reject: false });
+  if (r.exitCode !== 0) {
+    throw new StepError(`git ${args[0]} failed in ${dir}: ${r.stderr.trim() || r.stdout.trim()}`);
+  }
+  return r.stdout.trim();
+}
+
+/** Refuses a branch that exists already: an earlier fleet run made it, for a person to review. */
+export async function assertNewBranch(dir: string, name: string): Promise<void> {
+  const r = await execa("git", ["rev-parse", "--verify", "--quiet", `refs/heads/${name}`], {
+    cwd: dir,
+    reject: false,
+  });
+  if (r.exitCode === 0) throw new ValidationError(`branch ${name} already exists`);
+}
+
+/** HEAD as `SavedBranch.head` records it. */
+export async function readHead(dir: string): Promise<string> {
+  const r = await execa("git", ["symbolic-ref", "--quiet", "HEAD"], { cwd: dir, reject: false });
+  if (r.exitCode === 0) return r.stdout.trim();
+  return git(dir, "rev-parse", "--verify", "HEAD");
+}
+
+/**
+ * Commits the work tree as the transaction wrote it on the new branch, then goes back to HEAD
+ * as it was (the work tree with it). The tree was clean before (the upgrade refuses a dirty
+ * one), so the commit holds the upgrade and nothing else. `onStep` follows every git step.
+ */
+export async function commitOnBranch(
+  dir: string,
+  saved: SavedBranch,
+  message: string,
+  onStep: StepHook,
+): Promise<void> {
+  await git(dir, "switch", "--quiet", "-c", saved.branch.replace(/^refs\/heads\//, ""));
+  await onStep("git switch -c");
+  await git(dir, "add", "--all");
+  await onStep("git add");
+  await git(dir, "commit", "--quiet", "--no-verify", "-m", message);
+  await onStep("git commit");
+  if (saved.head.startsWith("refs/heads/")) {
+    await git(dir, "switch", "--quiet", saved.head.slice("refs/heads/".length));
+  } else await git(dir, "switch", "--quiet", "--detach", saved.head);
+}
+
+/**
+ * The undo of `commitOnBranch`, run after the journal restored the files: HEAD goes back where
+ * it was, the index with it (the work tree is not touched), and the half-made branch is
+ * deleted. Every step is idempotent, so a recovery killed here is finished by the next one.
+ */
+export async function restoreBranch(dir: string, saved: SavedBranch): Promise<void> {
+  if (saved.head.startsWith("refs/")) await git(dir, "symbolic-ref", "HEAD", saved.head);
+  else await git(dir, "update-ref", "--no-deref", "HEAD", saved.head);
+  await git(dir, "reset", "--quiet");
+  await git(dir, "update-ref", "-d", saved.branch);
+}

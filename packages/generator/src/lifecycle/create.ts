@@ -1,0 +1,283 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Answers } from "../answers.js";
+import type { DatasetProfile } from "../dataset/profile.js";
+import { CancelledError, DsServiceError, StepError } from "../errors.js";
+import { generatorVersion, planProject } from "../generate.js";
+import { pythonPackage } from "../names.js";
+import type { Plan } from "../plan.js";
+import { serviceTemplateSource } from "../sources.js";
+import { assertTargetLocation } from "../target-location.js";
+import { inspectTarget, recoverTarget, writePlan } from "../write.js";
+import { recordContract } from "./contract.js";
+import type { Exec, Logger } from "./deps.js";
+import { initialCommit } from "./git.js";
+import { installDependencies } from "./install.js";
+import { tuneModel } from "./tune.js";
+
+export interface CreateOptions {
+  readonly targetDir: string;
+  /** Parsed at the edge (`parseAnswers`); the library takes them as they are. */
+  readonly answers: Answers;
+  /** `uv lock` and `uv sync`, then `make tune` for a project fitted to the user's data. */
+  readonly install?: boolean;
+  /** `git init`, the first commit and the base refs (refs/ds-service/*) upgrades merge against. */
+  readonly git?: boolean;
+  /** Check the target and render the plan only: no directory, no file, no tool run. */
+  readonly dryRun?: boolean;
+}
+
+export interface CreateDeps {
+  /** Runs uv and git for the post-steps; needed only with `install` or `git`. */
+  readonly exec?: Exec;
+  /** Progress: what was created, each step and how long it took. Silent by default. */
+  readonly log?: Logger;
+  /** Aborting cancels: nothing is left of the project, and CancelledError (exit 130) is thrown. */
+  readonly signal?: AbortSignal;
+}
+
+export type PostStepName = "install" | "tune" | "contract" | "git";
+
+/** `planned` only on a dry run; `skipped` when not asked for, or after a failed install. */
+export type PostStepStatus = "done" | "failed" | "skipped" | "planned";
+
+export interface PostStep {
+  readonly name: PostStepName;
+  readonly status: PostStepStatus;
+  readonly seconds?: number;
+  /** Why it failed. */
+  readonly message?: string;
+}
+
+export interface CreateResult {
+  readonly targetDir: string;
+  readonly answers: Answers;
+  readonly plan: Plan;
+  readonly dryRun: boolean;
+  /** The files written (on a dry run: that would be), relative to `targetDir`, sorted. */
+  readonly files: readonly string[];
+  /** Install, tune (a project fitted to data only) and git, in the order they run. */
+  readonly steps: readonly PostStep[];
+  /** The refs recorded for `upgrade` to merge against; none without git. */
+  readonly baseRefs: readonly string[];
+  /**
+   * A post-step failed after the project was complete (a tool missing or failing, exit 3): the
+   * error says what remains to do by hand. The later steps still ran.
+   */
+  readonly incomplete?: StepError;
+}
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, bold: (text) => text };
+
+const noExec: Exec = async (file) => {
+  throw new DsServiceError(`createProject: running ${file} needs deps.exec`);
+};
+
+/**
+ * Creates a project: check the target → render the plan → one journaled write → the post-steps
+ * (install, tune, git with the base refs). Bad input fails before anything is written; a failure
+ * or abort while writing leaves nothing behind, and so does an abort during a post-step (the
+ * target is as it was before, a pre-existing `.git` kept), so the same call can run again.
+ */
+export async function createProject(
+  options: CreateOptions,
+  deps: CreateDeps = {},
+): Promise<CreateResult> {
+  const { targetDir, answers } = options;
+  const { signal } = deps;
+  const log = deps.log ?? silent;
+  if (options.dryRun) {
+    await inspectTarget(targetDir);
+    await assertTargetLocation(targetDir);
+    const plan = await planProject(answers, targetDir);
+    return {
+      ...created(options, plan, true),
+      steps: postSteps(options).map((name) => ({ name, status: "planned" })),
+      baseRefs: [],
+    };
+  }
+  const before = await targetBefore(targetDir);
+  await recoverTarget(targetDir); // a `new` killed here before: make the target empty again
+  await inspectTarget(targetDir);
+  await assertTargetLocation(targetDir);
+  const plan = await planProject(answers, targetDir);
+  await writePlan(plan, targetDir, signal ? { signal } : {});
+  log.info(
+    `Created ${log.bold(answers.name)} (${answers.task}) in ${targetDir} — ${plan.size} files`,
+  );
+  if (answers.dataset) log.info(describeDataset(answers.dataset));
+  // Every tool a post-step runs stops with the call: an abort never leaves uv running on.
+  const base = deps.exec ?? noExec;
+  const exec: Exec = (file, args, o) => base(file, args, signal ? { ...o, signal } : o);
+  try {
+    const run = await runPostSteps(options, exec, log);
+    // Aborted while a step failed for it: a cancel, not a half-installed project.
+    if (run.incomplete && signal?.aborted) throw run.incomplete;
+    return { ...created(options, plan, false), ...run };
+  } catch (error) {
+    if (!(error instanceof CancelledError) && !signal?.aborted) throw error;
+    // A half-set-up project (files, uv.lock, .venv, no commit or base ref) would block a retry
+    // as "not empty" and miss the base upgrades merge against: take it all back.
+    await removeCreated(targetDir, before);
+    throw new CancelledError(
+      `cancelled (${error instanceof Error ? error.message : String(error)}): ` +
+        `removed the partly set-up ${targetDir}; run the same command again`,
+    );
+  }
+}
+
+function created(options: CreateOptions, plan: Plan, dryRun: boolean) {
+  const { targetDir, answers } = options;
+  return { targetDir, answers, plan, dryRun, files: [...plan.keys()].sort() };
+}
+
+/** The post-steps these options ask for, in order. */
+function postSteps(options: CreateOptions): PostStepName[] {
+  return [
+    ...(options.install ? (["install"] as const) : []),
+    ...(options.install && options.answers.dataset?.source ? (["tune"] as const) : []),
+    ...(options.install ? (["contract"] as const) : []),
+    ...(options.git ? (["git"] as const) : []),
+  ];
+}
+
+interface PostStepsRun {
+  readonly steps: readonly PostStep[];
+  readonly baseRefs: readonly string[];
+  readonly incomplete?: StepError;
+}
+
+/**
+ * Install, tune, commit. A failed install (no uv, no network) does not stop the commit and its
+ * base ref — later upgrades merge against that ref — and is returned to report what remains.
+ */
+async function runPostSteps(
+  options: CreateOptions,
+  exec: Exec,
+  log: Logger,
+): Promise<PostStepsRun> {
+  const { targetDir, answers } = options;
+  const steps: PostStep[] = [];
+  let missed: StepError | undefined;
+  if (options.install) {
+    const pkg = pythonPackage(answers.name);
+    const planned: [PostStepName, string, () => Promise<void>][] = [
+      [
+        "install",
+        "Installing dependencies with uv (uv lock, uv sync)",
+        () => installDependencies(exec, targetDir),
+      ],
+      ...(answers.dataset?.source
+        ? [
+            [
+              "tune",
+              "Tuning the model on your data (make tune)",
+              () => tuneModel(exec, targetDir, pkg),
+            ] as [PostStepName, string, () => Promise<void>],
+          ]
+        : []),
+      [
+        "contract",
+        "Recording the contract callers rely on (make contract-release)",
+        () => recordContract(exec, targetDir, pkg),
+      ],
+    ];
+    for (const [index, [name, step, run]] of planned.entries()) {
+      try {
+        steps.push(await timed(log, name, step, run));
+      } catch (error) {
+        if (!(error instanceof StepError)) throw error;
+        missed = error;
+        steps.push({ name, status: "failed", message: error.message });
+        // Each step needs the one before it: the rest are skipped, and listed to run by hand.
+        for (const [skipped] of planned.slice(index + 1)) {
+          steps.push({ name: skipped, status: "skipped" });
+        }
+        break;
+      }
+    }
+  }
+  let baseRefs: readonly string[] = [];
+  if (options.git) {
+    baseRefs = await initialCommit(exec, targetDir, {
+      generator: generatorVersion,
+      template: serviceTemplateSource.packageVersion,
+    });
+    steps.push({ name: "git", status: "done" });
+    log.info("Initialized a git repository with the first commit.");
+    // git pushes branches and tags only: without these refs a teammate's clone cannot 3-way merge.
+    log.info(
+      "The template base for `ds-service upgrade` is kept in refs/ds-service/*: once you add a remote, share it with `git push origin 'refs/ds-service/*'` (upgrade fetches it in clones).",
+    );
+  }
+  if (!missed) return { steps, baseRefs };
+  const remaining = [
+    "make setup",
+    ...(answers.dataset?.source ? ["make tune"] : []),
+    "make contract-release",
+    ...(options.git ? ['git add -A && git commit -m "chore: lock and install dependencies"'] : []),
+  ];
+  const incomplete = new StepError(
+    `${missed.message}\n` +
+      `${options.git ? "The project, its first commit and the base ref for upgrades are in place" : "The project is in place"}; ` +
+      `what remains, in ${targetDir}: ${remaining.join(" && ")}`,
+  );
+  return { steps, baseRefs, incomplete };
+}
+
+/** One step line, and how long it took: the longest steps never look stuck. */
+async function timed(
+  log: Logger,
+  name: PostStepName,
+  step: string,
+  run: () => Promise<void>,
+): Promise<PostStep> {
+  log.info(`${step}…`);
+  const started = performance.now();
+  await run();
+  const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  log.info(`  done in ${seconds.toFixed(1)} s`);
+  return { name, status: "done", seconds };
+}
+
+interface TargetBefore {
+  readonly existed: boolean;
+  readonly entries: ReadonlySet<string>;
+}
+
+/** What the target held before (absent, or empty but for `.git`): what a cancel restores. */
+async function targetBefore(target: string): Promise<TargetBefore> {
+  const entries = await fs.readdir(target).catch(() => undefined);
+  return { existed: entries !== undefined, entries: new Set(entries ?? []) };
+}
+
+async function removeCreated(target: string, before: TargetBefore): Promise<void> {
+  if (!before.existed) {
+    await fs.rm(target, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of await fs.readdir(target).catch(() => [])) {
+    if (!before.entries.has(entry)) {
+      await fs.rm(path.join(target, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** What the project was fitted to, so the user can see at once whether the profile is right. */
+function describeDataset(profile: DatasetProfile): string {
+  const categorical = profile.features.filter((f) => f.kind === "categorical").length;
+  const nullable = profile.features.filter((f) => f.nulls > 0).length;
+  const { target } = profile;
+  const labels = target.classes
+    ? `: ${target.classes.map((c) => `${c.value} (${c.count})`).join(", ")}`
+    : "";
+  const other = profile.features.filter((f) => f.kind === "categorical" && f.unseen === "other");
+  return [
+    `Fitted to ${profile.source?.file ?? "the demo data"}: ${profile.rows} rows, ${profile.features.length} features`,
+    `(${categorical} categorical, ${nullable} with missing values); target ${target.name}, ${target.task}${labels}.`,
+    ...(other.length > 0
+      ? [`An unseen category of ${other.map((f) => f.name).join(", ")} is scored as "other".`]
+      : []),
+    "Review confs/data.yaml, the schema (src/*/core/schemas.py) and confs/features.yaml: they are yours now.",
+  ].join("\n");
+}

@@ -1,0 +1,51 @@
+import { StepError } from "../errors.js";
+
+/**
+ * What the lifecycle needs from the world, injected so a caller (the CLI, a test, another tool)
+ * decides how tools run and where messages go; the library never spawns or prints on its own.
+ */
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+/**
+ * Runs an outside tool; never throws for a non-zero exit (the caller decides what it means).
+ * A tool that is not installed throws StepError; one stopped by `signal` throws CancelledError.
+ */
+export type Exec = (
+  file: string,
+  args: readonly string[],
+  options: ExecOptions,
+) => Promise<ExecResult>;
+
+export interface ExecOptions {
+  readonly cwd: string;
+  readonly env?: Record<string, string>;
+  /** Aborting stops the tool (SIGTERM) and the call throws CancelledError. */
+  readonly signal?: AbortSignal;
+}
+
+/** Where the lifecycle says what it is doing, one message a call. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Emphasis inside a message (bold on a terminal); the text itself where there is none. */
+  bold(text: string): string;
+}
+
+/** Runs and throws a StepError carrying the tool's output when it fails. */
+export async function mustRun(
+  exec: Exec,
+  file: string,
+  args: readonly string[],
+  options: ExecOptions,
+): Promise<string> {
+  const result = await exec(file, args, options);
+  if (result.exitCode !== 0) {
+    throw new StepError(
+      `\`${[file, ...args].join(" ")}\` failed (exit ${result.exitCode}):\n${result.output.trim()}`,
+    );
+  }
+  return result.output;
+}
