@@ -2,7 +2,10 @@
 
 Run with the generated project's venv: `uv run --project <dir> python bodies.py <package>
 <out-dir>`. Rows come from the project's own dataset (cycled to 1000), so every body passes
-the feature schema; one file per route and batch size, in the shapes both apps accept.
+the feature schema; one file per route and batch size, in the shapes every app accepts.
+An infer body also names its outputs (both, for a classifier) and asks for a pandas frame
+(`content_type: pd`): what MLServer's scikit-learn runtime needs to hand the Pipeline named
+columns and to return the same outputs the service does, so all apps do the same work.
 """
 
 import importlib
@@ -13,11 +16,15 @@ from pathlib import Path
 
 package, out = sys.argv[1], Path(sys.argv[2])
 frame = importlib.import_module(f"{package}.io.data").load_dataset().features.astype(float)
+task = importlib.import_module(f"{package}.meta").TASK
+outputs = ["predict", "predict_proba"] if task == "classification" else ["predict"]
 records = frame.to_dict("records")
 for size in (1, 1000):
     rows = list(islice(cycle(records), size))
     predict = {"instances": rows}
     infer = {
+        "parameters": {"content_type": "pd"},
+        "outputs": [{"name": name} for name in outputs],
         "inputs": [
             {"name": name, "shape": [size], "datatype": "FP64", "data": [r[name] for r in rows]}
             for name in frame.columns

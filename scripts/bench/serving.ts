@@ -1,6 +1,7 @@
 // The serving benchmark: the generated service under load with `hey`, against the same
-// service with monitoring off and a bare FastAPI app serving the same artifact, all three
-// running side by side (one uvicorn process, one worker each) and loaded one at a time.
+// service with monitoring off, a bare FastAPI app serving the same artifact (one uvicorn
+// process, one worker each) and, on the protocol's infer route, MLServer serving it too
+// (./mlserver.ts), all running side by side and loaded one at a time.
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { execa } from "execa";
 import { type Server, startServer } from "../e2e/serve.js";
 import { type LoadResult, load } from "./hey.js";
 import { median } from "./measure.js";
+import { MLSERVER_VERSION, startMlserver } from "./mlserver.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = 8;
@@ -23,8 +25,12 @@ export interface ServingOptions {
   readonly seconds: number;
 }
 
-type App = "on" | "off" | "bare";
-const APPS: readonly App[] = ["bare", "on", "off"];
+type App = "on" | "off" | "bare" | "mlserver";
+/** The apps loaded on each route: MLServer speaks only the protocol, not `/predict`. */
+const APPS: Record<ServingCase["route"], readonly App[]> = {
+  infer: ["bare", "on", "off", "mlserver"],
+  predict: ["bare", "on", "off"],
+};
 
 /** Medians over the runs of one app on one route and body. */
 export interface Figures {
@@ -37,7 +43,7 @@ export interface Figures {
 export interface ServingCase {
   readonly route: "infer" | "predict";
   readonly rows: number;
-  readonly max: Record<App, Figures>;
+  readonly max: Record<Exclude<App, "mlserver">, Figures> & { readonly mlserver?: Figures };
   /** Total requests per second of the half-rate runs: half the monitored service's maximum. */
   readonly halfRate: number;
   readonly p99AtHalfRate: { readonly on: number; readonly bare: number };
@@ -87,6 +93,7 @@ export async function measureServing(dir: string, options: ServingOptions): Prom
       ["run", "--project", dir, "python", path.join(here, "bare_app.py")],
       { cwd: dir, env: { MODEL_DIR: path.join(dir, "artifacts") }, ...ready },
     );
+    servers.mlserver = await startMlserver(dir, modelName);
     const urlOf = (app: App, route: ServingCase["route"]) =>
       `${servers[app]?.baseUrl}${route === "infer" ? `/v2/models/${modelName}/infer` : "/predict"}`;
 
@@ -108,15 +115,16 @@ export async function measureServing(dir: string, options: ServingOptions): Prom
             ...(rate === undefined ? {} : { concurrency: HALF_RATE_CONCURRENCY }),
           });
         // Warm-up: the first requests import lazily and allocate.
-        for (const app of APPS) await load({ ...common(app), seconds: 1 });
-        const results: Record<App, LoadResult[]> = { on: [], off: [], bare: [] };
+        for (const app of APPS[route]) await load({ ...common(app), seconds: 1 });
+        const results: Record<App, LoadResult[]> = { on: [], off: [], bare: [], mlserver: [] };
         for (let i = 0; i < options.runs; i++) {
-          for (const app of rotated(APPS, i)) results[app].push(await run(app));
+          for (const app of rotated(APPS[route], i)) results[app].push(await run(app));
         }
         const max = {
           on: summarise(results.on),
           off: summarise(results.off),
           bare: summarise(results.bare),
+          ...(results.mlserver.length > 0 ? { mlserver: summarise(results.mlserver) } : {}),
         };
         const halfRate = max.on.rps / 2;
         const half: Record<"on" | "bare", number[]> = { on: [], bare: [] };
@@ -153,7 +161,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 const figures = (f: Figures) =>
   `${f.rps.toFixed(0)} req/s, p50/p95/p99 ${f.p50.toFixed(1)}/${f.p95.toFixed(1)}/${f.p99.toFixed(1)} ms`;
 
-/** Three table rows per route and batch size: vs bare FastAPI, vs monitoring off, p99. */
+/** Table rows per route and batch size: vs bare FastAPI, vs monitoring off, vs MLServer, p99. */
 export function servingRows(cases: readonly ServingCase[]): ServingRow[] {
   return cases.flatMap((c) => {
     const what = `${c.route === "infer" ? "/v2/…/infer" : "/predict"}, ${c.rows} row${c.rows > 1 ? "s" : ""}`;
@@ -172,6 +180,24 @@ export function servingRows(cases: readonly ServingCase[]): ServingRow[] {
         ratio: c.max.on.rps / c.max.off.rps,
         target: "≥ 0.9×",
       },
+      ...(c.max.mlserver
+        ? [
+            {
+              benchmark: `serving ${what}: throughput, monitoring on vs MLServer ${MLSERVER_VERSION} (same artifact, its defaults, c=${CONCURRENCY})`,
+              subject: figures(c.max.on),
+              baseline: `MLServer: ${figures(c.max.mlserver)}`,
+              ratio: c.max.on.rps / c.max.mlserver.rps,
+              target: "≥ 1.0×",
+            },
+            {
+              benchmark: `serving ${what}: p99 at the max rate, monitoring on vs MLServer`,
+              subject: ms(c.max.on.p99),
+              baseline: `MLServer: ${ms(c.max.mlserver.p99)}`,
+              ratio: c.max.on.p99 / c.max.mlserver.p99,
+              target: "≤ 1.0×",
+            },
+          ]
+        : []),
       {
         benchmark: `serving ${what}: p99 at half the max rate (${c.halfRate.toFixed(0)} req/s, c=${HALF_RATE_CONCURRENCY})`,
         subject: ms(c.p99AtHalfRate.on),

@@ -153,6 +153,7 @@ export const releasedTemplateVersions: readonly string[] = [
   "0.6.0",
   "0.7.0",
   "0.8.0",
+  "0.9.0",
 ];
 
 export function projectTemplateVersion(manifest: GeneratedManifest): string {
