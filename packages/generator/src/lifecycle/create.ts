@@ -38,7 +38,7 @@ export interface CreateDeps {
 
 export type PostStepName = "install" | "tune" | "contract" | "git";
 
-/** `planned` only on a dry run; `skipped` when not asked for, or after a failed install. */
+/** `planned` only on a dry run; `skipped` after a failed step (each needs the one before). */
 export type PostStepStatus = "done" | "failed" | "skipped" | "planned";
 
 export interface PostStep {
@@ -56,7 +56,7 @@ export interface CreateResult {
   readonly dryRun: boolean;
   /** The files written (on a dry run: that would be), relative to `targetDir`, sorted. */
   readonly files: readonly string[];
-  /** Install, tune (a project fitted to data only) and git, in the order they run. */
+  /** Install, tune (a project fitted to data only), contract and git, in the order they run. */
   readonly steps: readonly PostStep[];
   /** The refs recorded for `upgrade` to merge against; none without git. */
   readonly baseRefs: readonly string[];
@@ -75,7 +75,7 @@ const noExec: Exec = async (file) => {
 
 /**
  * Creates a project: check the target → render the plan → one journaled write → the post-steps
- * (install, tune, git with the base refs). Bad input fails before anything is written; a failure
+ * (install, tune, record the caller contract, git with the base refs). Bad input fails before anything is written; a failure
  * or abort while writing leaves nothing behind, and so does an abort during a post-step (the
  * target is as it was before, a pre-existing `.git` kept), so the same call can run again.
  */
@@ -131,7 +131,7 @@ function created(options: CreateOptions, plan: Plan, dryRun: boolean) {
   return { targetDir, answers, plan, dryRun, files: [...plan.keys()].sort() };
 }
 
-/** The post-steps these options ask for, in order. */
+/** The post-steps these options ask for, in order: tune and contract need the install. */
 function postSteps(options: CreateOptions): PostStepName[] {
   return [
     ...(options.install ? (["install"] as const) : []),
@@ -148,8 +148,9 @@ interface PostStepsRun {
 }
 
 /**
- * Install, tune, commit. A failed install (no uv, no network) does not stop the commit and its
- * base ref — later upgrades merge against that ref — and is returned to report what remains.
+ * Install, tune, record the contract, commit. A failed install (no uv, no network) does not stop
+ * the commit and its base ref — later upgrades merge against that ref — and is returned to report
+ * what remains.
  */
 async function runPostSteps(
   options: CreateOptions,
