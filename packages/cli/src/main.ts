@@ -163,12 +163,18 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--no-tune", "skip `make tune` after the refresh (confs/tuned.yaml stays as it was)")
     .option("--json", "machine-readable output")
     .action(async (flags) =>
-      (await dataCommands()).dataRefreshCommand(flags, io.cwd, log, deps.exec ?? execaExec),
+      (await dataCommands()).dataRefreshCommand(
+        flags,
+        io.cwd,
+        log,
+        deps.exec ?? execaExec,
+        deps.signal,
+      ),
     );
   const add = program.command("add").description("add a pack or a piece to a repository");
-  registerExistingCommands(program, add, io.cwd, log);
+  registerExistingCommands(program, add, io.cwd, log, deps.signal);
   const remove = program.command("remove").description("remove a piece from a project");
-  registerFeatureCommands(add, remove, io, log);
+  registerFeatureCommands(add, remove, io, log, deps.signal);
   return program;
 }
 

@@ -100,7 +100,14 @@ const rerenderOptions = (command: Command) =>
  * profile and re-render every file from it (schema, registry, example rows, slices) through
  * the upgrade engine, so the project's edits are 3-way merged and the change is one transaction.
  */
-export function registerFeatureCommands(add: Command, remove: Command, io: Io, log: Logger): void {
+export function registerFeatureCommands(
+  add: Command,
+  remove: Command,
+  io: Io,
+  log: Logger,
+  /** Ctrl-C: the re-render rolls back (the upgrade engine's transaction). */
+  signal?: AbortSignal,
+): void {
   rerenderOptions(
     add
       .command("feature")
@@ -136,7 +143,8 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
     const dir = await projectRoot(path.resolve(io.cwd, flags.cwd ?? "."));
     const spec = featureSpec(name, flags);
     const manifest = await readGeneratedManifest(dir);
-    await rerender(dir, manifest, addFeature(answersProfile(manifest.answers), spec), flags, log);
+    const profile = addFeature(answersProfile(manifest.answers), spec);
+    await rerender(dir, manifest, profile, flags, log, {}, signal);
     if (!flags.dryRun && !flags.json) {
       log.info(
         `Next: give "${name}" a value in the training data (${manifest.answers.dataset ? "then `ds-service data refresh --data <file>`" : "return it from load_dataset in src/<package>/io/data.py"}) and in requests, then run \`make check\`: the feature must earn its place (D2).`,
@@ -158,6 +166,8 @@ export function registerFeatureCommands(add: Command, remove: Command, io: Io, l
       removeFeature(answersProfile(manifest.answers), name),
       flags,
       log,
+      {},
+      signal,
     );
   });
 }

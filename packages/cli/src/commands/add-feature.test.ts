@@ -67,6 +67,23 @@ describe("ds-service add feature / remove feature", () => {
     expect(await schema()).not.toMatch(/waist/);
   });
 
+  it("cancelled (Ctrl-C): exit 130 and the project exactly as it was", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const out: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out.push(String(chunk));
+        done();
+      },
+    });
+    const io: Io = { cwd: project, env: {}, stdout: sink, stderr: sink, stdinIsTTY: false };
+    const code = await run(["add", "feature", ...waist], { io, signal: controller.signal });
+    expect(code, out.join("")).toBe(130);
+    expect(await status()).toBe("");
+    expect(await schema()).not.toMatch(/\bwaist:/);
+  });
+
   it("adds a numeric feature to the schema, the manifest's profile and every example row", async () => {
     const r = await cli(project, ["add", "feature", ...waist, "--pii", "sensitive"]);
     expect(r.code, r.stderr).toBe(0);

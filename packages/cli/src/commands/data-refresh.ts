@@ -42,6 +42,8 @@ export async function dataRefreshCommand(
   cwd: string,
   log: Logger,
   exec: Exec,
+  /** Ctrl-C: the re-render rolls back (the upgrade engine's transaction). */
+  signal?: AbortSignal,
 ): Promise<void> {
   const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
   const manifest = await readGeneratedManifest(dir);
@@ -72,7 +74,7 @@ export async function dataRefreshCommand(
     flags.unseenOther === undefined ? kept : withUnseenOther(kept, commaList(flags.unseenOther));
   const changes = profileChanges(before, after);
   if (!flags.json) log.info(describeChanges(changes));
-  await rerender(dir, manifest, after, flags, log, { schema: changes });
+  await rerender(dir, manifest, after, flags, log, { schema: changes }, signal);
   if (!flags.dryRun && flags.tune !== false) {
     if (!flags.json) log.info("Tuning the model on the new data (make tune)…");
     await tuneModel(exec, dir, pythonPackage(manifest.answers.name));

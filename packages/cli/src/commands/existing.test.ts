@@ -45,6 +45,16 @@ describe("ds-service add ci / adopt", () => {
     expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
   });
 
+  it("add ci cancelled (Ctrl-C) before it writes: exit 130, the repository as it was", async () => {
+    const cwd = await testdir(repo);
+    const { io, err } = captureIo(cwd);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await run(["add", "ci"], { io, signal: controller.signal })).toBe(130);
+    expect(err()).toMatch(/cancelled/);
+    expect(await listTree(cwd)).toEqual(Object.keys(repo).sort());
+  });
+
   it("takes CI's commands from an answers file, flags winning, and says which were chosen", async () => {
     const cwd = await testdir({
       ...repo,

@@ -121,8 +121,10 @@ export function registerExistingCommands(
   add: Command,
   cwd: string,
   log: Logger,
+  signal?: AbortSignal,
 ): void {
   const options = (flags: ExistingFlags) => ({
+    ...(signal ? { signal } : {}),
     cwd: path.resolve(cwd, flags.cwd ?? "."),
     force: flags.force === true,
     dryRun: flags.dryRun === true,

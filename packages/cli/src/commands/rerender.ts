@@ -29,6 +29,7 @@ export async function rerender(
   flags: RerenderFlags,
   log: Logger,
   extra: Record<string, unknown> = {},
+  signal?: AbortSignal,
 ): Promise<UpgradeResult> {
   const version = projectTemplateVersion(manifest);
   if (version !== serviceTemplateSource.packageVersion) {
@@ -42,6 +43,7 @@ export async function rerender(
     dryRun: flags.dryRun === true,
     allowDirty: flags.allowDirty === true,
     answers,
+    ...(signal ? { signal } : {}),
   });
   if (flags.json) {
     log.info(JSON.stringify({ ...extra, ...result }, null, 2));

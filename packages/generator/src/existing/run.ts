@@ -32,6 +32,8 @@ export interface ExistingRepoOptions {
   readonly setup?: string;
   /** CI's check command (lint, typecheck, test), over the detected one (one line of shell). */
   readonly check?: string;
+  /** Aborting (Ctrl-C) rolls the write back: the repository is left as it was. */
+  readonly signal?: AbortSignal;
 }
 
 /** The detected CI commands with `--setup` / `--check` in their place when given. */
@@ -116,7 +118,10 @@ export async function applyToExisting(
     .filter((c) => c.kind !== "unchanged")
     .map((c) => ({ path: c.file.path, content: c.file.content }));
   if (ops.length > 0) {
-    await applyPlan(options.cwd, ops, { stateDir: await stateDirFor(options.cwd) });
+    await applyPlan(options.cwd, ops, {
+      stateDir: await stateDirFor(options.cwd),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
   return { ...result, written: true };
 }
