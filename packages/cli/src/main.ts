@@ -134,7 +134,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--dry-run", "plan every repository and print what would change; write nothing")
     .option("--json", "machine-readable output")
     .action(async (paths: string[], flags) =>
-      (await fleetCommands()).fleetUpgradeCommand(paths, flags, io.cwd, log),
+      (await fleetCommands()).fleetUpgradeCommand(paths, flags, io.cwd, log, deps.signal),
     );
   fleet
     .command("report")

@@ -153,6 +153,31 @@ describe("fleetUpgrade stopped at any step", () => {
   }, 120_000);
 });
 
+describe("fleetUpgrade cancelled (Ctrl-C)", () => {
+  it("rolls back the repository in flight, starts no other, and reports both cancelled", async () => {
+    const root = await testdir();
+    const first = await repo(root, "first");
+    const second = await repo(root, "second");
+    const before = [await snapshot(first), await snapshot(second)];
+    const controller = new AbortController();
+    const entries = await fleetUpgrade({
+      paths: [first, second],
+      concurrency: 1,
+      signal: controller.signal,
+      // Ctrl-C once the first repository's journal is written, before any file is.
+      onStep: (step) => {
+        if (step === "journal") controller.abort();
+      },
+    });
+    expect(entries.map((e) => e.status)).toEqual(["cancelled", "cancelled"]);
+    expect(entries[1]?.detail).toMatch(/not started/);
+    expect([await snapshot(first), await snapshot(second)]).toEqual(before);
+    for (const dir of [first, second]) {
+      expect(await git(dir, "branch", "--list", upgradeBranch)).toBe("");
+    }
+  }, 120_000);
+});
+
 describe("fleetUpgrade --dry-run and what it reports", () => {
   it("plans every repository, writes nothing, makes no branch, and reports deletes like upgrade", async () => {
     const root = await testdir();

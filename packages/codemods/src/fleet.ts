@@ -1,5 +1,5 @@
 import path from "node:path";
-import { DsServiceError, type StepHook } from "@ds-service/generator";
+import { CancelledError, DsServiceError, type StepHook } from "@ds-service/generator";
 import pLimit from "p-limit";
 import { checkProject } from "./check.js";
 import type { Codemod } from "./codemod.js";
@@ -11,7 +11,8 @@ import { applyUpgradeTransaction } from "./upgrade-txn.js";
 /**
  * `upgraded`: committed on its new branch (`would-upgrade` in a dry run); `conflicts`: left as
  * it was, for a person to run `ds-service upgrade`; `failed`: refused or a tool failed (a dirty
- * tree, a branch that exists, not a repository: the detail says); `crashed`: an internal error.
+ * tree, a branch that exists, not a repository: the detail says); `crashed`: an internal error;
+ * `cancelled`: Ctrl-C reached it (rolled back, or never started), left as it was.
  */
 export type FleetStatus =
   | "upgraded"
@@ -19,7 +20,8 @@ export type FleetStatus =
   | "current"
   | "conflicts"
   | "failed"
-  | "crashed";
+  | "crashed"
+  | "cancelled";
 
 /** One repository's outcome, with what its upgrade changed (or would) as `upgrade` reports it. */
 export interface FleetEntry
@@ -54,6 +56,8 @@ export interface FleetOptions {
   readonly dryRun?: boolean;
   /** Called after every step of a repository's transaction, git steps included (tests stop there). */
   readonly onStep?: StepHook;
+  /** Aborting (Ctrl-C) rolls back the repositories in flight and starts no other. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -67,9 +71,11 @@ export async function fleetUpgrade(options: FleetOptions): Promise<FleetEntry[]>
   return Promise.all(
     options.paths.map((p) =>
       limit(() =>
-        upgradeOne(path.resolve(p), options).catch((error: unknown) =>
-          failed(path.resolve(p), error),
-        ),
+        options.signal?.aborted
+          ? cancelled(path.resolve(p), "not started: the fleet upgrade was cancelled")
+          : upgradeOne(path.resolve(p), options).catch((error: unknown) =>
+              failed(path.resolve(p), error),
+            ),
       ),
     ),
   );
@@ -77,10 +83,15 @@ export async function fleetUpgrade(options: FleetOptions): Promise<FleetEntry[]>
 
 /** A typed error is a refusal or a tool's failure; anything else is a bug, reported with its stack. */
 function failed(dir: string, error: unknown): FleetEntry {
+  if (error instanceof CancelledError) return cancelled(dir, error.message);
   if (error instanceof DsServiceError)
     return { path: dir, status: "failed", detail: error.message };
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { path: dir, status: "crashed", detail };
+}
+
+function cancelled(dir: string, detail: string): FleetEntry {
+  return { path: dir, status: "cancelled", detail };
 }
 
 async function upgradeOne(dir: string, options: FleetOptions): Promise<FleetEntry> {
@@ -111,6 +122,7 @@ async function upgradeOne(dir: string, options: FleetOptions): Promise<FleetEntr
       dir,
       ...(options.codemods ? { codemods: options.codemods } : {}),
       dryRun: options.dryRun === true,
+      ...(options.signal ? { signal: options.signal } : {}),
     },
     "fleet upgrade",
     onBranch,

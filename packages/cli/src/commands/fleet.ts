@@ -7,7 +7,12 @@ import {
   fleetUpgrade,
   rowState,
 } from "@ds-service/codemods";
-import { FindingsError, InternalError, ValidationError } from "@ds-service/generator";
+import {
+  CancelledError,
+  FindingsError,
+  InternalError,
+  ValidationError,
+} from "@ds-service/generator";
 import { type Logger, reportedAsJson } from "../io.js";
 import { fileLines } from "./upgrade.js";
 
@@ -51,6 +56,8 @@ export async function fleetUpgradeCommand(
   flags: FleetFlags,
   cwd: string,
   log: Logger,
+  /** Ctrl-C: repositories in flight roll back, the rest are not started; exit 130. */
+  signal?: AbortSignal,
 ) {
   const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -59,7 +66,12 @@ export async function fleetUpgradeCommand(
   const paths = await fleetPaths(args, flags, cwd);
   const started = performance.now();
   const dryRun = flags.dryRun === true;
-  const entries = await fleetUpgrade({ paths, concurrency, dryRun });
+  const entries = await fleetUpgrade({
+    paths,
+    concurrency,
+    dryRun,
+    ...(signal ? { signal } : {}),
+  });
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) log.info(JSON.stringify({ seconds, dryRun, entries }, null, 2));
   else log.info(fleetTable(entries, seconds, dryRun));
@@ -68,9 +80,18 @@ export async function fleetUpgradeCommand(
 
 /**
  * A crashed repository is a bug (exit 70, after the result is printed); a conflict or a
- * refusal (a dirty tree, a branch that exists) needs a person (exit 1, findings).
+ * refusal (a dirty tree, a branch that exists) needs a person (exit 1, findings); a cancel
+ * exits 130, after the entries say which repositories were upgraded before it.
  */
 function failOnFleet(entries: readonly FleetEntry[]): void {
+  const stopped = entries.filter((e) => e.status === "cancelled");
+  if (stopped.length > 0) {
+    const error = new CancelledError(
+      `fleet upgrade cancelled: ${stopped.length} of ${entries.length} repositories left as they were`,
+    );
+    reportedAsJson.add(error);
+    throw error;
+  }
   const crashed = entries.filter((e) => e.status === "crashed");
   if (crashed.length > 0) {
     const error = new InternalError(
@@ -92,6 +113,7 @@ function fleetTable(entries: readonly FleetEntry[], seconds: number, dryRun: boo
     conflicts: 0,
     failed: 0,
     crashed: 0,
+    cancelled: 0,
   };
   for (const e of entries) counts[e.status] += 1;
   const firstLine = (text: string | undefined) => text?.split("\n")[0] ?? "";
