@@ -75,9 +75,10 @@ const noExec: Exec = async (file) => {
 
 /**
  * Creates a project: check the target → render the plan → one journaled write → the post-steps
- * (install, tune, record the caller contract, git with the base refs). Bad input fails before anything is written; a failure
- * or abort while writing leaves nothing behind, and so does an abort during a post-step (the
- * target is as it was before, a pre-existing `.git` kept), so the same call can run again.
+ * (install, tune, record the caller contract, git with the base refs). Bad input fails before
+ * anything is written; a failure or abort while writing leaves nothing behind, and so does an
+ * abort during a post-step (the target is as it was before, a pre-existing `.git` kept), so the
+ * same call can run again.
  */
 export async function createProject(
   options: CreateOptions,
@@ -162,27 +163,21 @@ async function runPostSteps(
   let missed: StepError | undefined;
   if (options.install) {
     const pkg = pythonPackage(answers.name);
-    const planned: [PostStepName, string, () => Promise<void>][] = [
-      [
-        "install",
+    const work: Record<Exclude<PostStepName, "git">, [string, () => Promise<void>]> = {
+      install: [
         "Installing dependencies with uv (uv lock, uv sync)",
         () => installDependencies(exec, targetDir),
       ],
-      ...(answers.dataset?.source
-        ? [
-            [
-              "tune",
-              "Tuning the model on your data (make tune)",
-              () => tuneModel(exec, targetDir, pkg),
-            ] as [PostStepName, string, () => Promise<void>],
-          ]
-        : []),
-      [
-        "contract",
+      tune: ["Tuning the model on your data (make tune)", () => tuneModel(exec, targetDir, pkg)],
+      contract: [
         "Recording the contract callers rely on (make contract-release)",
         () => recordContract(exec, targetDir, pkg),
       ],
-    ];
+    };
+    // The tool steps `postSteps` asks for, in its order; git runs after them whatever happened.
+    const planned = postSteps(options)
+      .filter((name) => name !== "git")
+      .map((name) => [name, ...work[name]] as const);
     for (const [index, [name, step, run]] of planned.entries()) {
       try {
         steps.push(await timed(log, name, step, run));
