@@ -109,6 +109,26 @@ describe("config packs in a generated project", () => {
     expect(text(plan, "deploy/deploy.mk")).toMatch(/^rollback:.*\n\tkubectl .* rollout undo/m);
   });
 
+  it("deploys only a commit whose CI passed: CD calls CI first and builds only after it", () => {
+    type Workflow = {
+      on: Record<string, unknown>;
+      jobs: Record<string, { uses?: string; needs?: string | string[]; if?: string }>;
+    };
+    const cd = parse(text(plan, ".github/workflows/cd.yml")) as Workflow;
+    const ci = parse(text(plan, ".github/workflows/ci.yml")) as Workflow;
+    expect(cd.jobs.ci?.uses).toBe("./.github/workflows/ci.yml");
+    expect([cd.jobs.build?.needs].flat()).toContain("ci");
+    // The build runs exactly when CI does: a build without CI would ship an unchecked commit.
+    expect(cd.jobs.ci?.if).toBe(cd.jobs.build?.if);
+    expect(Object.keys(ci.on)).toContain("workflow_call");
+    // CD runs CI on main: a push trigger here too would check every commit twice.
+    expect(Object.keys(ci.on)).not.toContain("push");
+    // Every deploy job is downstream of the build, so of CI.
+    for (const job of ["staging", "production"]) {
+      expect([cd.jobs[job]?.needs].flat(), job).toContain("build");
+    }
+  });
+
   it("gives dependabot a cooldown for uv, actions and docker", () => {
     const dependabot = parse(text(plan, ".github/dependabot.yml")) as {
       updates: { "package-ecosystem": string; cooldown?: { "default-days": number } }[];
