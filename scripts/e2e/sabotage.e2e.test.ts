@@ -118,6 +118,20 @@ const sabotages: readonly Sabotage[] = [
     caughtBy: ["tests/core/test_model.py::test_the_model_never_saw_its_held_out_rows"],
   },
   {
+    name: "the non-regression gate comparing the model with itself",
+    edits: [
+      {
+        file: `src/${pkg}/jobs/train.py`,
+        from: "trained.metrics, trained.linear_metrics, slices, production, quality",
+        to: 'trained.metrics, trained.linear_metrics, slices, {"metrics": trained.metrics}, quality',
+      },
+    ],
+    caughtBy: [
+      "tests/jobs/test_train.py::test_cli_refuses_a_model_worse_than_production",
+      "tests/jobs/test_train.py::test_cli_refuses_a_model_worse_than_production_on_one_slice",
+    ],
+  },
+  {
     name: "a seed removed from training",
     edits: [
       {
