@@ -88,7 +88,7 @@ export async function profileMemory(
     await writeSyntheticCsv(tiny, 64 * 1024);
     await peakOf(newData(tiny, "profile-warm"), work);
     const profile = await peakOf(newData(big, "profile-big"), work);
-    // As packages/cli/src/steps/profile-data.ts runs the profiler: same Python, same packages.
+    // As packages/generator/src/lifecycle/profile.ts runs the profiler: same Python, same packages.
     const read = await peakOf(
       [
         "uv",

@@ -18,6 +18,18 @@ describe("execaExec", () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
+  it("feeds input to stdin and gives stdout byte for byte, apart from stderr", async () => {
+    const bytes = Buffer.from([0, 255, 10, 13, 10]); // binary, ending in newlines
+    const r = await execaExec("sh", ["-c", "cat; echo warn >&2"], {
+      cwd: process.cwd(),
+      input: bytes,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(Buffer.from(r.stdout ?? [])).toEqual(bytes);
+    expect(r.stderr).toBe("warn");
+    expect(r.output).toContain("warn");
+  });
+
   it("a failing tool is a StepError carrying its output", async () => {
     const run = mustRun(execaExec, "sh", ["-c", "echo broken >&2; exit 4"], { cwd: process.cwd() });
     await expect(run).rejects.toBeInstanceOf(StepError);

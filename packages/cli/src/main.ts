@@ -49,6 +49,12 @@ const dataCommands = () => import("./commands/data-refresh.js");
 
 function buildProgram(io: Io, deps: RunDeps): Command {
   const log = createLogger(io);
+  // The upgrade library runs git through this exec; its messages never enter a --json document.
+  const upgradeDeps = (flags: { json?: boolean }) => ({
+    exec: deps.exec ?? execaExec,
+    log: flags.json ? createLogger({ ...io, stdout: io.stderr }) : log,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
   const program = new Command("ds-service")
     .description("Scaffold and keep current production-ready Python model services.")
     .version(generatorVersion)
@@ -113,7 +119,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--allow-dirty", "upgrade even with uncommitted changes")
     .option("--json", "machine-readable output")
     .action(async (flags) =>
-      (await upgradeCommands()).upgradeCommand(flags, io.cwd, log, deps.signal),
+      (await upgradeCommands()).upgradeCommand(flags, io.cwd, log, upgradeDeps(flags)),
     );
 
   program
@@ -121,7 +127,9 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .description("for CI: fail when managed files drifted or a newer template exists")
     .option("--cwd <path>", "the project (default: the current directory)")
     .option("--json", "machine-readable output")
-    .action(async (flags) => (await upgradeCommands()).checkCommand(flags, io.cwd, log));
+    .action(async (flags) =>
+      (await upgradeCommands()).checkCommand(flags, io.cwd, log, upgradeDeps(flags)),
+    );
 
   const fleet = program.command("fleet").description("upgrade and report on many repositories");
   fleet
@@ -134,7 +142,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--dry-run", "plan every repository and print what would change; write nothing")
     .option("--json", "machine-readable output")
     .action(async (paths: string[], flags) =>
-      (await fleetCommands()).fleetUpgradeCommand(paths, flags, io.cwd, log, deps.signal),
+      (await fleetCommands()).fleetUpgradeCommand(paths, flags, io.cwd, log, upgradeDeps(flags)),
     );
   fleet
     .command("report")
@@ -145,7 +153,7 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--cwd <path>", "resolve paths from here")
     .option("--json", "machine-readable output")
     .action(async (paths: string[], flags) =>
-      (await fleetCommands()).fleetReportCommand(paths, flags, io.cwd, log),
+      (await fleetCommands()).fleetReportCommand(paths, flags, io.cwd, log, upgradeDeps(flags)),
     );
   program
     .command("data")
@@ -163,18 +171,12 @@ function buildProgram(io: Io, deps: RunDeps): Command {
     .option("--no-tune", "skip `make tune` after the refresh (confs/tuned.yaml stays as it was)")
     .option("--json", "machine-readable output")
     .action(async (flags) =>
-      (await dataCommands()).dataRefreshCommand(
-        flags,
-        io.cwd,
-        log,
-        deps.exec ?? execaExec,
-        deps.signal,
-      ),
+      (await dataCommands()).dataRefreshCommand(flags, io.cwd, log, upgradeDeps(flags)),
     );
   const add = program.command("add").description("add a pack or a piece to a repository");
   registerExistingCommands(program, add, io.cwd, log, deps.signal);
   const remove = program.command("remove").description("remove a piece from a project");
-  registerFeatureCommands(add, remove, io, log, deps.signal);
+  registerFeatureCommands(add, remove, io, log, upgradeDeps);
   return program;
 }
 

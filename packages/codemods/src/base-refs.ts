@@ -1,4 +1,5 @@
 import { baseRefspec, defaultRemote, fetchBaseRefs, readBase } from "./git.js";
+import type { UpgradeDeps } from "./git-exec.js";
 
 /** Where the upgrade's merge base came from, and, when it is missing, how to bring it. */
 export interface BaseRefs {
@@ -22,10 +23,11 @@ export async function loadBase(
   version: string,
   paths: readonly string[],
   options: { fetch: boolean },
+  deps: UpgradeDeps = {},
 ): Promise<{ files: Map<string, Buffer> | null; refs: BaseRefs }> {
-  const local = await readBase(dir, version, paths);
+  const local = await readBase(dir, version, paths, deps);
   if (local !== null) return { files: local, refs: { state: "local" } };
-  const remote = await defaultRemote(dir);
+  const remote = await defaultRemote(dir, deps);
   const missing = `the base of template ${version} (refs/ds-service/*) is not in this ${remote ? "clone" : "repository"}`;
   const then =
     "then upgrade again. Until then, every file edited here that the template also changed is kept as it is, with the template's version written beside it as <path>.ds-service-theirs";
@@ -37,8 +39,8 @@ export async function loadBase(
     const hint = `${missing}: run \`${fetch(remote)}\`, ${then}.`;
     return { files: null, refs: { state: "missing", remote, hint } };
   }
-  const fetched = await fetchBaseRefs(dir, remote);
-  const files = await readBase(dir, version, paths);
+  const fetched = await fetchBaseRefs(dir, remote, deps);
+  const files = await readBase(dir, version, paths, deps);
   if (files !== null) return { files, refs: { state: "fetched", remote } };
   const hint = fetched.ok
     ? `${missing} and ${remote} does not have it either: on the machine that created the project (or any clone that has the refs), run \`${push(remote)}\`, then here \`${fetch(remote)}\`; ${then}.`

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import semver from "semver";
+import type { UpgradeDeps } from "./git-exec.js";
 import { projectTemplateVersion } from "./upgrade.js";
 import { projectPackVersion } from "./upgrade-pack.js";
 import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
@@ -32,8 +33,8 @@ export interface CheckResult {
 }
 
 /** Compares a project with its manifest: drifted managed files, and whether a newer template exists. */
-export async function checkProject(dir: string): Promise<CheckResult> {
-  const recovered = await recoverInterrupted(dir);
+export async function checkProject(dir: string, deps: UpgradeDeps = {}): Promise<CheckResult> {
+  const recovered = await recoverInterrupted(dir, deps);
   const manifest = await readManifest(dir);
   const generated = manifest.origin === "generated";
   const templateVersion = generated
@@ -71,8 +72,8 @@ export async function checkProject(dir: string): Promise<CheckResult> {
  * back from under it, and a dead process's lock goes. Otherwise check only reads (a read-only
  * checkout in CI must not fail for want of a lock).
  */
-async function recoverInterrupted(dir: string): Promise<number> {
-  const txnDir = await transactionDir(dir).catch(() => null);
+async function recoverInterrupted(dir: string, deps: UpgradeDeps): Promise<number> {
+  const txnDir = await transactionDir(dir, deps).catch(() => null);
   if (txnDir === null || !(await fs.stat(path.dirname(txnDir)).catch(() => null))) return 0;
-  return recoverUpgrade(dir);
+  return recoverUpgrade(dir, deps);
 }

@@ -4,6 +4,7 @@ import pLimit from "p-limit";
 import { checkProject } from "./check.js";
 import type { Codemod } from "./codemod.js";
 import { writeBase } from "./git.js";
+import type { UpgradeDeps } from "./git-exec.js";
 import { type ApplyUpgrade, runUpgrade, type UpgradeResult } from "./run-upgrade.js";
 import { assertNewBranch, commitOnBranch, readHead, upgradeBranch } from "./upgrade-branch.js";
 import { applyUpgradeTransaction } from "./upgrade-txn.js";
@@ -64,16 +65,22 @@ export interface FleetOptions {
  * Upgrades many repositories, each on its own new branch with one commit, leaving every
  * repository on the branch it was on. Each is `upgrade`'s run (`runUpgrade`) whose apply
  * commits on a branch; a repository with conflicts is left exactly as it was (a person runs
- * `ds-service upgrade` there); one failure never stops the others.
+ * `ds-service upgrade` there); one failure never stops the others. Every git call goes through
+ * `deps.exec` (execa by default).
  */
-export async function fleetUpgrade(options: FleetOptions): Promise<FleetEntry[]> {
+export async function fleetUpgrade(
+  options: FleetOptions,
+  deps: UpgradeDeps = {},
+): Promise<FleetEntry[]> {
   const limit = pLimit(options.concurrency ?? 4);
+  const signal = options.signal ?? deps.signal;
+  const resolved = { ...options, ...(signal ? { signal } : {}) };
   return Promise.all(
     options.paths.map((p) =>
       limit(() =>
-        options.signal?.aborted
+        signal?.aborted
           ? cancelled(path.resolve(p), "not started: the fleet upgrade was cancelled")
-          : upgradeOne(path.resolve(p), options).catch((error: unknown) =>
+          : upgradeOne(path.resolve(p), resolved, deps).catch((error: unknown) =>
               failed(path.resolve(p), error),
             ),
       ),
@@ -94,28 +101,34 @@ function cancelled(dir: string, detail: string): FleetEntry {
   return { path: dir, status: "cancelled", detail };
 }
 
-async function upgradeOne(dir: string, options: FleetOptions): Promise<FleetEntry> {
+async function upgradeOne(
+  dir: string,
+  options: FleetOptions,
+  deps: UpgradeDeps,
+): Promise<FleetEntry> {
   const onStep = options.onStep ?? (() => undefined);
   let branch: string | undefined;
   const onBranch: ApplyUpgrade = async (_dir, plan, changes, applyOptions) => {
     if (plan.conflicts.length > 0) return; // left exactly as it was
     branch = upgradeBranch(plan.to);
-    await assertNewBranch(dir, branch);
-    const saved = { head: await readHead(dir), branch: `refs/heads/${branch}` };
+    await assertNewBranch(dir, branch, deps);
+    const saved = { head: await readHead(dir, deps), branch: `refs/heads/${branch}` };
     const codemods = plan.codemods.length > 0 ? `\n\nCodemods: ${plan.codemods.join(", ")}` : "";
     const message = `chore: upgrade ds-service template ${plan.from} → ${plan.to}${codemods}`;
     // The base, the branch and its commit are the transaction's last step: a failure or a kill
     // at any point restores the files, the refs, HEAD, and deletes the half-made branch.
     const finish = async () => {
-      await writeBase(dir, plan.to, plan.base);
+      await writeBase(dir, plan.to, plan.base, deps);
       await onStep("base");
-      await commitOnBranch(dir, saved, message, onStep);
+      await commitOnBranch(dir, saved, message, onStep, deps);
     };
-    await applyUpgradeTransaction(dir, changes, finish, {
-      ...applyOptions,
-      branch: saved,
-      onStep,
-    });
+    await applyUpgradeTransaction(
+      dir,
+      changes,
+      finish,
+      { ...applyOptions, branch: saved, onStep },
+      deps,
+    );
   };
   const { diff, dryRun, ...result } = await runUpgrade(
     {
@@ -126,6 +139,7 @@ async function upgradeOne(dir: string, options: FleetOptions): Promise<FleetEntr
     },
     "fleet upgrade",
     onBranch,
+    deps,
   );
   const entry = { path: dir, ...result, ...(dryRun ? { diff } : {}) };
   if (result.changed.length === 0) return { ...entry, status: "current" };
@@ -139,7 +153,7 @@ async function upgradeOne(dir: string, options: FleetOptions): Promise<FleetEntr
   if (!dryRun) return { ...entry, status: "upgraded", ...(branch ? { branch } : {}) };
   // What the real run would meet: a branch an earlier run made is refused there too.
   const would = upgradeBranch(result.to);
-  await assertNewBranch(dir, would);
+  await assertNewBranch(dir, would, deps);
   return { ...entry, status: "would-upgrade", branch: would };
 }
 
@@ -160,14 +174,17 @@ export function rowState(row: FleetReportRow): "error" | "drifted" | "outdated" 
   return row.outdated ? "outdated" : "current";
 }
 
-export async function fleetReport(paths: readonly string[]): Promise<FleetReportRow[]> {
+export async function fleetReport(
+  paths: readonly string[],
+  deps: UpgradeDeps = {},
+): Promise<FleetReportRow[]> {
   const limit = pLimit(8);
   return Promise.all(
     paths.map((p) =>
       limit(async (): Promise<FleetReportRow> => {
         const dir = path.resolve(p);
         try {
-          const r = await checkProject(dir);
+          const r = await checkProject(dir, deps);
           return {
             path: dir,
             templateVersion: r.templateVersion,

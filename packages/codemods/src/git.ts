@@ -1,10 +1,11 @@
 import {
+  CancelledError,
   manifestPath,
   parseManifest,
   serviceTemplateSource,
   ValidationError,
 } from "@ds-service/generator";
-import { execa } from "execa";
+import { git, type UpgradeDeps } from "./git-exec.js";
 
 /** The pristine render of the newest template version this repository was on (written by `new`). */
 export const baseRef = "refs/ds-service/base";
@@ -15,25 +16,22 @@ export const baseRef = "refs/ds-service/base";
  */
 export const versionBaseRef = (version: string) => `refs/ds-service/bases/${version}`;
 
-const git = (dir: string, args: readonly string[], input?: string | Buffer) =>
-  execa("git", args, { cwd: dir, reject: false, ...(input === undefined ? {} : { input }) });
-
 /** The repository's git directory; a project that is not a git repository is refused. */
-export async function gitDir(dir: string): Promise<string> {
-  const r = await git(dir, ["rev-parse", "--absolute-git-dir"]);
+export async function gitDir(dir: string, deps: UpgradeDeps = {}): Promise<string> {
+  const r = await git(deps, dir, ["rev-parse", "--absolute-git-dir"]);
   if (r.exitCode !== 0) {
     throw new ValidationError(
       `${dir} is not a git repository: ds-service upgrades need git to keep the template's base and to review the change`,
     );
   }
-  return r.stdout.trim();
+  return r.text.trim();
 }
 
 /** Paths with uncommitted changes (tracked or untracked), as `git status` shows them. */
-export async function dirtyPaths(dir: string): Promise<string[]> {
-  const r = await git(dir, ["status", "--porcelain", "--untracked-files=normal"]);
+export async function dirtyPaths(dir: string, deps: UpgradeDeps = {}): Promise<string[]> {
+  const r = await git(deps, dir, ["status", "--porcelain", "--untracked-files=normal"]);
   if (r.exitCode !== 0) throw new Error(`git status failed: ${r.stderr}`);
-  return r.stdout
+  return r.text
     .split("\n")
     .filter(Boolean)
     .map((line) => line.slice(3));
@@ -48,15 +46,16 @@ export async function readBase(
   dir: string,
   version: string,
   paths: readonly string[],
+  deps: UpgradeDeps = {},
 ): Promise<Map<string, Buffer> | null> {
   for (const ref of [versionBaseRef(version), baseRef]) {
-    const head = await git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    const head = await git(deps, dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     if (head.exitCode !== 0) continue;
-    const commit = head.stdout.trim();
-    const [manifest] = (await catFiles(dir, commit, [manifestPath])).values();
+    const commit = head.text.trim();
+    const [manifest] = (await catFiles(dir, commit, [manifestPath], deps)).values();
     if (manifest === undefined || !(await manifestSaysVersion(manifest.toString("utf8"), version)))
       continue;
-    return catFiles(dir, commit, paths);
+    return catFiles(dir, commit, paths, deps);
   }
   return null;
 }
@@ -76,10 +75,12 @@ async function catFiles(
   dir: string,
   commit: string,
   paths: readonly string[],
+  deps: UpgradeDeps,
 ): Promise<Map<string, Buffer>> {
   const input = paths.map((p) => `${commit}:${p}\n`).join("");
-  const r = await execa("git", ["cat-file", "--batch"], { cwd: dir, input, encoding: "buffer" });
-  const out = Buffer.from(r.stdout);
+  const r = await git(deps, dir, ["cat-file", "--batch"], { input });
+  if (r.exitCode !== 0) throw new Error(`reading the template base failed: ${r.stderr}`);
+  const out = r.stdout;
   const files = new Map<string, Buffer>();
   let offset = 0;
   for (const p of paths) {
@@ -102,9 +103,10 @@ export async function writeBase(
   dir: string,
   version: string,
   files: ReadonlyMap<string, Buffer>,
+  deps: UpgradeDeps = {},
 ): Promise<void> {
   const message = `ds-service template base ${version}`;
-  const parent = await git(dir, ["rev-parse", "--verify", "--quiet", `${baseRef}^{commit}`]);
+  const parent = await git(deps, dir, ["rev-parse", "--verify", "--quiet", `${baseRef}^{commit}`]);
   const chunks: Buffer[] = [];
   const text = (s: string) => chunks.push(Buffer.from(s, "utf8"));
   const data = (b: Buffer) => {
@@ -117,16 +119,18 @@ export async function writeBase(
     `committer ds-service <ds-service@users.noreply.localhost> ${Math.floor(Date.now() / 1000)} +0000\n`,
   );
   data(Buffer.from(message, "utf8"));
-  if (parent.exitCode === 0) text(`from ${parent.stdout.trim()}\n`);
+  if (parent.exitCode === 0) text(`from ${parent.text.trim()}\n`);
   text("deleteall\n");
   for (const [p, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     text(`M 100644 inline ${p}\n`);
     data(content);
   }
   text("done\n");
-  const r = await git(dir, ["fast-import", "--quiet", "--done"], Buffer.concat(chunks));
+  const r = await git(deps, dir, ["fast-import", "--quiet", "--done"], {
+    input: Buffer.concat(chunks),
+  });
   if (r.exitCode !== 0) throw new Error(`recording the new template base failed: ${r.stderr}`);
-  const update = await git(dir, ["update-ref", versionBaseRef(version), baseRef]);
+  const update = await git(deps, dir, ["update-ref", versionBaseRef(version), baseRef]);
   if (update.exitCode !== 0)
     throw new Error(`recording the new template base failed: ${update.stderr}`);
 }
@@ -135,34 +139,42 @@ export async function writeBase(
 export const baseRefspec = "refs/ds-service/*:refs/ds-service/*";
 
 /** The remote a clone fetches from: the current branch's upstream, else origin, else the first. */
-export async function defaultRemote(dir: string): Promise<string | undefined> {
-  const listed = await git(dir, ["remote"]);
-  const remotes = listed.exitCode === 0 ? listed.stdout.split("\n").filter(Boolean) : [];
-  const branch = await git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+export async function defaultRemote(
+  dir: string,
+  deps: UpgradeDeps = {},
+): Promise<string | undefined> {
+  const listed = await git(deps, dir, ["remote"]);
+  const remotes = listed.exitCode === 0 ? listed.text.split("\n").filter(Boolean) : [];
+  const branch = await git(deps, dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
   if (branch.exitCode === 0) {
-    const upstream = await git(dir, ["config", `branch.${branch.stdout.trim()}.remote`]);
-    if (remotes.includes(upstream.stdout.trim())) return upstream.stdout.trim();
+    const upstream = await git(deps, dir, ["config", `branch.${branch.text.trim()}.remote`]);
+    if (remotes.includes(upstream.text.trim())) return upstream.text.trim();
   }
   return remotes.includes("origin") ? "origin" : remotes[0];
 }
 
 /**
  * Fetches every template base from `remote` (clones do not: git fetches only branches and tags
- * by default). Never prompts, and gives up after a minute, so an upgrade cannot hang on a
- * remote that wants a password. A ref that exists here already is not overwritten.
+ * by default). Never prompts, and gives up after a minute (`timeout`, in ms), so an upgrade
+ * cannot hang on a remote that wants a password. A ref that exists here already is not
+ * overwritten.
  */
 export async function fetchBaseRefs(
   dir: string,
   remote: string,
+  deps: UpgradeDeps = {},
+  timeout = 60_000,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
-  const r = await execa("git", ["fetch", "--quiet", "--no-tags", remote, baseRefspec], {
-    cwd: dir,
-    reject: false,
-    timeout: 60_000,
+  const timer = AbortSignal.timeout(timeout);
+  const r = await git(deps, dir, ["fetch", "--quiet", "--no-tags", remote, baseRefspec], {
     env: { GIT_TERMINAL_PROMPT: "0" },
+    signal: timer,
+  }).catch((error: unknown) => {
+    if (error instanceof CancelledError && timer.aborted) return null;
+    throw error;
   });
+  if (r === null) return { ok: false, error: "no answer within a minute" };
   if (r.exitCode === 0) return { ok: true };
-  if (r.timedOut) return { ok: false, error: "no answer within a minute" };
   const last = r.stderr.split("\n").filter(Boolean).at(-1);
   return { ok: false, error: last ?? `git fetch exited with ${r.exitCode}` };
 }

@@ -18,9 +18,11 @@ export {
   versionBaseRef,
   writeBase,
 } from "./git.js";
+export { execaGit, type UpgradeDeps } from "./git-exec.js";
 export { type MergeResult, threeWayMerge, twoWayConflict } from "./merge.js";
 export { findMoves, type Move, type MovedFile, moveSimilarity } from "./moves.js";
 export { registry } from "./registry.js";
+export { type RerenderOptions, rerenderProject } from "./rerender.js";
 export {
   transactionDir,
   type UpgradeOptions,

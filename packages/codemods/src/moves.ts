@@ -9,8 +9,8 @@ import {
   outputPath,
   type Plan,
 } from "@ds-service/generator";
-import { execa } from "execa";
 import semver from "semver";
+import { git, type UpgradeDeps } from "./git-exec.js";
 import type { StagedTree } from "./tree.js";
 
 /** A file the new template version moved: the project's file at `from` goes to `to`. */
@@ -46,7 +46,7 @@ export interface MoveInputs {
  * the old render (`manifest.files`) that the new render lacks, paired with a file new in the
  * render. Declared moves come first; the rest are paired by git's rename detection.
  */
-export async function findMoves(inputs: MoveInputs): Promise<Move[]> {
+export async function findMoves(inputs: MoveInputs, deps: UpgradeDeps = {}): Promise<Move[]> {
   const { manifest, next } = inputs;
   const isGone = (p: string) => p in manifest.files && !next.has(p);
   const isNew = (p: string) => next.has(p) && !(p in manifest.files);
@@ -61,7 +61,7 @@ export async function findMoves(inputs: MoveInputs): Promise<Move[]> {
   const had = await Promise.all(Object.keys(manifest.files).map((p) => inputs.tree.exists(p)));
   const gone = Object.keys(manifest.files).filter((p, i) => had[i] && isGone(p) && !claimed.has(p));
   const added = [...next.keys()].filter((p) => isNew(p) && !claimed.has(p));
-  const all = [...moves, ...(await detectedMoves(gone, added, inputs))];
+  const all = [...moves, ...(await detectedMoves(gone, added, inputs, deps))];
   // A project that has a file at both paths made the new one itself: carrying the old one
   // there would merge two files of the user's into one. Each path then goes its own way (a
   // deletion of the old, a new file meeting the user's), both reported. Found by
@@ -105,6 +105,7 @@ async function detectedMoves(
   gone: readonly string[],
   added: readonly string[],
   inputs: MoveInputs,
+  deps: UpgradeDeps,
 ): Promise<Move[]> {
   if (gone.length === 0 || added.length === 0) return [];
   // The scratch copy is not the project: written with the sync API, it stays out of the
@@ -131,10 +132,10 @@ async function detectedMoves(
         put("new", rel, planned.content);
     }
     const args = ["diff", "--no-index", "--no-ext-diff", `-M${moveSimilarity}%`, "--name-status"];
-    const r = await execa("git", [...args, "-z", "old", "new"], { cwd: scratch, reject: false });
+    const r = await git(deps, scratch, [...args, "-z", "old", "new"]);
     // --no-index exits 1 when the sides differ, which they always do here.
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`git diff failed: ${r.stderr}`);
-    return renames(r.stdout);
+    return renames(r.text);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import {
 } from "@ds-service/generator";
 import type { BaseRefs } from "./base-refs.js";
 import { dirtyPaths, writeBase } from "./git.js";
+import type { UpgradeDeps } from "./git-exec.js";
 import type { MovedFile } from "./moves.js";
 import type { StagedChange } from "./tree.js";
 import { planUpgrade, type UpgradeInputs, type UpgradePlan } from "./upgrade.js";
@@ -48,10 +49,14 @@ export { transactionDir };
 /**
  * `ds-service upgrade`: refuses a dirty tree (unless allowed), restores an interrupted upgrade,
  * computes everything in memory, then applies it as one transaction together with the new
- * template base. Re-running on an upgraded project changes nothing.
+ * template base. Re-running on an upgraded project changes nothing. Every git call goes
+ * through `deps.exec` (execa by default); `deps.log` hears what the result does not say.
  */
-export function upgradeProject(options: UpgradeOptions): Promise<UpgradeResult> {
-  return runUpgrade(options, "upgrade", applyInPlace);
+export function upgradeProject(
+  options: UpgradeOptions,
+  deps: UpgradeDeps = {},
+): Promise<UpgradeResult> {
+  return runUpgrade(options, "upgrade", applyInPlace, deps);
 }
 
 /**
@@ -63,10 +68,17 @@ export type ApplyUpgrade = (
   plan: UpgradePlan,
   changes: readonly StagedChange[],
   options: { readonly signal?: AbortSignal },
+  deps: UpgradeDeps,
 ) => Promise<void>;
 
-const applyInPlace: ApplyUpgrade = (dir, plan, changes, options) =>
-  applyUpgradeTransaction(dir, changes, () => writeBase(dir, plan.to, plan.base), options);
+const applyInPlace: ApplyUpgrade = (dir, plan, changes, options, deps) =>
+  applyUpgradeTransaction(
+    dir,
+    changes,
+    () => writeBase(dir, plan.to, plan.base, deps),
+    options,
+    deps,
+  );
 
 /**
  * One upgrade of one repository, as `upgrade` and each repository of `fleet upgrade` run it:
@@ -77,18 +89,24 @@ export async function runUpgrade(
   options: UpgradeOptions,
   command: string,
   apply: ApplyUpgrade,
+  deps: UpgradeDeps = {},
 ): Promise<UpgradeResult> {
   const dir = path.resolve(options.dir);
-  await transactionDir(dir); // refuses a directory outside git, dry run or not
+  const signal = options.signal ?? deps.signal;
+  const resolved = { ...options, ...(signal ? { signal } : {}) };
+  await transactionDir(dir, deps); // refuses a directory outside git, dry run or not
   // A dry run writes nothing, not even a lock, but is refused as the real run would be while
   // another command holds the lock, and while an interrupted one left the tree half-written;
   // a real one holds the repository's lock throughout.
   if (options.dryRun) {
     await assertDryRunnable(dir, command);
-    return upgradeLocked(dir, options, 0, apply);
+    return upgradeLocked(dir, resolved, 0, apply, deps);
   }
-  return withUpgradeLock(dir, command, (recovered) =>
-    upgradeLocked(dir, options, recovered, apply),
+  return withUpgradeLock(
+    dir,
+    command,
+    (recovered) => upgradeLocked(dir, resolved, recovered, apply, deps),
+    deps,
   );
 }
 
@@ -97,16 +115,17 @@ async function upgradeLocked(
   options: UpgradeOptions,
   recovered: number,
   apply: ApplyUpgrade,
+  deps: UpgradeDeps,
 ): Promise<UpgradeResult> {
   if (!options.allowDirty) {
-    const dirty = await dirtyPaths(dir);
+    const dirty = await dirtyPaths(dir, deps);
     if (dirty.length > 0) {
       throw new ValidationError(
         `the work tree has uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", …" : ""}); commit or stash them first, or pass --allow-dirty`,
       );
     }
   }
-  const plan = await planUpgrade(dir, options);
+  const plan = await planUpgrade(dir, options, deps);
   const changes = plan.tree.changes();
   const result = {
     from: plan.from,
@@ -124,9 +143,7 @@ async function upgradeLocked(
   if (options.signal?.aborted) throw new CancelledError("upgrade cancelled: nothing was written");
   if (options.dryRun || changes.length === 0) return result;
   try {
-    await apply(dir, plan, changes, {
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    await apply(dir, plan, changes, options.signal ? { signal: options.signal } : {}, deps);
   } catch (error) {
     if (!(error instanceof CancelledError)) throw error;
     throw new CancelledError(

@@ -1,5 +1,6 @@
 import { StepError, type StepHook, ValidationError } from "@ds-service/generator";
-import { execa } from "execa";
+import { git as runGit, type UpgradeDeps } from "./git-exec.js";
+import { recordedGitStep } from "./git-step.js";
 
 /**
  * What a fleet upgrade's commit step changes outside the files, saved in its journal so a
@@ -22,28 +23,33 @@ const identity = [
   "user.email=ds-service@users.noreply.localhost",
 ];
 
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const r = await execa("git", [...identity, ...args], { cwd: dir, reject: false });
+async function git(deps: UpgradeDeps, dir: string, ...args: string[]): Promise<string> {
+  const r = await runGit(deps, dir, [...identity, ...args]);
   if (r.exitCode !== 0) {
-    throw new StepError(`git ${args[0]} failed in ${dir}: ${r.stderr.trim() || r.stdout.trim()}`);
+    throw new StepError(`git ${args[0]} failed in ${dir}: ${r.stderr.trim() || r.text.trim()}`);
   }
-  return r.stdout.trim();
+  return r.text.trim();
 }
 
+/** A git step that may take the index lock, recorded beside the journal while it runs. */
+const step = (deps: UpgradeDeps, dir: string, ...args: string[]) =>
+  recordedGitStep(dir, `git ${args[0]}`, () => git(deps, dir, ...args));
+
 /** Refuses a branch that exists already: an earlier fleet run made it, for a person to review. */
-export async function assertNewBranch(dir: string, name: string): Promise<void> {
-  const r = await execa("git", ["rev-parse", "--verify", "--quiet", `refs/heads/${name}`], {
-    cwd: dir,
-    reject: false,
-  });
+export async function assertNewBranch(
+  dir: string,
+  name: string,
+  deps: UpgradeDeps = {},
+): Promise<void> {
+  const r = await runGit(deps, dir, ["rev-parse", "--verify", "--quiet", `refs/heads/${name}`]);
   if (r.exitCode === 0) throw new ValidationError(`branch ${name} already exists`);
 }
 
 /** HEAD as `SavedBranch.head` records it. */
-export async function readHead(dir: string): Promise<string> {
-  const r = await execa("git", ["symbolic-ref", "--quiet", "HEAD"], { cwd: dir, reject: false });
-  if (r.exitCode === 0) return r.stdout.trim();
-  return git(dir, "rev-parse", "--verify", "HEAD");
+export async function readHead(dir: string, deps: UpgradeDeps = {}): Promise<string> {
+  const r = await runGit(deps, dir, ["symbolic-ref", "--quiet", "HEAD"]);
+  if (r.exitCode === 0) return r.text.trim();
+  return git(deps, dir, "rev-parse", "--verify", "HEAD");
 }
 
 /**
@@ -56,26 +62,32 @@ export async function commitOnBranch(
   saved: SavedBranch,
   message: string,
   onStep: StepHook,
+  deps: UpgradeDeps = {},
 ): Promise<void> {
-  await git(dir, "switch", "--quiet", "-c", saved.branch.replace(/^refs\/heads\//, ""));
+  await step(deps, dir, "switch", "--quiet", "-c", saved.branch.replace(/^refs\/heads\//, ""));
   await onStep("git switch -c");
-  await git(dir, "add", "--all");
+  await step(deps, dir, "add", "--all");
   await onStep("git add");
-  await git(dir, "commit", "--quiet", "--no-verify", "-m", message);
+  await step(deps, dir, "commit", "--quiet", "--no-verify", "-m", message);
   await onStep("git commit");
   if (saved.head.startsWith("refs/heads/")) {
-    await git(dir, "switch", "--quiet", saved.head.slice("refs/heads/".length));
-  } else await git(dir, "switch", "--quiet", "--detach", saved.head);
+    await step(deps, dir, "switch", "--quiet", saved.head.slice("refs/heads/".length));
+  } else await step(deps, dir, "switch", "--quiet", "--detach", saved.head);
 }
 
 /**
  * The undo of `commitOnBranch`, run after the journal restored the files: HEAD goes back where
  * it was, the index with it (the work tree is not touched), and the half-made branch is
- * deleted. Every step is idempotent, so a recovery killed here is finished by the next one.
+ * deleted. Every step is idempotent, so a recovery killed here is finished by the next one
+ * (its `git reset`, which takes the index lock, is recorded like the steps it undoes).
  */
-export async function restoreBranch(dir: string, saved: SavedBranch): Promise<void> {
-  if (saved.head.startsWith("refs/")) await git(dir, "symbolic-ref", "HEAD", saved.head);
-  else await git(dir, "update-ref", "--no-deref", "HEAD", saved.head);
-  await git(dir, "reset", "--quiet");
-  await git(dir, "update-ref", "-d", saved.branch);
+export async function restoreBranch(
+  dir: string,
+  saved: SavedBranch,
+  deps: UpgradeDeps = {},
+): Promise<void> {
+  if (saved.head.startsWith("refs/")) await git(deps, dir, "symbolic-ref", "HEAD", saved.head);
+  else await git(deps, dir, "update-ref", "--no-deref", "HEAD", saved.head);
+  await step(deps, dir, "reset", "--quiet");
+  await git(deps, dir, "update-ref", "-d", saved.branch);
 }

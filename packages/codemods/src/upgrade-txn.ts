@@ -7,8 +7,9 @@ import {
   type UndoHandler,
   withRepository,
 } from "@ds-service/generator";
-import { execa } from "execa";
 import { gitDir } from "./git.js";
+import { git, type UpgradeDeps } from "./git-exec.js";
+import { removeStaleIndexLock } from "./git-step.js";
 import type { StagedChange } from "./tree.js";
 import { restoreBranch, type SavedBranch } from "./upgrade-branch.js";
 
@@ -19,20 +20,30 @@ const refsUndo = "git-refs";
 
 type Refs = Record<string, string>;
 
-const restoreSavedRefs: UndoHandler = (data, root) => restoreRefs(root, data as Refs);
+const restoreSavedRefs =
+  (deps: UpgradeDeps): UndoHandler =>
+  (data, root) =>
+    restoreRefs(root, data as Refs, deps);
 
 /** The undo kind of a fleet upgrade, committed on a new branch: the refs, HEAD and that branch. */
 const branchUndo = "git-branch";
 
-const restoreSavedBranch: UndoHandler = async (data, root) => {
-  const saved = data as { refs: Refs; branch: SavedBranch };
-  await restoreBranch(root, saved.branch);
-  await restoreRefs(root, saved.refs);
-};
+/**
+ * Its git steps take the index lock: one killed while it held it (SIGKILL: git cannot remove
+ * it) left the lock, which goes first, or `git reset` would stop on it (`removeStaleIndexLock`).
+ */
+const restoreSavedBranch =
+  (deps: UpgradeDeps): UndoHandler =>
+  async (data, root) => {
+    const saved = data as { refs: Refs; branch: SavedBranch };
+    await removeStaleIndexLock(root, deps);
+    await restoreBranch(root, saved.branch, deps);
+    await restoreRefs(root, saved.refs, deps);
+  };
 
 /** Where an upgrade's transaction journal lives: inside .git, never in the work tree. */
-export async function transactionDir(dir: string): Promise<string> {
-  await gitDir(dir); // an upgrade needs git: say so before anything else
+export async function transactionDir(dir: string, deps: UpgradeDeps = {}): Promise<string> {
+  await gitDir(dir, deps); // an upgrade needs git: say so before anything else
   return path.join(await stateDirFor(dir), "txn");
 }
 
@@ -44,9 +55,10 @@ export function withUpgradeLock<T>(
   dir: string,
   command: string,
   fn: (recovered: number) => Promise<T>,
+  deps: UpgradeDeps = {},
 ): Promise<T> {
   return withRepository(dir, command, (_stateDir, recovered) => fn(recovered), {
-    undo: { [refsUndo]: restoreSavedRefs, [branchUndo]: restoreSavedBranch },
+    undo: { [refsUndo]: restoreSavedRefs(deps), [branchUndo]: restoreSavedBranch(deps) },
   });
 }
 
@@ -66,6 +78,7 @@ export async function applyUpgradeTransaction(
     readonly branch?: SavedBranch;
     readonly onStep?: StepHook;
   } = {},
+  deps: UpgradeDeps = {},
 ): Promise<void> {
   const { branch, ...applyOptions } = options;
   const ops: FileOp[] = changes.map((c) => ({
@@ -78,30 +91,33 @@ export async function applyUpgradeTransaction(
     finish,
     ...applyOptions,
     undo: branch
-      ? { kind: branchUndo, data: { refs: await readRefs(dir), branch }, run: restoreSavedBranch }
-      : { kind: refsUndo, data: await readRefs(dir), run: restoreSavedRefs },
+      ? {
+          kind: branchUndo,
+          data: { refs: await readRefs(dir, deps), branch },
+          run: restoreSavedBranch(deps),
+        }
+      : { kind: refsUndo, data: await readRefs(dir, deps), run: restoreSavedRefs(deps) },
   });
 }
 
 /** Rolls back an interrupted upgrade — files and refs; returns the number of files restored. */
-export function recoverUpgrade(dir: string): Promise<number> {
-  return withUpgradeLock(dir, "check", async (recovered) => recovered);
+export function recoverUpgrade(dir: string, deps: UpgradeDeps = {}): Promise<number> {
+  return withUpgradeLock(dir, "check", async (recovered) => recovered, deps);
 }
 
-async function readRefs(dir: string): Promise<Refs> {
-  const r = await execa("git", ["for-each-ref", "--format=%(refname) %(objectname)", refsPrefix], {
-    cwd: dir,
-  });
+async function readRefs(dir: string, deps: UpgradeDeps): Promise<Refs> {
+  const r = await git(deps, dir, ["for-each-ref", "--format=%(refname) %(objectname)", refsPrefix]);
+  if (r.exitCode !== 0) throw new Error(`git for-each-ref failed: ${r.stderr}`);
   return Object.fromEntries(
-    r.stdout
+    r.text
       .split("\n")
       .filter(Boolean)
       .map((line) => line.split(" ") as [string, string]),
   );
 }
 
-async function restoreRefs(dir: string, saved: Refs): Promise<void> {
-  const now = await readRefs(dir);
+async function restoreRefs(dir: string, saved: Refs, deps: UpgradeDeps): Promise<void> {
+  const now = await readRefs(dir, deps);
   const commands = [
     ...Object.keys(now)
       .filter((ref) => !(ref in saved))
@@ -111,5 +127,6 @@ async function restoreRefs(dir: string, saved: Refs): Promise<void> {
       .map(([ref, sha]) => `update ${ref} ${sha}\n`),
   ];
   if (commands.length === 0) return;
-  await execa("git", ["update-ref", "--stdin"], { cwd: dir, input: commands.join("") });
+  const r = await git(deps, dir, ["update-ref", "--stdin"], { input: commands.join("") });
+  if (r.exitCode !== 0) throw new Error(`restoring the template refs failed: ${r.stderr}`);
 }

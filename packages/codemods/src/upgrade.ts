@@ -14,6 +14,7 @@ import {
 import semver from "semver";
 import { type BaseRefs, loadBase } from "./base-refs.js";
 import { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
+import type { UpgradeDeps } from "./git-exec.js";
 import { findMoves, type MovedFile } from "./moves.js";
 import { registry } from "./registry.js";
 import { selectCodemods } from "./select.js";
@@ -73,7 +74,11 @@ export class UpgradeError extends ValidationError {}
  * delete on either side is reported. A repository `add ci` or `adopt` wrote upgrades its CI
  * pack the same way (`planPackUpgrade`).
  */
-export async function planUpgrade(dir: string, inputs: UpgradeInputs = {}): Promise<UpgradePlan> {
+export async function planUpgrade(
+  dir: string,
+  inputs: UpgradeInputs = {},
+  deps: UpgradeDeps = {},
+): Promise<UpgradePlan> {
   const { codemods = registry, answers, sources = carriedSources } = inputs;
   const manifest = await readManifest(dir);
   if (manifest.origin !== "generated") {
@@ -119,11 +124,11 @@ export async function planUpgrade(dir: string, inputs: UpgradeInputs = {}): Prom
   const renderChanged =
     answers !== undefined ||
     sources.some((s) => manifest.packages[s.packageName] !== s.packageVersion);
-  const loaded = await loadBase(dir, from, paths, { fetch: renderChanged });
+  const loaded = await loadBase(dir, from, paths, { fetch: renderChanged }, deps);
   const base = await rebase(loaded.files, selected, context, dir);
   const report: FileReport = { conflicts: [], deletions: [], moves: [] };
   const files = { manifest, next, base, tree, unedited };
-  const moves = await findMoves({ ...files, sources, package: context.package });
+  const moves = await findMoves({ ...files, sources, package: context.package }, deps);
   for (const move of moves) await moveFile(move, files, report);
   const moved = new Set(moves.flatMap((m) => [m.from, m.to]));
   for (const rel of paths.filter((p) => !moved.has(p))) await upgradeFile(rel, files, report);

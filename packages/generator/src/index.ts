@@ -86,7 +86,9 @@ export {
   type Logger,
   mustRun,
 } from "./lifecycle/deps.js";
+export { execaExec } from "./lifecycle/execa-exec.js";
 export { syncArgs } from "./lifecycle/install.js";
+export { type DataRequest, pointSourceFromProject, profileData } from "./lifecycle/profile.js";
 export { tuneModel } from "./lifecycle/tune.js";
 export {
   buildManifest,

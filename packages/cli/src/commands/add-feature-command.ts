@@ -12,6 +12,7 @@ import { commaList } from "../comma-list.js";
 import type { Io, Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
 import type { RerenderFlags } from "./rerender.js";
+import type { UpgradeCommandDeps } from "./upgrade.js";
 
 // The re-render goes through the upgrade engine (codemods, a native Python parser): loaded only
 // when a feature command runs, so `new` does not pay for it at start-up.
@@ -105,8 +106,8 @@ export function registerFeatureCommands(
   remove: Command,
   io: Io,
   log: Logger,
-  /** Ctrl-C: the re-render rolls back (the upgrade engine's transaction). */
-  signal?: AbortSignal,
+  /** git through the CLI's exec, the library's log, Ctrl-C (the re-render rolls back). */
+  deps: (flags: { json?: boolean }) => UpgradeCommandDeps,
 ): void {
   rerenderOptions(
     add
@@ -144,7 +145,7 @@ export function registerFeatureCommands(
     const spec = featureSpec(name, flags);
     const manifest = await readGeneratedManifest(dir);
     const profile = addFeature(answersProfile(manifest.answers), spec);
-    await rerender(dir, manifest, profile, flags, log, {}, signal);
+    await rerender(dir, manifest, profile, flags, log, {}, deps(flags));
     if (!flags.dryRun && !flags.json) {
       log.info(
         `Next: give "${name}" a value in the training data (${manifest.answers.dataset ? "then `ds-service data refresh --data <file>`" : "return it from load_dataset in src/<package>/io/data.py"}) and in requests, then run \`make check\`: the feature must earn its place (D2).`,
@@ -167,7 +168,7 @@ export function registerFeatureCommands(
       flags,
       log,
       {},
-      signal,
+      deps(flags),
     );
   });
 }

@@ -3,7 +3,9 @@ import {
   keepReviewed,
   type ProfileChange,
   parseAnswers,
+  pointSourceFromProject,
   profileChanges,
+  profileData,
   pythonPackage,
   readGeneratedManifest,
   tuneModel,
@@ -11,11 +13,10 @@ import {
   withUnseenOther,
 } from "@ds-service/generator";
 import { commaList } from "../comma-list.js";
-import type { Exec } from "../exec.js";
 import type { Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
-import { pointSourceFromProject, profileData } from "../steps/profile-data.js";
 import { rerender } from "./rerender.js";
+import type { UpgradeCommandDeps } from "./upgrade.js";
 
 export interface DataRefreshFlags {
   readonly data: string;
@@ -41,10 +42,10 @@ export async function dataRefreshCommand(
   flags: DataRefreshFlags,
   cwd: string,
   log: Logger,
-  exec: Exec,
-  /** Ctrl-C: the re-render rolls back (the upgrade engine's transaction). */
-  signal?: AbortSignal,
+  /** The CLI's exec (the profiler, git, tune), the library's log, Ctrl-C (rolls back). */
+  deps: UpgradeCommandDeps,
 ): Promise<void> {
+  const { exec } = deps;
   const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
   const manifest = await readGeneratedManifest(dir);
   const before = manifest.answers.dataset;
@@ -74,7 +75,7 @@ export async function dataRefreshCommand(
     flags.unseenOther === undefined ? kept : withUnseenOther(kept, commaList(flags.unseenOther));
   const changes = profileChanges(before, after);
   if (!flags.json) log.info(describeChanges(changes));
-  await rerender(dir, manifest, after, flags, log, { schema: changes }, signal);
+  await rerender(dir, manifest, after, flags, log, { schema: changes }, deps);
   if (!flags.dryRun && flags.tune !== false) {
     if (!flags.json) log.info("Tuning the model on the new data (make tune)…");
     await tuneModel(exec, dir, pythonPackage(manifest.answers.name));

@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import { type Logger, reportedAsJson } from "../io.js";
-import { fileLines } from "./upgrade.js";
+import { fileLines, type UpgradeCommandDeps } from "./upgrade.js";
 
 export interface FleetFlags {
   readonly cwd?: string;
@@ -56,8 +56,8 @@ export async function fleetUpgradeCommand(
   flags: FleetFlags,
   cwd: string,
   log: Logger,
-  /** Ctrl-C: repositories in flight roll back, the rest are not started; exit 130. */
-  signal?: AbortSignal,
+  /** Ctrl-C (`signal`): repositories in flight roll back, the rest are not started; exit 130. */
+  deps: UpgradeCommandDeps,
 ) {
   const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -66,12 +66,7 @@ export async function fleetUpgradeCommand(
   const paths = await fleetPaths(args, flags, cwd);
   const started = performance.now();
   const dryRun = flags.dryRun === true;
-  const entries = await fleetUpgrade({
-    paths,
-    concurrency,
-    dryRun,
-    ...(signal ? { signal } : {}),
-  });
+  const entries = await fleetUpgrade({ paths, concurrency, dryRun }, deps);
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) log.info(JSON.stringify({ seconds, dryRun, entries }, null, 2));
   else log.info(fleetTable(entries, seconds, dryRun));
@@ -157,8 +152,9 @@ export async function fleetReportCommand(
   flags: FleetFlags,
   cwd: string,
   log: Logger,
+  deps: UpgradeCommandDeps,
 ) {
-  const rows = await fleetReport(await fleetPaths(args, flags, cwd));
+  const rows = await fleetReport(await fleetPaths(args, flags, cwd), deps);
   if (flags.html) {
     const file = path.resolve(cwd, flags.html);
     await fs.writeFile(file, fleetReportHtml(rows, new Date()));

@@ -1,14 +1,7 @@
-import { projectTemplateVersion, type UpgradeResult, upgradeProject } from "@ds-service/codemods";
-import {
-  type Answers,
-  type DatasetProfile,
-  type GeneratedManifest,
-  parseAnswers,
-  serviceTemplateSource,
-  ValidationError,
-} from "@ds-service/generator";
+import { rerenderProject, type UpgradeResult } from "@ds-service/codemods";
+import type { DatasetProfile, GeneratedManifest } from "@ds-service/generator";
 import type { Logger } from "../io.js";
-import { failOnConflicts, fileLines } from "./upgrade.js";
+import { failOnConflicts, fileLines, type UpgradeCommandDeps } from "./upgrade.js";
 
 export interface RerenderFlags {
   readonly dryRun?: boolean;
@@ -17,9 +10,8 @@ export interface RerenderFlags {
 }
 
 /**
- * Re-renders the project in `dir` from a changed profile through the upgrade engine, on the
- * template it is already on: every file that depends on the profile follows it, the project's
- * own edits are 3-way merged, the apply is one transaction and `--dry-run` writes nothing.
+ * Re-renders the project in `dir` from a changed profile (the codemods' `rerenderProject`) and
+ * prints what changed: the diff on a dry run, the files, or the result as JSON with `extra`.
  * `data refresh`, `add feature` and `remove feature` are all this, with another profile.
  */
 export async function rerender(
@@ -28,23 +20,14 @@ export async function rerender(
   profile: DatasetProfile,
   flags: RerenderFlags,
   log: Logger,
-  extra: Record<string, unknown> = {},
-  signal?: AbortSignal,
+  extra: Record<string, unknown>,
+  /** git through the CLI's exec, the library's messages, Ctrl-C (the re-render rolls back). */
+  deps: UpgradeCommandDeps,
 ): Promise<UpgradeResult> {
-  const version = projectTemplateVersion(manifest);
-  if (version !== serviceTemplateSource.packageVersion) {
-    throw new ValidationError(
-      `the project is on template ${version}: run \`ds-service upgrade\` first, then change its data`,
-    );
-  }
-  const answers: Answers = parseAnswers({ ...manifest.answers, dataset: profile });
-  const result = await upgradeProject({
-    dir,
-    dryRun: flags.dryRun === true,
-    allowDirty: flags.allowDirty === true,
-    answers,
-    ...(signal ? { signal } : {}),
-  });
+  const result = await rerenderProject(
+    { dir, manifest, profile, dryRun: flags.dryRun, allowDirty: flags.allowDirty },
+    deps,
+  );
   if (flags.json) {
     log.info(JSON.stringify({ ...extra, ...result }, null, 2));
   } else {

@@ -1,7 +1,10 @@
 import path from "node:path";
 import {
   type Answers,
+  type DataRequest,
   parseAnswers,
+  pointSourceFromProject,
+  profileData,
   ValidationError,
   withUnseenOther,
 } from "@ds-service/generator";
@@ -9,7 +12,6 @@ import { readAnswersFile } from "../answers-file.js";
 import { commaList } from "../comma-list.js";
 import type { Exec } from "../exec.js";
 import type { Prompter } from "../prompts.js";
-import { type DataRequest, pointSourceFromProject, profileData } from "../steps/profile-data.js";
 
 export interface NewFlags {
   readonly name?: string;

@@ -6,7 +6,7 @@ import {
   type UpgradeResult,
   upgradeProject,
 } from "@ds-service/codemods";
-import { FindingsError } from "@ds-service/generator";
+import { type Exec, FindingsError } from "@ds-service/generator";
 import type { Logger } from "../io.js";
 import { projectRoot } from "../project-root.js";
 
@@ -17,20 +17,26 @@ export interface UpgradeFlags {
   readonly json?: boolean;
 }
 
+/** What an upgrading command runs git with, and where the library's own messages go. */
+export interface UpgradeCommandDeps {
+  readonly exec: Exec;
+  /** The library's messages (with --json, on stderr: stdout holds the one document). */
+  readonly log: Logger;
+  /** Ctrl-C: the upgrade stops and restores whatever it had written (exit 130). */
+  readonly signal?: AbortSignal;
+}
+
 export async function upgradeCommand(
   flags: UpgradeFlags,
   cwd: string,
   log: Logger,
-  /** Ctrl-C: the upgrade stops and restores whatever it had written (exit 130). */
-  signal?: AbortSignal,
+  deps: UpgradeCommandDeps,
 ): Promise<void> {
   const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
-  const result = await upgradeProject({
-    dir,
-    dryRun: flags.dryRun === true,
-    allowDirty: flags.allowDirty === true,
-    ...(signal ? { signal } : {}),
-  });
+  const result = await upgradeProject(
+    { dir, dryRun: flags.dryRun === true, allowDirty: flags.allowDirty === true },
+    deps,
+  );
   if (flags.json) log.info(JSON.stringify(result, null, 2));
   else log.info(upgradeSummary(result));
   failOnConflicts(result);
@@ -88,9 +94,10 @@ export async function checkCommand(
   flags: { cwd?: string; json?: boolean },
   cwd: string,
   log: Logger,
+  deps: UpgradeCommandDeps,
 ) {
   const dir = await projectRoot(path.resolve(cwd, flags.cwd ?? "."));
-  const result = await checkProject(dir);
+  const result = await checkProject(dir, deps);
   if (flags.json) log.info(JSON.stringify(result, null, 2));
   else log.info(checkSummary(result));
   if (result.drift.length > 0 || result.outdated) {

@@ -6,7 +6,15 @@ import { StepError } from "../errors.js";
  */
 export interface ExecResult {
   readonly exitCode: number;
+  /** stdout and stderr interleaved, as text: what a person would read. */
   readonly output: string;
+  /**
+   * stdout alone, byte for byte (`git cat-file --batch` is binary), and stderr alone. Optional
+   * for a caller that reads only `output`; a caller that runs git through the Exec (upgrades,
+   * @ds-service/codemods) needs both, and says so when they are missing.
+   */
+  readonly stdout?: Uint8Array;
+  readonly stderr?: string;
 }
 
 /**
@@ -24,6 +32,8 @@ export interface ExecOptions {
   readonly env?: Record<string, string>;
   /** Aborting stops the tool (SIGTERM) and the call throws CancelledError. */
   readonly signal?: AbortSignal;
+  /** Written to the tool's stdin, which is then closed; without it the tool gets no stdin. */
+  readonly input?: string | Uint8Array;
 }
 
 /** Where the lifecycle says what it is doing, one message a call. */

@@ -1,10 +1,14 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { profilerSource, StepError, ValidationError } from "@ds-service/generator";
-import type { Exec } from "../exec.js";
+import { profilerSource } from "../dataset/profiler-source.js";
+import { StepError, ValidationError } from "../errors.js";
+import type { Exec } from "./deps.js";
 
-/** What `new --data` was asked to learn from the file (flags or the answers file). */
+/**
+ * What to learn from the data file: for `new --data`, from the flags or the answers file; for
+ * `data refresh`, the columns the project already names. `file` is relative to the `cwd` given.
+ */
 export interface DataRequest {
   readonly file: string;
   readonly target: string;
