@@ -252,6 +252,30 @@ describe("sabotage: the generated make check catches each bug", () => {
   });
 });
 
+// The ML bugs above, shipped inside the project: `make mutate-ml` applies each of its own
+// mutants (jobs/ml_mutants.py) to a temporary copy and must find every one killed, naming the
+// test that caught it, without touching the working tree (about 30 s on two cores).
+describe("make mutate-ml: the project's own ML mutants are all killed", () => {
+  it("kills each mutant, names the guarding test, and leaves the tree as it was", async () => {
+    const status = async () =>
+      (await execa("git", ["status", "--porcelain"], { cwd: project })).stdout;
+    const before = await status();
+    const run = await execa("make", ["mutate-ml"], { cwd: project, all: true, reject: false });
+    const output = String(run.all);
+    expect(run.exitCode, output.slice(-4000)).toBe(0);
+    expect(output).toMatch(/\b(\d+) of \1 ML mutants killed/);
+    expect(output).not.toMatch(/SURVIVED|could not apply/);
+    // The dropped feature is one of the project's own, not the demo's.
+    expect(output).toMatch(
+      /killed +feature-dropped:island: [^\n]*\n +by tests\/core\/test_features\.py::/,
+    );
+    expect(output).toMatch(
+      /killed +train-on-holdout: [^\n]*\n +by tests\/core\/test_model\.py::test_the_model_never_saw_its_held_out_rows/,
+    );
+    expect(await status()).toBe(before);
+  });
+});
+
 // The caller contract (`make contract`, in make check): the penguins project's own commands
 // change what callers see, and its own check must tell a breaking change from an addition.
 describe("make contract: a change that breaks callers fails make check", () => {

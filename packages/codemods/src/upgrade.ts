@@ -159,6 +159,7 @@ export const releasedTemplateVersions: readonly string[] = [
   "0.7.0",
   "0.8.0",
   "0.9.0",
+  "0.10.0",
 ];
 
 export function projectTemplateVersion(manifest: GeneratedManifest): string {

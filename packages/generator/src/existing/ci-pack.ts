@@ -49,6 +49,7 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   // arbitrary repo's: left in, `make score` would fail every run.
   doc.deleteIn([...withPath, "train"]);
   doc.deleteIn([...withPath, "score"]);
+  doc.deleteIn([...withPath, "promtool"]);
   doc.deleteIn([...withPath, "artifact-path"]);
   // DATA_SOURCE is the training data's address: nothing here trains.
   doc.deleteIn(["jobs", "check", "secrets"]);
@@ -57,6 +58,14 @@ export function renderCiWorkflow(commands: CiCommands, options: { imageJob: bool
   else dropStep(doc, ["jobs", "image", "steps"], /^Download the gated model/);
   // The rules it tests come with a generated service's monitoring pack, not with `add ci`.
   doc.deleteIn(["jobs", "monitoring-rules"]);
+  // A generated service's CD calls ci.yml on main; `add ci` brings no CD, so CI runs on
+  // pushes to main itself (and the comment saying CD calls it goes with the trigger).
+  doc.deleteIn(["on", "workflow_call"]);
+  doc.setIn(["on", "push"], doc.createNode({ branches: ["main"] }, { flow: false }));
+  const trigger = isMap(doc.contents)
+    ? doc.contents.items.find((pair) => isScalar(pair.key) && pair.key.value === "on")
+    : undefined;
+  if (trigger && isScalar(trigger.key)) trigger.key.commentBefore = undefined;
   doc.commentBefore =
     " CI for this repository, added by `ds-service add ci`: it runs the commands found here.\n" +
     " Change them in the `with:` block below; the steps are in python-ci.yml.";
@@ -73,12 +82,13 @@ export function renderPythonCi(): string {
   const doc = parseDocument(body);
   const inputs = ["on", "workflow_call", "inputs"];
   if (!isMap(doc.getIn(inputs))) throw new Error("config-ci's python-ci.yml has no inputs");
-  for (const input of ["train", "score", "artifact-path"]) doc.deleteIn([...inputs, input]);
+  for (const input of ["train", "score", "promtool", "artifact-path"])
+    doc.deleteIn([...inputs, input]);
   doc.deleteIn(["on", "workflow_call", "secrets"]);
   doc.setIn([...inputs, "setup", "description"], "Installs the repository's dependencies.");
   doc.setIn([...inputs, "uv", "description"], "Install uv (the repository uses uv).");
   const steps = ["jobs", "check", "steps"];
-  dropStep(doc, steps, /^(Train|ML Test Score|Upload what training wrote)/);
+  dropStep(doc, steps, /^(Train|Install promtool|ML Test Score|Upload what training wrote)/);
   const seq = doc.getIn(steps);
   for (const step of isSeq(seq) ? seq.items : []) {
     if (!isMap(step)) continue;
@@ -132,6 +142,8 @@ const pythonImages: Record<string, string> = {
 /** Jobs of config-ci's pipeline that need a generated service's Makefile (deploy.mk, monitoring). */
 const serviceOnlyGitlabJobs = [
   "monitoring-rules",
+  "online-eval",
+  "mutation",
   ".kubectl",
   "deploy-staging",
   "deploy-production",
@@ -154,6 +166,8 @@ export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolea
   doc.setIn(["variables", "SCORE_COMMAND"], "");
   doc.deleteIn(["variables", "DEPLOY_IMAGE"]);
   for (const job of serviceOnlyGitlabJobs) doc.delete(job);
+  // The train job (off here: TRAIN_COMMAND is empty) waited for the alert-rule result too.
+  doc.setIn(["train", "needs"], ["check"]);
   if (!options.imageJob) doc.delete("build-image");
   // The service's image waits for the train job's model; here no train job runs.
   else doc.setIn(["build-image", "needs"], ["check"]);

@@ -395,7 +395,10 @@ describe("addCi", () => {
     const steps = await read(".github/workflows/python-ci.yml");
     expect(steps).toContain("- name: Install dependencies");
     expect(steps).not.toMatch(/locked|monitoring\.yml|Train|ML Test Score|DATA_SOURCE|artifact/);
-    expect(await read(".github/workflows/ci.yml")).not.toMatch(/DATA_SOURCE|secrets:/);
+    const ci = await read(".github/workflows/ci.yml");
+    expect(ci).not.toMatch(/DATA_SOURCE|secrets:|CD|workflow_call/);
+    // No CD calls it here: CI must run on pushes to main by itself, and on pull requests.
+    expect(parse(ci).on).toEqual({ pull_request: null, push: { branches: ["main"] } });
     const dependabot = await read(".github/dependabot.yml");
     expect(dependabot).toMatch(
       /^# Keeps the pip requirements and the SHA-pinned actions of this repository current\./,

@@ -4,6 +4,9 @@ Rows are cut, in arrival order, into equal consecutive periods. For every origin
 is trained on all periods before it and scored on each later period; averaging by age
 (periods since training) gives a quality-vs-age curve. `max_age_periods` is the oldest age
 whose quality still meets the gate's minimum: the staleness alert's threshold.
+With a date/time column the period has a length in time (the column's span / periods), so
+the report gives `max_age_seconds` too, and `monitoring/staleness.py` holds the `ModelStale`
+alert in monitoring/prometheus/rules.yaml to it (a test fails when the alert is looser).
 
 With a time column (`TIME_COLUMN` in io/data.py, `ds-service new --time <column>`) rows are
 ordered by it. Without one nobody knows the arrival order, and a file's row order is often
@@ -28,6 +31,7 @@ from ..core.model import build_pipeline
 from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import TIME_COLUMN, Dataset, load_dataset
 from ..meta import TASK
+from ..monitoring.staleness import alert_threshold_seconds, verdict
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +79,8 @@ def backtest(config: TrainConfig, dataset: Dataset, periods: int) -> dict[str, A
         for age, values in sorted(by_age.items())
     ]
     minimum = config.quality_gate.minimums.get(PRIMARY_METRIC, -np.inf)
-    fresh_enough = [p["age_periods"] for p in curve if p[PRIMARY_METRIC] >= minimum]
+    fresh_enough = [int(p["age_periods"]) for p in curve if p[PRIMARY_METRIC] >= minimum]
+    max_age = max(fresh_enough, default=0)
     return {
         "metric": PRIMARY_METRIC,
         "minimum": minimum if np.isfinite(minimum) else None,
@@ -84,8 +89,26 @@ def backtest(config: TrainConfig, dataset: Dataset, periods: int) -> dict[str, A
         "ordering": ordering,
         "curve": curve,
         "skipped": skipped,
-        "max_age_periods": max(fresh_enough, default=0),
+        "max_age_periods": max_age,
+        **period_length(ordered.times, periods, max_age),
     }
+
+
+def period_length(times: pd.Series | None, periods: int, max_age: int) -> dict[str, Any]:
+    """How long a period lasts and the measured max age in seconds, or why it is unknown.
+
+    Only dates give seconds: a numeric time column (a year, an epoch of unknown unit) and
+    no time column at all leave the alert's threshold unmeasured, and the report says so.
+    """
+    if times is None:
+        why = "no time column: rows have no arrival time, so no age in seconds is measured"
+        return {"period_seconds": None, "max_age_seconds": None, "max_age_unmeasured": why}
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        why = f"the time column {TIME_COLUMN!r} is numeric: its unit (seconds? years?) is unknown"
+        return {"period_seconds": None, "max_age_seconds": None, "max_age_unmeasured": why}
+    span = (times.max() - times.min()).total_seconds()
+    period = span / periods
+    return {"period_seconds": period, "max_age_seconds": max_age * period}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     logger.info("ordering: %s", result["ordering"])
     logger.info("max_age_periods = %d (staleness alert threshold)", result["max_age_periods"])
+    for line in verdict(result, alert_threshold_seconds()):
+        logger.info("%s", line)
     return 0
 
 

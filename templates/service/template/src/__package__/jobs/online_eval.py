@@ -10,6 +10,9 @@ the live population drifted away from the training data, or serving differs from
 Inputs are JSON Lines: predictions `{"<key>": ..., "score": <probability of the positive
 class, or the predicted value>}` (multiclass: `"probabilities": [...]` in the model's class
 order) and labels `{"<key>": ..., "label": ...}`, where `<key>` is the id column or "id".
+The service writes the predictions file itself when `PREDICTION_LOG_PATH` is set
+(`monitoring/logs.py`): one line per scored row, `id` = `<request id>:<row>`; rows without
+the id column are joined on that `id`.
 Schedule it (cron, CI schedule) once enough labels have arrived; the runbook is in
 README.md ("Online vs offline metrics").
 """
@@ -41,12 +44,17 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def key_of(row: dict[str, Any]) -> str:
+    """The join key of a prediction or label: the id column's value, else the logged `id`."""
+    return str(row[KEY] if KEY in row else row["id"])
+
+
 def online_metric(
     predictions: list[dict[str, Any]], labels: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """The primary metric over predictions whose label has arrived, and how many that is."""
-    truth = {str(row[KEY]): row["label"] for row in labels}
-    joined = [(p, truth[str(p[KEY])]) for p in predictions if str(p[KEY]) in truth]
+    truth = {key_of(row): row["label"] for row in labels}
+    joined = [(p, truth[key_of(p)]) for p in predictions if key_of(p) in truth]
     if len(joined) < 2:
         return {"metric": PRIMARY_METRIC, "value": None, "rows": len(joined)}
     observed = [label for _, label in joined]

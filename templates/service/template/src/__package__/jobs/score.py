@@ -2,9 +2,10 @@
 
 Finds the pytest commands CI runs (through the workflows and `make --dry-run`), collects
 each one to see which rubric-marked tests it selects, reads how they ended in CI's run
-(`reports/junit.xml`, written by `make test`), prints the thresholds in force against their
-floors and the 28-row table with the reason for every lost point, writes
-`reports/ml_test_score.json`, and exits 1 below the floor in `confs/ml_test_score.yaml` (or
+(`reports/junit.xml`, written by `make test`; the rubric-tagged alert-rule tests from
+`reports/monitoring-test.json`, written by `make monitoring-test`), prints the thresholds
+in force against their floors and the 28-row table with the reason for every lost point,
+writes `reports/ml_test_score.json`, and exits 1 below the floor in `confs/ml_test_score.yaml` (or
 `--floor`), when a threshold is loosened past its floor, or when CI leaves a rubric test
 out or skips it. Nothing here knows what the score "should" be.
 """

@@ -2,14 +2,16 @@
 
 A marked test is looked for in the repository's files (so hiding it from every run is seen),
 in what plain `pytest` selects, and in what each pytest command CI runs selects; its outcome
-comes from that command's own report.
+comes from that command's own report. Alert-rule tests (promtool) tagged with rubric ids
+join them from the result `make monitoring-test` leaves (`alert_rules.py`).
 """
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ci import PytestCommand, ci_pytest_commands
+from .alert_rules import Runner, rule_evidence
+from .ci import PytestCommand, ci_pytest_commands, workflow_targets
 from .collect import by_ci, by_configuration, in_repository, narrowing_args
 from .results import ci_report, junit_key
 from .score import PASSED, Evidence
@@ -42,8 +44,11 @@ def _hidden_reason(
     return "CI's pytest arguments leave it out: " + "; ".join(narrowing)
 
 
-def gather(root: Path) -> Facts:
-    """Collect the repository, plain pytest and CI's commands; read CI's outcomes."""
+def gather(root: Path, rule_runner: Runner | None = None) -> Facts:
+    """Collect the repository, plain pytest and CI's commands; read CI's outcomes.
+
+    `rule_runner` produces a missing alert-rule result (`alert_rules.rule_evidence`).
+    """
     facts = Facts(commands=ci_pytest_commands(root))
     # Collections are subprocesses: run the repository's and CI's side by side.
     with ThreadPoolExecutor() as pool:
@@ -72,4 +77,7 @@ def gather(root: Path) -> Facts:
         if outcome == "not run":
             message = f"selected by `{command.source}` but absent from its report"
         facts.evidence.append(Evidence(nodeid, ids, outcome, "" if outcome == PASSED else message))
+    rules, origin = rule_evidence(root, workflow_targets(root), rule_runner)
+    facts.evidence += rules
+    facts.notes.append(origin)
     return facts

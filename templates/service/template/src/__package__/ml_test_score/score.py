@@ -4,6 +4,7 @@ A rubric id earns 1 when it has marked tests and every one of them was selected 
 command CI runs and passed in that run (not skipped). A test the repository contains but CI
 does not select, a skipped or failing one, costs its ids the point, and the report says
 why. An id with no test at all earns 0.5 for a documented manual review, else 0.
+Alert-rule tests (promtool) tagged with an id count the same way (`alert_rules.py`).
 """
 
 from dataclasses import dataclass

@@ -5,6 +5,8 @@ from one request can be found together and matched with the client's `X-Request-
 A sample of requests is also logged with inputs and outputs, for debugging and for
 replaying production traffic (N3); features on the redaction list — by default every
 feature the registry labels as personal data (see `settings.py`) — never leave the process.
+The prediction log keeps every scored row's id and score, without inputs, for the
+delayed-label evaluation (`make online-eval`, M2).
 """
 
 import json
@@ -113,3 +115,36 @@ class RequestLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line)
+
+
+class PredictionLog:
+    """Appends one JSON line per scored row: what `make online-eval` reads as it is.
+
+    A line is `{"id": "<request id>:<row>", "request_id", "row", "time", "model_version",
+    "score" | "probabilities", ...}`. `id` is what a label is joined on: a caller that sent
+    `X-Request-ID: r1` labels the request's second row `r1:1`. Every row is written (a
+    sample would leave most labels without a prediction); no input is, so nothing here
+    needs redaction.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def write(self, rows: Sequence[Mapping[str, Any]], model_version: str) -> None:
+        """Log one request's rows, in the order the request sent them."""
+        request_id = REQUEST_ID.get()
+        common = {"request_id": request_id, "time": datetime.now(UTC).isoformat()}
+        lines = "".join(
+            json.dumps(
+                {"id": f"{request_id}:{row}", **common, "row": row, "model_version": model_version}
+                | dict(values),
+                default=str,
+            )
+            + "\n"
+            for row, values in enumerate(rows)
+        )
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(lines)

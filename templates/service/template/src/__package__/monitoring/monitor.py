@@ -2,20 +2,22 @@
 
 Inputs: rows received and missing values per feature (before validation, so broken
 clients show up). Outputs: the prediction-score histogram. Both together: the drift window
-and the sampled request log. The drift window exists only when the artifact carries a
-drift reference (`make train` writes one); the reference also gives each feature's training
-null rate (published for the null-rate alert) and PII kind (which features the request
-log redacts). Without a reference every feature is redacted: unknown means personal.
+and the sampled request log; every row's score goes to the prediction log when one is
+configured (`PREDICTION_LOG_PATH`, for `make online-eval`). The drift window exists only
+when the artifact carries a drift reference (`make train` writes one); the reference also
+gives each feature's training null rate (published for the null-rate alert) and PII kind
+(which features the request log redacts). Without a reference every feature is redacted:
+unknown means personal.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from ..core.schemas import FEATURES
 from .drift import Array
-from .logs import RequestLog, json_safe
+from .logs import PredictionLog, RequestLog, json_safe
 from .metrics import ServiceMetrics
 from .reference import DriftReference
 from .settings import MonitoringSettings
@@ -34,6 +36,8 @@ class Monitor:
             redacted_features(None, settings),
             settings.request_log_path,
         )
+        path = settings.prediction_log_path
+        self.prediction_log = None if path is None else PredictionLog(path)
         for name in FEATURES:  # every series exists from the start, so rate() sees the first
             metrics.input_missing_values.labels(feature=name)
 
@@ -80,6 +84,13 @@ class Monitor:
             rows = features.to_dict("records")
             records = [{str(k): json_safe(v) for k, v in row.items()} for row in rows]
             self.request_log.write(records, outputs())
+
+    def log_predictions(
+        self, rows: Callable[[], Sequence[Mapping[str, Any]]], model_version: str
+    ) -> None:
+        """Write every scored row to the prediction log; `rows` is built only if there is one."""
+        if self.prediction_log is not None:
+            self.prediction_log.write(rows(), model_version)
 
     def publish(self) -> None:
         """Bring the drift gauges up to date; called before each `/metrics` scrape."""

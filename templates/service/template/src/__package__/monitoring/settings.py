@@ -9,6 +9,8 @@ service's JSON log on stdout), with personal data replaced by `"[REDACTED]"`: ev
 whose PII kind in the feature registry (`confs/features.yaml`, recorded in the artifact at
 training) is in `REQUEST_LOG_REDACT_PII` (a JSON list; default every kind but `none`), every
 feature of unknown kind, and the features named in `REQUEST_LOG_REDACT` (a JSON list).
+`PREDICTION_LOG_PATH` (default: none) appends one JSON line per scored row, every row, with
+its id and score and no inputs: what `make online-eval` joins with delayed labels (M2).
 """
 
 from pathlib import Path
@@ -36,6 +38,7 @@ class MonitoringSettings(BaseSettings):
     request_log_path: Path | None = None
     request_log_redact_pii: frozenset[PiiKind] = PERSONAL
     request_log_redact: frozenset[str] = frozenset()
+    prediction_log_path: Path | None = None
 
     @model_validator(mode="after")
     def _window_fits(self) -> "MonitoringSettings":

@@ -19,7 +19,7 @@ from ..io.artifacts import Artifact
 from ..monitoring.metrics import ServiceMetrics
 from ..monitoring.monitor import Monitor
 from .errors import FeatureTypeError, InputError, PredictionError
-from .predictions import Prediction, predict, to_records
+from .predictions import Prediction, predict, to_logged, to_records
 from .state import ModelState
 from .validation import validate_rows
 
@@ -106,4 +106,5 @@ class Scorer:
         self.metrics.predictions.inc(len(prediction))
         if self.monitor is not None:
             self.monitor.observe_scored(features, prediction.scores, lambda: to_records(prediction))
+            self.monitor.log_predictions(lambda: to_logged(prediction), artifact.metadata.version)
         return artifact, prediction
