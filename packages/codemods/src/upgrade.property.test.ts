@@ -1,10 +1,11 @@
 import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { type Exec, execaExec } from "@ds-service/generator";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { violations } from "./property/invariants.js";
-import { arm, disarm, guarded, Killed } from "./property/kill.js";
+import { arm, disarm, guarded, Killed, step } from "./property/kill.js";
 import {
   describeScenario,
   type Scenario,
@@ -44,12 +45,19 @@ import { recoverUpgrade } from "./upgrade-txn.js";
 // replays a run (the seed is printed at the start). Under CI the seed is fixed, so a submission
 // is judged on cases that were run before it; elsewhere every run explores new ones.
 
-// Every git process passes the kill switch; unarmed, it only forwards.
-vi.mock("execa", async (importOriginal) => {
-  const original = await importOriginal<typeof import("execa")>();
-  const kill = await import("./property/kill.js");
-  return { ...original, execa: kill.guarded("git", original.execa) };
-});
+// Every git process passes the kill switch (the engine runs git only through the exec it is
+// given); unarmed, it only forwards.
+let gitRuns = 0;
+const killSwitchGit: Exec = (file, args, options) => {
+  gitRuns++;
+  try {
+    step(`git ${args.join(" ").slice(0, 80)}`);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return execaExec(file, args, options);
+};
+const deps = { exec: killSwitchGit };
 
 /**
  * Kills that once wedged every later command, now in every run (the journaled applier fixed
@@ -132,12 +140,15 @@ async function inCase<T>(fn: (caseRoot: string) => Promise<T>): Promise<T> {
 
 /** The user's edits are not committed (see property/project.ts): every upgrade allows that. */
 const upgrade = (dir: string, scenario: Scenario) =>
-  upgradeProject({
-    dir,
-    sources: templateSource(v2, scenario, "v2"),
-    allowDirty: true,
-    codemods: [],
-  });
+  upgradeProject(
+    {
+      dir,
+      sources: templateSource(v2, scenario, "v2"),
+      allowDirty: true,
+      codemods: [],
+    },
+    deps,
+  );
 
 function explain(scenario: Scenario, problems: readonly string[], extra = ""): string {
   return `${problems.join("\n")}\n--- case ---\n${describeScenario(scenario)}${extra}`;
@@ -206,8 +217,11 @@ describe("ds-service upgrade, as a property", () => {
           const before = await state(killed);
 
           arm();
+          const gitBefore = gitRuns;
           await upgrade(clean, scenario).finally(disarm);
           const total = disarm(); // the steps a whole upgrade takes
+          // The kill can land on git's steps too: the engine's git runs pass the switch.
+          expect(gitRuns, "no git run passed the kill switch").toBeGreaterThan(gitBefore);
           const after = await state(clean);
           const killAt = 1 + (at % total);
 
@@ -222,7 +236,7 @@ describe("ds-service upgrade, as a property", () => {
           // applier ignores (the next run finishes it): then the call itself returns.
           if (error !== null) expect(error, where).toBeInstanceOf(Killed);
           // What the next upgrade does first: recover the interrupted one.
-          await recoverUpgrade(killed);
+          await recoverUpgrade(killed, deps);
           const recovered = await state(killed);
           expect([before, after], where).toContainEqual(recovered);
           // And the project is upgradable again, to the same result.
