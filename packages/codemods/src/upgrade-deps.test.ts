@@ -86,7 +86,7 @@ describe("an upgrade with an injected exec", () => {
   it("without it, git spawned any other way fails (the proof above can fail)", async () => {
     const dir = await oldProjectRepo();
     hideGit();
-    await expect(upgradeProject({ dir })).rejects.toThrow(/not a git repository/);
+    await expect(upgradeProject({ dir })).rejects.toThrow(/`git` was not found on PATH/);
   });
 
   it("surfaces a failing git step as the upgrade's error, and restores every file and ref", async () => {
