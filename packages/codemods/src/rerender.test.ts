@@ -9,6 +9,7 @@ import {
   type FeatureSpec,
   parseAnswers,
   readGeneratedManifest,
+  removeFeature,
   ValidationError,
 } from "@ds-service/generator";
 import { commitAll, git, oldProjectRepo, repoState, testdir } from "@ds-service/test-utils";
@@ -104,5 +105,59 @@ describe("rerenderProject", () => {
     const cancelled = rerenderProject({ ...inputs, allowDirty: true, signal: controller.signal });
     await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
     expect(await repoState(dir)).toEqual(before);
+  });
+
+  it("edits a feature in structurally: the project's edits right beside it merge without a conflict", async () => {
+    const dir = await currentProject();
+    const schemaFile = path.join(dir, "src/churn_model/core/schemas.py");
+    const registryFile = path.join(dir, "confs/features.yaml");
+    const schema = await fs.readFile(schemaFile, "utf8");
+    const registry = await fs.readFile(registryFile, "utf8");
+    // The team's edits on the very lines a new feature goes after: the last schema field's
+    // description, a field of their own after it, and the last registry entry's owner.
+    const last = [...schema.matchAll(/description="([^"]*)",\n {4}\)\n/g)].at(-1);
+    const entry = [...registry.matchAll(/^ {2}"\w+": \{owner: data-science,/gm)].at(-1);
+    expect(last?.index).toBeDefined();
+    expect(entry?.index).toBeDefined();
+    const at = (last?.index ?? 0) + (last?.[0].length ?? 0);
+    const edited =
+      `${schema.slice(0, last?.index).replace(/\n$/, "")}\n        description="ours: reviewed",\n    )\n` +
+      `    ours_only: Series[float] = pa.Field(ge=0.0, description="the team's own")\n` +
+      schema.slice(at);
+    await fs.writeFile(schemaFile, edited);
+    const entryAt = entry?.index ?? 0;
+    await fs.writeFile(
+      registryFile,
+      `${registry.slice(0, entryAt)}${registry.slice(entryAt).replace("owner: data-science,", "owner: risk-team,")}`,
+    );
+    await commitAll(dir, "our edits");
+
+    const added = await rerenderProject(await withFeature(dir));
+    expect(added.conflicts).toEqual([]);
+    const after = await fs.readFile(schemaFile, "utf8");
+    expect(after).toContain('description="ours: reviewed"');
+    expect(after).toContain("ours_only: Series[float]");
+    expect(after.match(/ {4}tenure_months: Series\[/g)).toHaveLength(1);
+    expect(after).toMatch(/CALLER_OPTIONAL: Final\[tuple\[str, \.\.\.\]\] = \("tenure_months",\)/);
+    const registryAfter = await fs.readFile(registryFile, "utf8");
+    expect(registryAfter).toContain("owner: risk-team,");
+    expect(registryAfter).toMatch(/^ {2}"tenure_months": \{owner: data-science,/m);
+    await commitAll(dir, "add tenure_months");
+
+    // And out again, the team's edits staying.
+    const manifest = await readGeneratedManifest(dir);
+    const removed = await rerenderProject({
+      dir,
+      manifest,
+      profile: removeFeature(answersProfile(manifest.answers), tenure.name),
+    });
+    expect(removed.conflicts).toEqual([]);
+    const final = await fs.readFile(schemaFile, "utf8");
+    expect(final).not.toContain("tenure_months");
+    expect(final).toContain("ours_only: Series[float]");
+    expect(final).toContain('description="ours: reviewed"');
+    expect(await fs.readFile(registryFile, "utf8")).toBe(
+      `${registry.slice(0, entryAt)}${registry.slice(entryAt).replace("owner: data-science,", "owner: risk-team,")}`,
+    );
   });
 });

@@ -1,10 +1,12 @@
 import {
+  answersProfile,
   type DatasetProfile,
   type GeneratedManifest,
   parseAnswers,
   serviceTemplateSource,
   ValidationError,
 } from "@ds-service/generator";
+import { featureSync } from "./feature-sync/index.js";
 import type { UpgradeDeps } from "./git-exec.js";
 import { type UpgradeOptions, type UpgradeResult, upgradeProject } from "./run-upgrade.js";
 import { projectTemplateVersion } from "./upgrade.js";
@@ -23,7 +25,8 @@ export interface RerenderOptions extends Omit<UpgradeOptions, "answers" | "codem
  * Re-renders the project in `dir` from a changed profile through the upgrade engine, on the
  * template it is already on: every file that depends on the profile follows it, the project's
  * own edits are 3-way merged, the apply is one transaction and `dryRun` writes nothing.
- * `data refresh`, `add feature` and `remove feature` are all this, with another profile.
+ * `data refresh`, `add feature` and `remove feature` are all this, with another profile; a
+ * feature that comes or goes is edited in structurally first, on the project and the base.
  * A project on another template version is refused (ValidationError): upgrade it first.
  * `deps` (how git runs, where messages go) is the upgrade engine's, passed on as it is.
  */
@@ -32,6 +35,12 @@ export async function rerenderProject(
   deps: UpgradeDeps = {},
 ): Promise<UpgradeResult> {
   const { manifest, profile, ...upgrade } = options;
+  const before = answersProfile(manifest.answers).features.map((f) => f.name);
+  const after = profile.features.map((f) => f.name);
+  const changed = [
+    ...before.filter((f) => !after.includes(f)),
+    ...after.filter((f) => !before.includes(f)),
+  ];
   const version = projectTemplateVersion(manifest);
   if (version !== serviceTemplateSource.packageVersion) {
     throw new ValidationError(
@@ -44,6 +53,9 @@ export async function rerenderProject(
       dryRun: upgrade.dryRun === true,
       allowDirty: upgrade.allowDirty === true,
       answers: parseAnswers({ ...manifest.answers, dataset: profile }),
+      // The features that come or go are edited into the project's files structurally, so
+      // its own edits beside them merge cleanly (see `featureSync`).
+      ...(changed.length > 0 ? { structural: featureSync(changed) } : {}),
     },
     deps,
   );

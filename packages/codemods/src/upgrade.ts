@@ -14,6 +14,7 @@ import {
 import semver from "semver";
 import { type BaseRefs, loadBase } from "./base-refs.js";
 import { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
+import type { StructuralEdit } from "./feature-sync/index.js";
 import type { UpgradeDeps } from "./git-exec.js";
 import { findMoves, type MovedFile } from "./moves.js";
 import { registry } from "./registry.js";
@@ -23,6 +24,7 @@ import { uneditedFiles } from "./unedited.js";
 import { type Conflict, type Deletion, type FileReport, upgradeFile } from "./upgrade-file.js";
 import { moveFile } from "./upgrade-move.js";
 import { planPackUpgrade } from "./upgrade-pack.js";
+import { applyStructural } from "./upgrade-structural.js";
 
 export interface UpgradeInputs {
   /** The codemods to choose from for the version range; by default the registry. */
@@ -34,6 +36,11 @@ export interface UpgradeInputs {
   readonly answers?: Answers;
   /** The packages to render the new version from; by default those this ds-service carries. */
   readonly sources?: readonly FileSource[];
+  /**
+   * A structural edit made on the project's files and on the base before the merge (see
+   * `applyStructural`): a re-render that adds or removes features passes `featureSync`.
+   */
+  readonly structural?: StructuralEdit;
 }
 
 /** Everything an upgrade would do, computed in memory; nothing has been written. */
@@ -79,7 +86,7 @@ export async function planUpgrade(
   inputs: UpgradeInputs = {},
   deps: UpgradeDeps = {},
 ): Promise<UpgradePlan> {
-  const { codemods = registry, answers, sources = carriedSources } = inputs;
+  const { codemods = registry, answers, sources = carriedSources, structural } = inputs;
   const manifest = await readManifest(dir);
   if (manifest.origin !== "generated") {
     if (answers !== undefined) {
@@ -125,7 +132,11 @@ export async function planUpgrade(
     answers !== undefined ||
     sources.some((s) => manifest.packages[s.packageName] !== s.packageVersion);
   const loaded = await loadBase(dir, from, paths, { fetch: renderChanged }, deps);
-  const base = await rebase(loaded.files, selected, context, dir);
+  const rebased = await rebase(loaded.files, selected, context, dir);
+  const base =
+    structural === undefined
+      ? rebased
+      : await applyStructural(structural, { next, base: rebased, tree, unedited });
   const report: FileReport = { conflicts: [], deletions: [], moves: [] };
   const files = { manifest, next, base, tree, unedited };
   const moves = await findMoves({ ...files, sources, package: context.package }, deps);

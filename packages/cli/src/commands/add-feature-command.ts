@@ -99,7 +99,8 @@ const rerenderOptions = (command: Command) =>
 /**
  * `ds-service add feature` and `remove feature`: wiring only. Both edit the project's data
  * profile and re-render every file from it (schema, registry, example rows, slices) through
- * the upgrade engine, so the project's edits are 3-way merged and the change is one transaction.
+ * the upgrade engine, so the project's edits are 3-way merged and the change is one transaction;
+ * the feature itself is edited in structurally first (codemods' `featureSync`).
  */
 export function registerFeatureCommands(
   add: Command,
