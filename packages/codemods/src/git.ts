@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from "@ds-service/generator";
 import { git, type UpgradeDeps } from "./git-exec.js";
+import { recordedGitStep } from "./git-step.js";
 
 /** The pristine render of the newest template version this repository was on (written by `new`). */
 export const baseRef = "refs/ds-service/base";
@@ -126,11 +127,15 @@ export async function writeBase(
     data(content);
   }
   text("done\n");
-  const r = await git(deps, dir, ["fast-import", "--quiet", "--done"], {
-    input: Buffer.concat(chunks),
-  });
+  // Both move refs, so both are recorded (inside a transaction: a kill leaves a ref's lock to the
+  // recovery, `removeStaleLocks`).
+  const r = await recordedGitStep(dir, "git fast-import", () =>
+    git(deps, dir, ["fast-import", "--quiet", "--done"], { input: Buffer.concat(chunks) }),
+  );
   if (r.exitCode !== 0) throw new Error(`recording the new template base failed: ${r.stderr}`);
-  const update = await git(deps, dir, ["update-ref", versionBaseRef(version), baseRef]);
+  const update = await recordedGitStep(dir, "git update-ref", () =>
+    git(deps, dir, ["update-ref", versionBaseRef(version), baseRef]),
+  );
   if (update.exitCode !== 0)
     throw new Error(`recording the new template base failed: ${update.stderr}`);
 }

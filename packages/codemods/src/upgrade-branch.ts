@@ -31,7 +31,10 @@ async function git(deps: UpgradeDeps, dir: string, ...args: string[]): Promise<s
   return r.text.trim();
 }
 
-/** A git step that may take the index lock, recorded beside the journal while it runs. */
+/**
+ * A git step that may take a lock (the index's, HEAD's, a ref's), recorded beside the journal
+ * while it runs.
+ */
 const step = (deps: UpgradeDeps, dir: string, ...args: string[]) =>
   recordedGitStep(dir, `git ${args[0]}`, () => git(deps, dir, ...args));
 
@@ -79,15 +82,16 @@ export async function commitOnBranch(
  * The undo of `commitOnBranch`, run after the journal restored the files: HEAD goes back where
  * it was, the index with it (the work tree is not touched), and the half-made branch is
  * deleted. Every step is idempotent, so a recovery killed here is finished by the next one
- * (its `git reset`, which takes the index lock, is recorded like the steps it undoes).
+ * (its steps, which take HEAD's, the index's and the branch's locks, are recorded like the
+ * steps they undo).
  */
 export async function restoreBranch(
   dir: string,
   saved: SavedBranch,
   deps: UpgradeDeps = {},
 ): Promise<void> {
-  if (saved.head.startsWith("refs/")) await git(deps, dir, "symbolic-ref", "HEAD", saved.head);
-  else await git(deps, dir, "update-ref", "--no-deref", "HEAD", saved.head);
+  if (saved.head.startsWith("refs/")) await step(deps, dir, "symbolic-ref", "HEAD", saved.head);
+  else await step(deps, dir, "update-ref", "--no-deref", "HEAD", saved.head);
   await step(deps, dir, "reset", "--quiet");
-  await git(deps, dir, "update-ref", "-d", saved.branch);
+  await step(deps, dir, "update-ref", "-d", saved.branch);
 }

@@ -9,7 +9,7 @@ import {
 } from "@ds-service/generator";
 import { gitDir } from "./git.js";
 import { git, type UpgradeDeps } from "./git-exec.js";
-import { removeStaleIndexLock } from "./git-step.js";
+import { recordedGitStep, removeStaleLocks } from "./git-step.js";
 import type { StagedChange } from "./tree.js";
 import { restoreBranch, type SavedBranch } from "./upgrade-branch.js";
 
@@ -20,23 +20,31 @@ const refsUndo = "git-refs";
 
 type Refs = Record<string, string>;
 
+/**
+ * A git step of the transaction killed while it held a ref's lock (fast-import, update-ref:
+ * SIGKILL, so git could not remove it) left the lock, which goes first, or the restore's own
+ * `git update-ref` would stop on it (`removeStaleLocks`).
+ */
 const restoreSavedRefs =
   (deps: UpgradeDeps): UndoHandler =>
-  (data, root) =>
-    restoreRefs(root, data as Refs, deps);
+  async (data, root) => {
+    await removeStaleLocks(root, deps);
+    await restoreRefs(root, data as Refs, deps);
+  };
 
 /** The undo kind of a fleet upgrade, committed on a new branch: the refs, HEAD and that branch. */
 const branchUndo = "git-branch";
 
 /**
- * Its git steps take the index lock: one killed while it held it (SIGKILL: git cannot remove
- * it) left the lock, which goes first, or `git reset` would stop on it (`removeStaleIndexLock`).
+ * Its git steps take the index lock, HEAD's and the branch's: one killed while it held them
+ * (SIGKILL: git cannot remove them) left them, which go first, or `git symbolic-ref`, `git
+ * reset` and `git update-ref` would stop on them (`removeStaleLocks`).
  */
 const restoreSavedBranch =
   (deps: UpgradeDeps): UndoHandler =>
   async (data, root) => {
     const saved = data as { refs: Refs; branch: SavedBranch };
-    await removeStaleIndexLock(root, deps);
+    await removeStaleLocks(root, deps);
     await restoreBranch(root, saved.branch, deps);
     await restoreRefs(root, saved.refs, deps);
   };
@@ -127,6 +135,9 @@ async function restoreRefs(dir: string, saved: Refs, deps: UpgradeDeps): Promise
       .map(([ref, sha]) => `update ${ref} ${sha}\n`),
   ];
   if (commands.length === 0) return;
-  const r = await git(deps, dir, ["update-ref", "--stdin"], { input: commands.join("") });
+  // Recorded: a restore killed here leaves the refs' locks to the next recovery to remove.
+  const r = await recordedGitStep(dir, "git update-ref --stdin", () =>
+    git(deps, dir, ["update-ref", "--stdin"], { input: commands.join("") }),
+  );
   if (r.exitCode !== 0) throw new Error(`restoring the template refs failed: ${r.stderr}`);
 }
