@@ -35,4 +35,21 @@ describe("execaExec", () => {
     await expect(run).rejects.toBeInstanceOf(StepError);
     await expect(run).rejects.toThrow(/failed \(exit 4\):\nbroken/);
   });
+
+  it("passes the tool's output on as it comes (stdout and stderr), and still returns all of it", async () => {
+    const chunks: { text: string; at: number }[] = [];
+    const r = await execaExec(
+      "sh",
+      ["-c", "echo Resolved 3 packages >&2; sleep 1; echo Installed 3"],
+      {
+        cwd: process.cwd(),
+        onOutput: (text) => void chunks.push({ text, at: performance.now() }),
+      },
+    );
+    const finished = performance.now();
+    expect(chunks.map((c) => c.text).join("")).toBe("Resolved 3 packages\nInstalled 3\n");
+    // The first line arrived while the tool still ran (it sleeps a second after it), not at exit.
+    expect(finished - (chunks[0]?.at ?? finished)).toBeGreaterThan(500);
+    expect(r.output).toBe("Resolved 3 packages\nInstalled 3");
+  });
 });

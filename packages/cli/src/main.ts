@@ -13,6 +13,7 @@ import { newProject } from "./commands/new.js";
 import { type NewFlags, resolveNewOptions } from "./commands/resolve-new-options.js";
 import { type Exec, execaExec } from "./exec.js";
 import { createLogger, type Io, isInteractive, processIo, reportedAsJson } from "./io.js";
+import { withLiveSteps } from "./progress.js";
 import { inquirerPrompter, type Prompter } from "./prompts.js";
 
 export interface RunDeps {
@@ -102,10 +103,14 @@ function buildProgram(io: Io, deps: RunDeps): Command {
           : undefined;
       const exec = deps.exec ?? execaExec;
       const options = await resolveNewOptions(dir, flags, io.cwd, prompter, exec);
+      // Progress goes to stdout, or to stderr under --json (stdout is the document); on a
+      // terminal each long step is shown live.
+      const progressStream = flags.json ? io.stderr : io.stdout;
+      const progressLog = flags.json ? createLogger({ ...io, stdout: io.stderr }) : log;
       await newProject(options, {
         exec: deps.exec ?? execaExec,
         log,
-        ...(flags.json ? { progress: createLogger({ ...io, stdout: io.stderr }) } : {}),
+        progress: await withLiveSteps(progressLog, progressStream, io.env),
         cwd: io.cwd,
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(io.env.npm_config_user_agent ? { userAgent: io.env.npm_config_user_agent } : {}),

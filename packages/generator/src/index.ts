@@ -85,6 +85,7 @@ export {
   type ExecResult,
   type Logger,
   mustRun,
+  type StepProgress,
 } from "./lifecycle/deps.js";
 export { execaExec } from "./lifecycle/execa-exec.js";
 export { syncArgs } from "./lifecycle/install.js";

@@ -106,6 +106,49 @@ describe("createProject", () => {
     expect(lines).toContain("Initialized a git repository with the first commit.");
   });
 
+  it("shows each step live where the logger can: the tools' output as it comes, then the time", async () => {
+    const target = path.join(await testdir(), "churn-model");
+    const { exec } = fakeExec(async (_file, args, options) => {
+      if (args[0] === "lock") options.onOutput?.("Resolved 142 packages in 1.20s\n");
+      return undefined;
+    });
+    const { log, lines } = fakeLog();
+    const events: string[] = [];
+    const live: Logger = {
+      ...log,
+      step: (title) => {
+        events.push(`start ${title}`);
+        return {
+          output: (text) => void events.push(`output ${text.trim()}`),
+          done: (seconds) => void events.push(`done ${typeof seconds}`),
+          failed: () => void events.push("failed"),
+        };
+      },
+    };
+    await createProject({ targetDir: target, answers, install: true }, { exec, log: live });
+    expect(events).toEqual([
+      "start Installing dependencies with uv (uv lock, uv sync)",
+      "output Resolved 142 packages in 1.20s",
+      "done number",
+      "start Recording the contract callers rely on (make contract-release)",
+      "done number",
+    ]);
+    // The live steps replace the plain step lines.
+    expect(lines.some((line) => line.startsWith("Installing"))).toBe(false);
+
+    const failing = path.join(await testdir(), "churn-model");
+    events.length = 0;
+    const broken = fakeExec((_file, args) =>
+      args[0] === "sync" ? { exitCode: 1, output: "no" } : undefined,
+    );
+    const result = await createProject(
+      { targetDir: failing, answers, install: true },
+      { exec: broken.exec, log: live },
+    );
+    expect(result.incomplete).toBeInstanceOf(StepError);
+    expect(events).toEqual(["start Installing dependencies with uv (uv lock, uv sync)", "failed"]);
+  });
+
   it("without uv, still commits and records the base refs, and returns what remains", async () => {
     const target = path.join(await testdir(), "churn-model");
     const { exec, calls } = fakeExec((file) =>

@@ -163,15 +163,18 @@ async function runPostSteps(
   let missed: StepError | undefined;
   if (options.install) {
     const pkg = pythonPackage(answers.name);
-    const work: Record<Exclude<PostStepName, "git">, [string, () => Promise<void>]> = {
+    const work: Record<Exclude<PostStepName, "git">, [string, (exec: Exec) => Promise<void>]> = {
       install: [
         "Installing dependencies with uv (uv lock, uv sync)",
-        () => installDependencies(exec, targetDir),
+        (exec) => installDependencies(exec, targetDir),
       ],
-      tune: ["Tuning the model on your data (make tune)", () => tuneModel(exec, targetDir, pkg)],
+      tune: [
+        "Tuning the model on your data (make tune)",
+        (exec) => tuneModel(exec, targetDir, pkg),
+      ],
       contract: [
         "Recording the contract callers rely on (make contract-release)",
-        () => recordContract(exec, targetDir, pkg),
+        (exec) => recordContract(exec, targetDir, pkg),
       ],
     };
     // The tool steps `postSteps` asks for, in its order; git runs after them whatever happened.
@@ -180,7 +183,7 @@ async function runPostSteps(
       .map((name) => [name, ...work[name]] as const);
     for (const [index, [name, step, run]] of planned.entries()) {
       try {
-        steps.push(await timed(log, name, step, run));
+        steps.push(await timed(log, exec, { name, step, run }));
       } catch (error) {
         if (!(error instanceof StepError)) throw error;
         missed = error;
@@ -221,18 +224,31 @@ async function runPostSteps(
   return { steps, baseRefs, incomplete };
 }
 
-/** One step line, and how long it took: the longest steps never look stuck. */
+/**
+ * One step, and how long it took: the longest steps never look stuck. A logger that shows steps
+ * live (`Logger.step`: a spinner on a terminal) gets the tools' output as it comes; any other
+ * gets a line when the step starts and one when it is done (CI logs, pipes).
+ */
 async function timed(
   log: Logger,
-  name: PostStepName,
-  step: string,
-  run: () => Promise<void>,
+  exec: Exec,
+  { name, step, run }: { name: PostStepName; step: string; run: (exec: Exec) => Promise<void> },
 ): Promise<PostStep> {
-  log.info(`${step}…`);
+  const live = log.step?.(step);
+  if (live === undefined) log.info(`${step}…`);
+  const shown: Exec = live
+    ? (file, args, o) => exec(file, args, { ...o, onOutput: live.output })
+    : exec;
   const started = performance.now();
-  await run();
+  try {
+    await run(shown);
+  } catch (error) {
+    live?.failed();
+    throw error;
+  }
   const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
-  log.info(`  done in ${seconds.toFixed(1)} s`);
+  if (live) live.done(seconds);
+  else log.info(`  done in ${seconds.toFixed(1)} s`);
   return { name, status: "done", seconds };
 }
 

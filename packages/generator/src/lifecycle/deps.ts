@@ -34,6 +34,11 @@ export interface ExecOptions {
   readonly signal?: AbortSignal;
   /** Written to the tool's stdin, which is then closed; without it the tool gets no stdin. */
   readonly input?: string | Uint8Array;
+  /**
+   * The tool's output (stdout and stderr) as it comes, chunk by chunk, for live progress; the
+   * result still carries all of it.
+   */
+  readonly onOutput?: (text: string) => void;
 }
 
 /** Where the lifecycle says what it is doing, one message a call. */
@@ -42,6 +47,19 @@ export interface Logger {
   warn(message: string): void;
   /** Emphasis inside a message (bold on a terminal); the text itself where there is none. */
   bold(text: string): string;
+  /**
+   * A long step starting, shown live where the logger can (a spinner with the elapsed time and
+   * the tool's latest line, on a terminal). Without it, the step is one line, then its time.
+   */
+  step?(title: string): StepProgress;
+}
+
+/** A step in progress, as `Logger.step` shows it. */
+export interface StepProgress {
+  /** A chunk of the running tool's output. */
+  output(text: string): void;
+  done(seconds: number): void;
+  failed(): void;
 }
 
 /** Runs and throws a StepError carrying the tool's output when it fails. */

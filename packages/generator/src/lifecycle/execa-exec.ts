@@ -12,7 +12,7 @@ export const execaExec: Exec = async (file, args, options) => {
   const { execa } = await import("execa");
   // Bytes, untouched: `stdout` must be byte-exact (git's binary output); `output` is decoded
   // here, with the one final newline execa would strip from text.
-  const result = await execa(file, args, {
+  const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     all: true,
@@ -22,6 +22,9 @@ export const execaExec: Exec = async (file, args, options) => {
     ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
+  const { onOutput } = options;
+  if (onOutput) subprocess.all?.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
+  const result = await subprocess;
   if (result.isCanceled || (result.signal !== undefined && interrupts.has(result.signal))) {
     throw new CancelledError(`\`${[file, ...args].join(" ")}\` was interrupted`);
   }
