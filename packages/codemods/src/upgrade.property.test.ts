@@ -5,7 +5,7 @@ import { type Exec, execaExec } from "@ds-service/generator";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { violations } from "./property/invariants.js";
-import { arm, disarm, guarded, Killed, step } from "./property/kill.js";
+import { arm, disarm, guarded, Killed, leftLocks, step } from "./property/kill.js";
 import {
   describeScenario,
   type Scenario,
@@ -46,12 +46,18 @@ import { recoverUpgrade } from "./upgrade-txn.js";
 // is judged on cases that were run before it; elsewhere every run explores new ones.
 
 // Every git process passes the kill switch (the engine runs git only through the exec it is
-// given); unarmed, it only forwards.
+// given); unarmed, it only forwards. Killed, it leaves the locks that git, SIGKILLed at work,
+// leaves (`leftLocks`): the recovery must clear the ones its own steps left.
 let gitRuns = 0;
 const killSwitchGit: Exec = (file, args, options) => {
   gitRuns++;
   try {
-    step(`git ${args.join(" ").slice(0, 80)}`);
+    step(`git ${args.join(" ").slice(0, 80)}`, () => {
+      for (const lock of leftLocks(args, options.input)) {
+        fsSync.mkdirSync(path.dirname(path.join(options.cwd, ".git", lock)), { recursive: true });
+        fsSync.writeFileSync(path.join(options.cwd, ".git", lock), "");
+      }
+    });
   } catch (error) {
     return Promise.reject(error);
   }

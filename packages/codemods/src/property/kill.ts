@@ -58,3 +58,31 @@ export function guarded<A extends unknown[], R>(
     return fn(...args);
   };
 }
+
+/** The git subcommands that hold the index lock while they work. */
+const indexTakers = new Set(["add", "commit", "switch", "checkout", "reset", "read-tree", "rm"]);
+
+/**
+ * The lock files (relative to `.git`) a git running `args` holds while it works, so leaves when
+ * SIGKILLed: the index's, HEAD's, and each ref's it moves (`update-ref`, from its arguments or
+ * its `--stdin` commands; `fast-import`, from the refs its stream writes).
+ */
+export function leftLocks(args: readonly string[], input?: string | Uint8Array): string[] {
+  const [command, ...rest] = args;
+  const text = input === undefined ? "" : Buffer.from(input).toString("utf8");
+  const operands = rest.filter((arg) => !arg.startsWith("-"));
+  const locks = new Set<string>();
+  if (command !== undefined && indexTakers.has(command)) locks.add("index.lock");
+  if (command === "commit" || command === "switch" || command === "checkout")
+    locks.add("HEAD.lock");
+  if (command === "update-ref") {
+    const refs = rest.includes("--stdin")
+      ? [...text.matchAll(/^(?:update|create|delete|verify) (\S+)/gm)].map((m) => m[1] ?? "")
+      : operands.slice(0, 1);
+    for (const ref of refs) locks.add(`${ref}.lock`);
+  }
+  if (command === "fast-import") {
+    for (const m of text.matchAll(/^(?:commit|reset) (refs\/\S+)/gm)) locks.add(`${m[1]}.lock`);
+  }
+  return [...locks];
+}
