@@ -93,7 +93,7 @@ export function reportExisting(
   const own = project.repoPytest;
   if (own !== undefined)
     log.info(
-      `CI tests: ${["pytest", own.args].filter(Boolean).join(" ")} (as ${own.source} runs them)`,
+      `CI tests: ${["pytest", own.args].filter(Boolean).join(" ")} (${own.source.startsWith("README") ? `as ${own.source} tells people to run them` : `as ${own.source} runs them`})`,
     );
   log.info(`CI setup: ${commands.setup}${overridden?.setup ? " (--setup)" : ""}`);
   log.info(`CI check: ${commands.check}${overridden?.check ? " (--check)" : ""}`);

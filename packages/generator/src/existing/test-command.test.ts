@@ -41,6 +41,50 @@ describe("the test command the repository's own CI runs", () => {
     expect(await repoPytest(await testdir({}))).toBeUndefined();
   });
 
+  it("then nox, pyproject's task runners, the Makefile's recipes and the README, in that order", async () => {
+    const nox =
+      'import nox\n\n@nox.session\ndef tests(session):\n    session.install(".")\n    session.run("pytest", "tests/unit", "-q", *session.posargs)\n';
+    const poe =
+      '[project]\nname = "x"\n\n[tool.poe.tasks]\nlint = "ruff check ."\nall = "pytest"\ntest = { cmd = "pytest tests/fast -m \'not data\'" }\n';
+    const makefile = "PYTHON ?= python\n\nunit:\n\t@$(PYTHON) -m pytest tests/unit -x\n";
+    const readme = [
+      "# Churn",
+      "",
+      "```sh",
+      "$ pip install -e .",
+      "$ pytest --dataset-loc=$DATA",
+      "$ pytest tests/smoke",
+      "```",
+      "",
+    ].join("\n");
+    const rst = "Churn\n=====\n\nRun the tests::\n\n    python -m pytest tests/rst\n\nDone.\n";
+    const repo = (files: Record<string, string>) => testdir(files);
+    expect(await repoPytest(await repo({ "noxfile.py": nox, Makefile: makefile }))).toEqual({
+      args: "tests/unit -q",
+      source: "noxfile.py",
+    });
+    expect(await repoPytest(await repo({ "pyproject.toml": poe, "README.md": readme }))).toEqual({
+      args: "tests/fast -m 'not data'",
+      source: "pyproject.toml",
+    });
+    expect(await repoPytest(await repo({ Makefile: makefile, "README.md": readme }))).toEqual({
+      args: "tests/unit -x",
+      source: "Makefile",
+    });
+    // The README's first runnable pytest line: the one with a shell variable is passed over.
+    expect(await repoPytest(await repo({ "README.md": readme }))).toEqual({
+      args: "tests/smoke",
+      source: "README.md",
+    });
+    expect(await repoPytest(await repo({ "README.rst": rst }))).toEqual({
+      args: "tests/rst",
+      source: "README.rst",
+    });
+    // A nox call built from variables is not a command it can run as written.
+    const dynamic = 'def tests(session):\n    session.run("pytest", TESTS)\n';
+    expect(await repoPytest(await repo({ "noxfile.py": dynamic }))).toBeUndefined();
+  });
+
   it("wires the CI check to it, not to a bare pytest that follows testpaths", async () => {
     const cwd = await testdir({
       ...pipRepo,
