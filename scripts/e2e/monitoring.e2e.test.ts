@@ -96,6 +96,53 @@ async function timePredict(service: RunningService, row: Row) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+type Prometheus = Awaited<ReturnType<typeof startPrometheus>>;
+interface Panel {
+  title: string;
+  targets?: { expr: string }[];
+}
+
+/** One row the feature schema refuses (a numeric value far outside its range): a 422. */
+async function sendInvalid(service: RunningService, row: Row, feature: string) {
+  const res = await fetch(`${service.baseUrl}/predict`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ instances: [{ ...row, [feature]: 1e12 }] }),
+  });
+  expect(res.status, await res.clone().text()).toBe(422);
+}
+
+/**
+ * Every dashboard query, run as Grafana would run it, that has returned no series after
+ * `ms` of polling. Grafana replaces `$__rate_interval` with max(4 × scrape interval,
+ * step + scrape interval): 1m for its default 15 s scrape; Prometheus here scrapes every
+ * second and has minutes of samples by now. Every query must also be valid PromQL.
+ */
+async function panelsWithoutData(project: string, prometheus: Prometheus, ms = 60_000) {
+  const file = path.join(project, "monitoring/grafana/dashboard.json");
+  const dashboard = JSON.parse(await fs.readFile(file, "utf8")) as { panels: Panel[] };
+  const queries = dashboard.panels.flatMap((p) =>
+    (p.targets ?? []).map((t) => ({
+      panel: p.title,
+      expr: t.expr.replaceAll("$__rate_interval", "1m"),
+    })),
+  );
+  expect(queries.length).toBeGreaterThan(25);
+  let empty = queries;
+  const deadline = Date.now() + ms;
+  while (empty.length > 0 && Date.now() < deadline) {
+    const still: typeof queries = [];
+    for (const q of empty) {
+      const r = await prometheus.query(q.expr);
+      expect(r.status, `${q.panel}: ${q.expr}`).toBe("success");
+      if (r.data.result.length === 0) still.push(q);
+    }
+    empty = still;
+    if (empty.length > 0) await new Promise((r) => setTimeout(r, 2_000));
+  }
+  return empty.map((q) => `${q.panel}: ${q.expr}`);
+}
+
 describe("monitoring pack against a real Prometheus", () => {
   it("scores drift, raises the drift alert, passes promtool, and costs little", async () => {
     const root = await testdir();
@@ -163,15 +210,11 @@ print(json.dumps({"iid": iid.to_dict("records"), "shifted": shifted.to_dict("rec
       });
       expect(["pending", "firing"]).toContain(alert.state);
 
-      // Every dashboard panel's query is valid PromQL against the real server.
-      const dashboard = JSON.parse(
-        await fs.readFile(path.join(project, "monitoring/grafana/dashboard.json"), "utf8"),
-      ) as { panels: { targets?: { expr: string }[] }[] };
-      for (const panel of dashboard.panels) {
-        for (const target of panel.targets ?? []) {
-          expect((await prometheus.query(target.expr)).status, target.expr).toBe("success");
-        }
-      }
+      // Every dashboard panel's query is valid PromQL and returns data after this traffic and
+      // one refused row: the demo's numeric features (PSI, KS) and its categorical one (sex:
+      // Jensen-Shannon, unseen share) give every drift panel a series.
+      await sendInvalid(service, data.iid[0] ?? {}, "bmi");
+      expect(await panelsWithoutData(project, prometheus)).toEqual([]);
     } finally {
       await prometheus.stop();
       await service.stop();

@@ -1,26 +1,7 @@
-import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 // The built package, exactly as the generator consumes it (turbo builds before testing).
 import { files } from "../dist/index.js";
-
-// The helpers the generator registers; JSON strings are valid YAML and TOML strings too.
-const hbs = Handlebars.create();
-for (const helper of ["yaml", "toml", "py"]) hbs.registerHelper(helper, (v) => JSON.stringify(v));
-
-const answers = { name: "churn-model", ns: "churn_model", package: "churn_model" };
-
-function render(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const file of files) {
-    const text =
-      file.template !== undefined
-        ? hbs.template(file.template as TemplateSpecification)(answers)
-        : (file.content ?? "");
-    out.set(file.source.replace(/\.hbs$/, ""), text);
-  }
-  return out;
-}
-type TemplateSpecification = Parameters<typeof hbs.template>[0];
+import { render } from "./render.js";
 
 describe("@ds-service/config-monitoring", () => {
   const rendered = render();
@@ -62,7 +43,7 @@ describe("@ds-service/config-monitoring", () => {
     const exprs: string[] = dashboard.panels.flatMap(
       (p: { targets?: { expr: string }[] }) => p.targets?.map((t) => t.expr) ?? [],
     );
-    expect(exprs.length).toBe(17);
+    expect(exprs.length).toBe(32);
     for (const expr of exprs) {
       const raw = [...expr.matchAll(/churn_model_[a-z_]+/g)].map((m) =>
         m[0].replace(/_(bucket|count|sum)$/, ""),
