@@ -78,6 +78,8 @@ const stockClients = {
   "tritonclient_http.py": { requirement: "tritonclient[http]", address: "rest" },
   "tritonclient_grpc.py": { requirement: "tritonclient[grpc]", address: "grpc" },
   "kserve_rest.py": { requirement: "kserve", address: "rest" },
+  // gRPC, with its predictions compared to the same requests over REST (`--rest URL`).
+  "kserve_grpc.py": { requirement: "kserve", address: "grpc+rest" },
 } as const;
 
 async function make(projectDir: string, target: string, vars: string[] = []) {
@@ -255,10 +257,11 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
       // with a 400 (INVALID_ARGUMENT over gRPC).
       const clients = await Promise.all(
         Object.entries(stockClients).map(([script, { requirement, address }]) => {
-          const target = address === "grpc" ? service.grpcTarget : service.baseUrl;
+          const target = address === "rest" ? service.baseUrl : service.grpcTarget;
+          const rest = address === "grpc+rest" ? ["--rest", service.baseUrl] : [];
           return execa(
             "uv",
-            ["run", "--no-project", "--with", requirement, "python", script, target, name],
+            ["run", "--no-project", "--with", requirement, "python", script, target, name, ...rest],
             { cwd: clientsDir, all: true, reject: false },
           );
         }),

@@ -150,11 +150,16 @@ def stop(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_SECONDS
 
 
 @contextmanager
-def running_server(model_dir: Path, log: TextIO) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Run the real server on a free loopback port; yield its URL and process; always stop it."""
+def running_server(
+    model_dir: Path, log: TextIO, grpc_port: int = 0
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run the real server on a free loopback port; yield its URL and process; always stop it.
+
+    gRPC listens on `grpc_port`; the default 0 is any free port, for callers that use REST only.
+    """
     port = free_port()
     env = os.environ | {"MODEL_DIR": str(model_dir), "HOST": "127.0.0.1", "PORT": str(port)}
-    env["GRPC_PORT"] = "0"  # gRPC is not load-tested here; any free port, never a clash
+    env["GRPC_PORT"] = str(grpc_port)
     package = __package__.rsplit(".", 1)[0]
     process = subprocess.Popen(
         [sys.executable, "-m", f"{package}.serve"], env=env, stdout=log, stderr=subprocess.STDOUT
