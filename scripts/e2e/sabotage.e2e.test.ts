@@ -56,6 +56,19 @@ const sabotages: readonly Sabotage[] = [
     caughtBy: ["tests/test_end_to_end.py::test_served_predictions_equal_offline_predictions"],
   },
   {
+    // About 10x the cost of a request: inside the fixed 250 ms p95 budget on any machine, so
+    // only the cost recorded for this project at generation (confs/budgets.yaml) catches it.
+    name: "every request made 10x slower",
+    edits: [
+      {
+        file: `src/${pkg}/serve/scoring.py`,
+        from: "        artifact = self.state.require()\n",
+        to: "        artifact = self.state.require()\n        _ = sum(i * i for i in range(1_500_000))\n",
+      },
+    ],
+    caughtBy: ["tests/serve/test_latency_budget.py::test_inference_cost_has_not_regressed"],
+  },
+  {
     name: "a NaN leaking into predictions",
     edits: [
       {

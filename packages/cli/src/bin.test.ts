@@ -27,6 +27,7 @@ describe("ds-service (built bin)", () => {
     expect(doc.steps).toEqual([
       { name: "install", status: "planned" },
       { name: "contract", status: "planned" },
+      { name: "budgets", status: "planned" },
       { name: "git", status: "planned" },
     ]);
     expect(await listTree(cwd)).toEqual([]);

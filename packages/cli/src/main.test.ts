@@ -119,6 +119,7 @@ describe("run new", () => {
       "proj: uv lock",
       `proj: uv ${syncArgs().join(" ")}`,
       "proj: uv run python", // -m proj.serve.contract release
+      "proj: uv run python", // -m proj.io.budgets record
       "proj: git rev-parse --show-toplevel",
       "proj: git init --quiet --initial-branch=main",
       "proj: git config user.email",
@@ -144,7 +145,7 @@ describe("run new", () => {
     expect(calls.filter((c) => c === "git update-ref")).toHaveLength(2);
     expect(err.join("")).toMatch(/first commit and the base ref for upgrades are in place/);
     expect(err.join("")).toMatch(
-      /what remains, in .*proj: make setup && make contract-release && git add -A/,
+      /what remains, in .*proj: make setup && make contract-release && make budgets-record && git add -A/,
     );
   });
 
@@ -293,7 +294,7 @@ describe("run new", () => {
     });
     expect(doc.files).toEqual(await listTree(path.join(cwd, "proj")));
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual(
-      ["install done", "contract done", "git done"],
+      ["install done", "contract done", "budgets done", "git done"],
     );
     expect(doc.error).toBeUndefined();
     // Progress goes to stderr, so stdout stays one document.
@@ -312,6 +313,7 @@ describe("run new", () => {
       steps: [
         { name: "install", status: "planned" },
         { name: "contract", status: "planned" },
+        { name: "budgets", status: "planned" },
       ],
     });
     expect(doc.files).toContain("pyproject.toml");
@@ -329,7 +331,7 @@ describe("run new", () => {
     expect(await run(["new", "proj", "--json"], { io, exec })).toBe(3);
     const doc = JSON.parse(out.join(""));
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual(
-      ["install failed", "contract skipped", "git done"],
+      ["install failed", "contract skipped", "budgets skipped", "git done"],
     );
     expect(doc.error).toMatchObject({ kind: "StepError", exitCode: 3 });
     expect(doc.error.message).toMatch(/what remains/);

@@ -67,6 +67,7 @@ const stepWords: Record<PostStepName, string> = {
   install: "uv lock and uv sync",
   tune: "make tune",
   contract: "make contract-release (record the contract callers rely on)",
+  budgets: "make budgets-record (measure the performance budgets)",
   git: "git init, the first commit and the base refs for upgrades (refs/ds-service/*)",
 };
 

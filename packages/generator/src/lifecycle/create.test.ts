@@ -91,6 +91,7 @@ describe("createProject", () => {
       "uv lock",
       `uv ${syncArgs().join(" ")}`,
       "uv run python", // -m churn_model.serve.contract release: the first commit has the contract
+      "uv run python", // -m churn_model.io.budgets record: and the budgets
       ...gitCalls,
     ]);
     // Every tool stops with the call.
@@ -98,6 +99,7 @@ describe("createProject", () => {
     expect(result.steps.map(({ name, status }) => `${name} ${status}`)).toEqual([
       "install done",
       "contract done",
+      "budgets done",
       "git done",
     ]);
     expect(result.baseRefs).toEqual(gitCalls.slice(-2).map((c) => c.split(" ")[2]));
@@ -132,6 +134,8 @@ describe("createProject", () => {
       "done number",
       "start Recording the contract callers rely on (make contract-release)",
       "done number",
+      "start Measuring the performance budgets (make budgets-record)",
+      "done number",
     ]);
     // The live steps replace the plain step lines.
     expect(lines.some((line) => line.startsWith("Installing"))).toBe(false);
@@ -162,11 +166,12 @@ describe("createProject", () => {
     expect(result.steps.map(({ name, status }) => `${name} ${status}`)).toEqual([
       "install failed",
       "contract skipped",
+      "budgets skipped",
       "git done",
     ]);
     expect(result.incomplete).toBeInstanceOf(StepError);
     expect(result.incomplete?.message).toMatch(
-      /what remains, in .*churn-model: make setup && make contract-release && git/,
+      /what remains, in .*churn-model: make setup && make contract-release && make budgets-record && git/,
     );
   });
 
@@ -234,6 +239,7 @@ describe("createProject", () => {
     expect(dry.steps).toEqual([
       { name: "install", status: "planned" },
       { name: "contract", status: "planned" },
+      { name: "budgets", status: "planned" },
       { name: "git", status: "planned" },
     ]);
     const real = await createProject({ targetDir: target, answers });

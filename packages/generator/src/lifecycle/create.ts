@@ -9,6 +9,7 @@ import type { Plan } from "../plan.js";
 import { serviceTemplateSource } from "../sources.js";
 import { assertTargetLocation } from "../target-location.js";
 import { inspectTarget, recoverTarget, writePlan } from "../write.js";
+import { recordBudgets } from "./budgets.js";
 import { recordContract } from "./contract.js";
 import type { Exec, Logger } from "./deps.js";
 import { initialCommit } from "./git.js";
@@ -36,7 +37,7 @@ export interface CreateDeps {
   readonly signal?: AbortSignal;
 }
 
-export type PostStepName = "install" | "tune" | "contract" | "git";
+export type PostStepName = "install" | "tune" | "contract" | "budgets" | "git";
 
 /** `planned` only on a dry run; `skipped` after a failed step (each needs the one before). */
 export type PostStepStatus = "done" | "failed" | "skipped" | "planned";
@@ -56,7 +57,7 @@ export interface CreateResult {
   readonly dryRun: boolean;
   /** The files written (on a dry run: that would be), relative to `targetDir`, sorted. */
   readonly files: readonly string[];
-  /** Install, tune (a project fitted to data only), contract and git, in the order they run. */
+  /** Install, tune (a project fitted to data only), contract, budgets and git, in order. */
   readonly steps: readonly PostStep[];
   /** The refs recorded for `upgrade` to merge against; none without git. */
   readonly baseRefs: readonly string[];
@@ -75,7 +76,8 @@ const noExec: Exec = async (file) => {
 
 /**
  * Creates a project: check the target → render the plan → one journaled write → the post-steps
- * (install, tune, record the caller contract, git with the base refs). Bad input fails before
+ * (install, tune, record the caller contract and the performance budgets, git with the base
+ * refs). Bad input fails before
  * anything is written; a failure or abort while writing leaves nothing behind, and so does an
  * abort during a post-step (the target is as it was before, a pre-existing `.git` kept), so the
  * same call can run again.
@@ -132,12 +134,12 @@ function created(options: CreateOptions, plan: Plan, dryRun: boolean) {
   return { targetDir, answers, plan, dryRun, files: [...plan.keys()].sort() };
 }
 
-/** The post-steps these options ask for, in order: tune and contract need the install. */
+/** The post-steps these options ask for, in order: tune, contract and budgets need the install. */
 function postSteps(options: CreateOptions): PostStepName[] {
   return [
     ...(options.install ? (["install"] as const) : []),
     ...(options.install && options.answers.dataset?.source ? (["tune"] as const) : []),
-    ...(options.install ? (["contract"] as const) : []),
+    ...(options.install ? (["contract", "budgets"] as const) : []),
     ...(options.git ? (["git"] as const) : []),
   ];
 }
@@ -149,7 +151,7 @@ interface PostStepsRun {
 }
 
 /**
- * Install, tune, record the contract, commit. A failed install (no uv, no network) does not stop
+ * Install, tune, record the contract and the budgets, commit. A failed install (no uv, no network) does not stop
  * the commit and its base ref — later upgrades merge against that ref — and is returned to report
  * what remains.
  */
@@ -175,6 +177,10 @@ async function runPostSteps(
       contract: [
         "Recording the contract callers rely on (make contract-release)",
         (exec) => recordContract(exec, targetDir, pkg),
+      ],
+      budgets: [
+        "Measuring the performance budgets (make budgets-record)",
+        (exec) => recordBudgets(exec, targetDir, pkg),
       ],
     };
     // The tool steps `postSteps` asks for, in its order; git runs after them whatever happened.
@@ -214,6 +220,7 @@ async function runPostSteps(
     "make setup",
     ...(answers.dataset?.source ? ["make tune"] : []),
     "make contract-release",
+    "make budgets-record",
     ...(options.git ? ['git add -A && git commit -m "chore: lock and install dependencies"'] : []),
   ];
   const incomplete = new StepError(
