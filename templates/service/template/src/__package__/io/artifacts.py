@@ -59,6 +59,20 @@ class Artifact:
 
     pipeline: Any
     metadata: ArtifactMetadata
+    registry_version: str | None = None
+    """The registered model's version it was fetched as (`MODEL_URI`); None from a folder."""
+
+    @property
+    def version(self) -> str:
+        """What the service calls it: the registry version, else the content hash."""
+        return self.registry_version or self.metadata.version
+
+    @property
+    def versions(self) -> list[str]:
+        """Every name a client may ask for it by: the registry version, the content hash."""
+        if self.registry_version is None:
+            return [self.metadata.version]
+        return [self.registry_version, self.metadata.version]
 
 
 def git_revision(cwd: Path | None = None) -> tuple[str | None, bool | None]:

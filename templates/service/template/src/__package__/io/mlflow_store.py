@@ -44,17 +44,21 @@ def column_type(dtype: Any) -> str:
     return "string"
 
 
-def schema_signature(pipeline: Any, sample: pd.DataFrame) -> ModelSignature:
-    """Inputs from the feature schema (names, types, which may be null); outputs inferred."""
+def schema_inputs() -> Schema:
+    """The signature's inputs the feature schema implies: names, types, which may be null."""
     columns = Features.to_schema().columns.items()
-    inputs = Schema(
+    return Schema(
         [
             ColSpec(column_type(column.dtype.type), str(name), required=not column.nullable)
             for name, column in columns
         ]
     )
+
+
+def schema_signature(pipeline: Any, sample: pd.DataFrame) -> ModelSignature:
+    """Inputs from the feature schema (`schema_inputs`); outputs inferred."""
     outputs = infer_signature(sample, pipeline.predict(sample)).outputs
-    return ModelSignature(inputs=inputs, outputs=outputs)
+    return ModelSignature(inputs=schema_inputs(), outputs=outputs)
 
 
 def connect(root: Path = Path()) -> MlflowClient:
@@ -101,7 +105,8 @@ def log_run(
             client.set_registered_model_alias(MODEL_NAME, CANDIDATE, version)
             return TrackedRun(run.info.run_id, info.model_uri, str(version))
     except (MlflowException, OSError) as error:
-        raise TrackingError(f"tracking failed, nothing registered: {error}") from error
+        store = describe_uri(tracking_uri(root))
+        raise TrackingError(f"tracking to {store} failed, nothing registered: {error}") from error
 
 
 def requirements() -> list[str]:
@@ -178,15 +183,19 @@ def production_record(root: Path = Path()) -> dict[str, Any] | None:
     except MlflowException as error:
         if error.error_code in {"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"}:
             return None
-        raise TrackingError(f"cannot read the {PRODUCTION} alias: {error}") from error
+        raise TrackingError(_unreadable(root, error)) from error
     except OSError as error:
-        raise TrackingError(f"cannot read the {PRODUCTION} alias: {error}") from error
+        raise TrackingError(_unreadable(root, error)) from error
     metadata = mlflow.artifacts.load_dict(f"runs:/{version.run_id}/artifacts/metadata.json")
     return {
         "version": f"{MODEL_NAME}/{version.version}",
         "metrics": metadata["metrics"],
         "slices": metadata.get("slice_metrics", {}),
     }
+
+
+def _unreadable(root: Path, error: Exception) -> str:
+    return f"cannot read the {PRODUCTION} alias from {describe_uri(tracking_uri(root))}: {error}"
 
 
 def init_store(root: Path = Path()) -> str:

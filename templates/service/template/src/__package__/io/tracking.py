@@ -27,6 +27,9 @@ TRACKING_DIR: Final = Path("mlruns")
 RECORD_FILE: Final = "tracking.json"
 """Written next to the artifact: which run and registered version it is."""
 
+RUN_ARTIFACTS: Final = "artifacts"
+"""Where a run keeps the artifact folder: the evaluated bytes a registered version serves."""
+
 CANDIDATE: Final = "candidate"
 PRODUCTION: Final = "production"
 

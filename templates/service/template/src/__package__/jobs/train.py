@@ -36,7 +36,7 @@ from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import TARGET, Dataset, load_dataset
 from ..io.model_card import write_model_card
 from ..io.quality import PRODUCTION_FILE, load_production, load_quality
-from ..io.tracking import TrackingError
+from ..io.tracking import RECORD_FILE, TrackingError
 from ..meta import MODEL_NAME, TASK, package_version
 from ..monitoring.reference import build_reference, save_reference
 
@@ -116,6 +116,9 @@ def train(
             "slices": slices,
         }
         raise QualityGateError("quality gate failed: " + "; ".join(failures), evidence)
+    # The previous model's run record would point `make promote` at the wrong registry
+    # version; `--track` writes this model's once the run is recorded.
+    (output / RECORD_FILE).unlink(missing_ok=True)
     model_sha256 = save_model(trained.pipeline, output)
     # What production inputs and predictions are compared with to detect drift.
     save_reference(build_reference(trained.pipeline, trained.train.features), output)

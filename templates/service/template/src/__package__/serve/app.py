@@ -6,6 +6,7 @@ loaded when the app starts (lifespan) and smoke-tested on known rows (`smoke.py`
 load or smoke prediction leaves the app up but not ready.
 """
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -28,6 +29,8 @@ from .settings import ServeSettings
 from .smoke import smoke_test
 from .state import ModelState
 
+logger = logging.getLogger(__name__)
+
 
 def create_app(
     settings: ServeSettings | None = None, monitoring: MonitoringSettings | None = None
@@ -37,7 +40,8 @@ def create_app(
     monitoring = monitoring or MonitoringSettings()
     metrics = ServiceMetrics()
     monitor = Monitor(metrics, monitoring) if monitoring.monitoring_enabled else None
-    scorer = Scorer(state=ModelState(settings.model_dir), metrics=metrics, monitor=monitor)
+    state = ModelState(settings.model_dir, settings.model_uri, settings.model_cache_dir)
+    scorer = Scorer(state=state, metrics=metrics, monitor=monitor)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -68,7 +72,8 @@ def load_model(scorer: Scorer) -> None:
     """(Re)load and smoke-test the artifact; publish which model is serving, or that none is."""
     state = scorer.state
     state.load()
-    reference = None if state.artifact is None else load_reference(state.model_dir)
+    source = state.source_dir
+    reference = None if state.artifact is None or source is None else load_reference(source)
     failure = None if state.artifact is None else smoke_test(state.artifact.pipeline, reference)
     if failure is not None:
         state.artifact, state.error = None, failure
@@ -77,12 +82,20 @@ def load_model(scorer: Scorer) -> None:
         scorer.monitor.set_reference(None if artifact is None else reference)
     state.publish()
     if artifact is None:
+        logger.error("no model to serve: %s", state.error)
         scorer.metrics.set_model(None, None)
         return
     metadata = artifact.metadata
+    logger.info(
+        "serving %s version %s from %s",
+        metadata.name,
+        artifact.version,
+        state.model_uri or source,
+        extra={"fields": {"model_version": artifact.version, "versions": artifact.versions}},
+    )
     labels = {
         "name": metadata.name,
-        "version": metadata.version,
+        "version": artifact.version,
         "task": metadata.task,
         "git_sha": metadata.git_sha or "unknown",
         "package_version": metadata.package_version,

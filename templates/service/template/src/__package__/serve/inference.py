@@ -32,11 +32,14 @@ def check_name(model_name: str) -> None:
 
 
 def check_version(artifact: Artifact, model_version: str | None) -> None:
-    """Raise a 404 for a version other than the served one; None means "the served one"."""
-    served = artifact.metadata.version
-    if model_version is not None and model_version != served:
+    """Raise a 404 for a version other than the served one; None means "the served one".
+
+    The served one answers to each of its names: its registry version when it came from
+    the registry (`MODEL_URI`), and its content hash.
+    """
+    if model_version is not None and model_version not in artifact.versions:
         raise ModelNotFoundError(
-            f"model {MODEL_NAME!r} has no version {model_version!r}; it serves {served!r}"
+            f"model {MODEL_NAME!r} has no version {model_version!r}; it serves {artifact.versions}"
         )
 
 
@@ -52,7 +55,7 @@ def model_metadata(state: ModelState, model_name: str, model_version: str | None
     check_version(artifact, model_version)
     return ModelMetadata(
         name=MODEL_NAME,
-        versions=[artifact.metadata.version],
+        versions=artifact.versions,
         platform=PLATFORM,
         inputs=INPUT_TENSORS,
         outputs=OUTPUT_TENSORS,
@@ -82,7 +85,7 @@ def infer(
         raise InputError(f"unknown output(s) {unknown}; this model has {list(tensors)}")
     return InferenceResponse(
         model_name=MODEL_NAME,
-        model_version=artifact.metadata.version,
+        model_version=artifact.version,
         id=request.id if request.id is not None else str(uuid.uuid4()),
         outputs=[tensors[name] for name in wanted],
     )

@@ -106,5 +106,5 @@ class Scorer:
         self.metrics.predictions.inc(len(prediction))
         if self.monitor is not None:
             self.monitor.observe_scored(features, prediction.scores, lambda: to_records(prediction))
-            self.monitor.log_predictions(lambda: to_logged(prediction), artifact.metadata.version)
+            self.monitor.log_predictions(lambda: to_logged(prediction), artifact.version)
         return artifact, prediction

@@ -43,7 +43,7 @@ def service_router(scorer: Scorer) -> APIRouter:
         artifact, prediction = scorer.score(rows)
         return {
             "model_name": MODEL_NAME,
-            "model_version": artifact.metadata.version,
+            "model_version": artifact.version,
             **to_records(prediction),
         }
 

@@ -4,7 +4,8 @@ The service starts even without a usable artifact, so liveness probes pass and t
 reason is visible: readiness routes answer 503 with it and inference refuses to guess.
 A model whose task, features or classes differ from this code's schema is refused at load
 time, because serving it would silently score columns, or label probabilities, in the
-wrong meaning.
+wrong meaning. With a `model_uri` the artifact comes from the MLflow registry
+(`io/registered_model.py`), and only then is mlflow imported.
 """
 
 from collections.abc import Callable
@@ -26,6 +27,12 @@ class ModelState:
     """Holds the artifact loaded from `model_dir`, or why loading it failed."""
 
     model_dir: Path
+    model_uri: str = ""
+    """A registry URI to serve instead of `model_dir` (`MODEL_URI`); empty: the folder."""
+    cache_dir: Path = Path("model-cache")
+    """Where registered versions are downloaded to."""
+    source_dir: Path | None = None
+    """The folder the loaded artifact came from (`model_dir`, or its download)."""
     artifact: Artifact | None = None
     error: str = field(default="the model has not been loaded yet")
     listeners: list[Callable[[bool], None]] = field(default_factory=list)
@@ -34,12 +41,19 @@ class ModelState:
     def load(self) -> None:
         """Load the artifact, recording the failure instead of raising it."""
         try:
-            artifact = load_artifact(self.model_dir)
+            artifact, source = self._fetch()
             _check_compatible(artifact)
         except ArtifactError as error:
             self.artifact, self.error = None, str(error)
         else:
-            self.artifact, self.error = artifact, ""
+            self.artifact, self.error, self.source_dir = artifact, "", source
+
+    def _fetch(self) -> tuple[Artifact, Path]:
+        if not self.model_uri:
+            return load_artifact(self.model_dir), self.model_dir
+        from ..io.registered_model import load_registered  # imports mlflow
+
+        return load_registered(self.model_uri, self.cache_dir)
 
     def publish(self) -> None:
         """Tell every listener whether a model is serving now."""
