@@ -5,7 +5,7 @@ import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService } from "./serve.js";
-import { penguinsSpecies, sharedData } from "./shared.js";
+import { penguinRow, penguinsSpecies, sharedData } from "./shared.js";
 
 // `new --data` on real datasets that nobody here wrote (./datasets.ts). Each project, with zero
 // hand edits, passes its own make check and scores > 5 in every ML Test Score section; the
@@ -136,15 +136,7 @@ describe("new --data on real datasets", () => {
 
       const service = await startService(project);
       try {
-        const row = {
-          island: "Dream",
-          bill_length_mm: 46.5,
-          bill_depth_mm: 17.9,
-          flipper_length_mm: 192,
-          body_mass_g: 3500,
-          sex: null,
-          year: 2008,
-        };
+        const row = penguinRow;
         const post = (route: string, body: unknown) =>
           fetch(`${service.baseUrl}${route}`, {
             method: "POST",

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, type RunningService, startService } from "./serve.js";
-import { penguinsSpecies } from "./shared.js";
+import { freePort, type RunningService, startBackground, startService } from "./serve.js";
+import { penguinRow, penguinsSpecies } from "./shared.js";
 
 // The model registry against a real MLflow server (the project's own `ui` group) on loopback,
 // with its own SQLite store and artifact folder: `make train` registers versions there,
@@ -37,50 +37,22 @@ async function startMlflow(project: string, store: string): Promise<Tracking> {
   args.push("--backend-store-uri", `sqlite:///${path.join(store, "mlflow.db")}`);
   args.push("--default-artifact-root", path.join(store, "artifacts"));
   args.push("--host", "127.0.0.1", "--port", String(port), "--workers", "1");
-  const child: ResultPromise = execa("uv", args, {
-    cwd: project,
-    env: { ...notCi, MLFLOW_DISABLE_TELEMETRY: "true" },
-    detached: true, // its own process group: stop() ends uv, mlflow and its workers together
-    reject: false,
-    stdin: "ignore",
-    all: true,
-    buffer: false,
-  });
-  let tail = "";
-  child.all?.on("data", (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
-  });
-  let exited = false;
-  void child.then(() => {
-    exited = true;
-  });
-  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
-    if (exited || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-    const killer = setTimeout(() => {
-      if (!exited && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    }, 10_000);
-    await child;
-    clearTimeout(killer);
-  };
+  const env = { ...notCi, MLFLOW_DISABLE_TELEMETRY: "true" };
+  const { child, log, exited, stop } = startBackground("uv", args, { cwd: project, env });
   const url = `http://127.0.0.1:${port}`;
   // The first start creates the store's schema (about half a minute on CI's 2 cores).
   const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline && !exited) {
+  while (Date.now() < deadline && !exited()) {
     try {
       if ((await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok)
-        return { url, child, log: () => tail, stop };
+        return { url, child, log, stop };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 500));
   }
   await stop();
-  throw new Error(`mlflow server did not answer /health:\n${tail}`);
+  throw new Error(`mlflow server did not answer /health:\n${log()}`);
 }
 
 /** The registered model's versions, as the server lists them. */
@@ -102,15 +74,7 @@ interface TrackedRun {
   registered_version: string;
 }
 
-const row = {
-  island: "Dream",
-  bill_length_mm: 46.5,
-  bill_depth_mm: 17.9,
-  flipper_length_mm: 192,
-  body_mass_g: 3500,
-  sex: null,
-  year: 2008,
-};
+const row = penguinRow;
 
 /** The served model's metadata and one protocol inference: the versions both report. */
 async function served(service: RunningService) {

@@ -45,3 +45,14 @@ async function exists(file: string): Promise<boolean> {
     .then(() => true)
     .catch(() => false);
 }
+
+/** A real penguin (Dream island, sex unknown) as the penguins projects take it. */
+export const penguinRow = {
+  island: "Dream",
+  bill_length_mm: 46.5,
+  bill_depth_mm: 17.9,
+  flipper_length_mm: 192,
+  body_mass_g: 3500,
+  sex: null,
+  year: 2008,
+} as const;
