@@ -49,7 +49,9 @@ export async function runCli(
     env: { NO_COLOR: "1", ...options.env },
     reject: false,
     stdin: "ignore",
-    timeout: 120_000,
+    // A bound, not a budget: `new --data` with its post-steps (uv sync, make tune, the contract
+    // and budgets) takes about a minute alone on 2 cores and several times that beside other jobs.
+    timeout: 300_000,
   });
   return {
     exitCode: result.exitCode ?? -1,
