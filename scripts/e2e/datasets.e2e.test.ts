@@ -5,7 +5,7 @@ import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService } from "./serve.js";
-import { penguinRow, penguinsSpecies, sharedData } from "./shared.js";
+import { penguinInputs, penguinRow, penguinsSpecies, sharedData } from "./shared.js";
 
 // `new --data` on real datasets that nobody here wrote (./datasets.ts). Each project, with zero
 // hand edits, passes its own make check and scores > 5 in every ML Test Score section; the
@@ -154,12 +154,7 @@ describe("new --data on real datasets", () => {
           expect(["Adelie", "Chinstrap", "Gentoo"]).toContain(label);
 
         // The protocol route: text categories as BYTES tensors, numbers as FP64, null where allowed.
-        const inputs = Object.entries(row).map(([name, value]) => ({
-          name,
-          shape: [1],
-          datatype: typeof value === "number" ? "FP64" : "BYTES",
-          data: [value],
-        }));
+        const inputs = penguinInputs;
         const infer = await post("/v2/models/penguins-species/infer", { id: "e2e", inputs });
         const inferred = (await infer.json()) as {
           outputs: { name: string; datatype: string; data: unknown[] }[];

@@ -4,7 +4,7 @@ import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type RunningService, startBackground, startService } from "./serve.js";
-import { penguinRow, penguinsSpecies } from "./shared.js";
+import { penguinInputs, penguinsSpecies } from "./shared.js";
 
 // The model registry against a real MLflow server (the project's own `ui` group) on loopback,
 // with its own SQLite store and artifact folder: `make train` registers versions there,
@@ -74,19 +74,12 @@ interface TrackedRun {
   registered_version: string;
 }
 
-const row = penguinRow;
-
 /** The served model's metadata and one protocol inference: the versions both report. */
 async function served(service: RunningService) {
   const metadata = await fetch(`${service.baseUrl}/v2/models/${slug}`);
   expect(metadata.status).toBe(200);
   const { versions: listed } = (await metadata.json()) as { versions: string[] };
-  const inputs = Object.entries(row).map(([name, value]) => ({
-    name,
-    shape: [1],
-    datatype: typeof value === "number" ? "FP64" : "BYTES",
-    data: [value],
-  }));
+  const inputs = penguinInputs;
   const infer = await fetch(`${service.baseUrl}/v2/models/${slug}/infer`, {
     method: "POST",
     headers: { "content-type": "application/json" },

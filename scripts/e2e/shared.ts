@@ -56,3 +56,11 @@ export const penguinRow = {
   sex: null,
   year: 2008,
 } as const;
+
+/** `penguinRow` as the protocol's per-feature tensors: text as BYTES, numbers FP64, null kept. */
+export const penguinInputs = Object.entries(penguinRow).map(([name, value]) => ({
+  name,
+  shape: [1],
+  datatype: typeof value === "number" ? "FP64" : "BYTES",
+  data: [value],
+}));
