@@ -35,18 +35,18 @@ export async function rerenderProject(
   deps: UpgradeDeps = {},
 ): Promise<UpgradeResult> {
   const { manifest, profile, ...upgrade } = options;
-  const before = answersProfile(manifest.answers).features.map((f) => f.name);
-  const after = profile.features.map((f) => f.name);
-  const changed = [
-    ...before.filter((f) => !after.includes(f)),
-    ...after.filter((f) => !before.includes(f)),
-  ];
   const version = projectTemplateVersion(manifest);
   if (version !== serviceTemplateSource.packageVersion) {
     throw new ValidationError(
       `the project is on template ${version}: run \`ds-service upgrade\` first, then change its data`,
     );
   }
+  const before = answersProfile(manifest.answers).features.map((f) => f.name);
+  const after = profile.features.map((f) => f.name);
+  const changed = [
+    ...before.filter((f) => !after.includes(f)),
+    ...after.filter((f) => !before.includes(f)),
+  ];
   return upgradeProject(
     {
       ...upgrade,

@@ -1,6 +1,18 @@
 import { isBinary } from "@ds-service/generator";
-import type { StructuralEdit } from "./feature-sync/index.js";
 import type { FileInputs } from "./upgrade-file.js";
+
+/**
+ * A structural edit of one file, made on the project's version and on the template base alike
+ * before the 3-way merge (see `UpgradeInputs.structural`): `ours` as it should be given the new
+ * render `theirs` and the template base `pristine` (what the template had rendered), or null
+ * when the edit does not apply to it.
+ */
+export type StructuralEdit = (
+  rel: string,
+  ours: string,
+  theirs: string,
+  pristine: string,
+) => string | null;
 
 /** The upgrade's inputs a structural edit needs; the base is the one the merge will use. */
 export type StructuralInputs = Pick<FileInputs, "next" | "base" | "tree" | "unedited">;

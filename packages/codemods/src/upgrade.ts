@@ -14,7 +14,6 @@ import {
 import semver from "semver";
 import { type BaseRefs, loadBase } from "./base-refs.js";
 import { type Codemod, type CodemodContext, CodemodError } from "./codemod.js";
-import type { StructuralEdit } from "./feature-sync/index.js";
 import type { UpgradeDeps } from "./git-exec.js";
 import { findMoves, type MovedFile } from "./moves.js";
 import { registry } from "./registry.js";
@@ -24,7 +23,7 @@ import { uneditedFiles } from "./unedited.js";
 import { type Conflict, type Deletion, type FileReport, upgradeFile } from "./upgrade-file.js";
 import { moveFile } from "./upgrade-move.js";
 import { planPackUpgrade } from "./upgrade-pack.js";
-import { applyStructural } from "./upgrade-structural.js";
+import { applyStructural, type StructuralEdit } from "./upgrade-structural.js";
 
 export interface UpgradeInputs {
   /** The codemods to choose from for the version range; by default the registry. */

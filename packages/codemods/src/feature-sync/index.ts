@@ -1,18 +1,6 @@
+import type { StructuralEdit } from "../upgrade-structural.js";
 import { syncPythonFeature } from "./python.js";
 import { syncYamlFeature } from "./yaml.js";
-
-/**
- * A structural edit of one file, made on the project's version and on the template base alike
- * before the 3-way merge (see `UpgradeInputs.structural`): `ours` as it should be given the new
- * render `theirs` and the template base `pristine` (what the template had rendered), or null
- * when the edit does not apply to it.
- */
-export type StructuralEdit = (
-  rel: string,
-  ours: string,
-  theirs: string,
-  pristine: string,
-) => string | null;
 
 /**
  * `add feature`, `remove feature` and a `data refresh` that changes the feature set, as
