@@ -3,13 +3,17 @@
 //   node scripts/deploy/check-deploy.mjs dockerfile <Dockerfile>
 //   node scripts/deploy/check-deploy.mjs manifests <rendered.yaml>...
 //   node scripts/deploy/check-deploy.mjs kserve <rendered.yaml>
+//   node scripts/deploy/check-deploy.mjs kuberay <ray.io_rayjobs.yaml> <rendered.yaml>
+//   node scripts/deploy/check-deploy.mjs kuberay-pods <rendered.yaml>   (prints the RayJobs'
+//                                         pod templates as v1 Pods, for kubernetes-validate)
 // Exits 1 and lists every problem when a rule is broken.
 import fs from "node:fs";
 import {
   PrometheusRule,
   ServiceMonitor,
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
+import { crdValidator, kuberayProblems, rayJobPodDocuments } from "./check-kuberay.mjs";
 
 /** Dockerfile rules: every FROM pinned by digest, last USER numeric and not root, a HEALTHCHECK. */
 export function dockerfileProblems(text) {
@@ -175,12 +179,16 @@ export function kserveProblems(docs) {
   return problems;
 }
 
+const modes = ["dockerfile", "manifests", "kserve", "kuberay", "kuberay-pods"];
+
 function main(argv) {
-  const [mode, ...files] = argv;
-  if (!["dockerfile", "manifests", "kserve"].includes(mode) || files.length === 0) {
-    console.error("usage: check-deploy.mjs dockerfile|manifests|kserve <file>...");
+  const [mode, ...args] = argv;
+  const files = mode === "kuberay" ? args.slice(1) : args;
+  if (!modes.includes(mode) || files.length === 0) {
+    console.error(`usage: check-deploy.mjs ${modes.join("|")} [<crd.yaml>] <file>...`);
     return 2;
   }
+  const validateRayJob = mode === "kuberay" ? crdValidator(args[0], "v1") : undefined;
   let failed = false;
   for (const file of files) {
     const text = fs.readFileSync(file, "utf8");
@@ -190,8 +198,20 @@ function main(argv) {
       const parsed = parseAllDocuments(text);
       const errors = parsed.flatMap((d) => d.errors.map((e) => e.message));
       const docs = parsed.map((d) => d.toJS()).filter(Boolean);
-      const check = mode === "kserve" ? kserveProblems : manifestProblems;
-      problems = errors.length > 0 ? errors : check(docs);
+      if (mode === "kuberay-pods" && errors.length === 0) {
+        process.stdout.write(
+          rayJobPodDocuments(docs)
+            .map((pod) => stringify(pod))
+            .join("---\n"),
+        );
+        continue;
+      }
+      const checks = {
+        manifests: manifestProblems,
+        kserve: kserveProblems,
+        kuberay: (d) => kuberayProblems(d, validateRayJob),
+      };
+      problems = errors.length > 0 ? errors : checks[mode](docs);
     }
     if (problems.length > 0) {
       failed = true;

@@ -1,13 +1,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { runCli, testdir } from "@ds-service/test-utils";
+import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
 import { execa, type ResultPromise } from "execa";
 import { describe, expect, it } from "vitest";
 import { freePort, type RunningService, startService } from "./serve.js";
 
 // The monitoring pack against the real stack: a generated service scraped by a real Prometheus
 // (Debian's package, installed by scripts/install-prometheus.sh) on loopback, with its own config
-// and data dir. Bounded polling only; everything started here is stopped here.
+// and data dir, and a batch run pushed to a real Pushgateway (scripts/install-pushgateway.sh)
+// that Prometheus scrapes too. Bounded polling only; everything started here is stopped here.
 const name = "e2e-monitoring";
 const ns = name.replaceAll("-", "_");
 type Row = Record<string, number>;
@@ -39,7 +40,32 @@ async function send(service: RunningService, rows: Row[]) {
   }
 }
 
-async function startPrometheus(project: string, target: string) {
+/** A Pushgateway on a free loopback port, in memory only (no persistence file). */
+async function startPushgateway() {
+  const install = path.join(repoRoot, "scripts/install-pushgateway.sh");
+  const binary = (await sh(repoRoot, "bash", [install])).trim();
+  const port = await freePort();
+  const child: ResultPromise = execa(binary, [`--web.listen-address=127.0.0.1:${port}`], {
+    reject: false,
+    all: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await until("pushgateway ready", async () => {
+    if (child.exitCode !== null) throw new Error(`pushgateway exited: ${child.all}`);
+    try {
+      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await child;
+  };
+  return { url, host: `127.0.0.1:${port}`, stop };
+}
+
+async function startPrometheus(project: string, target: string, pushgateway: string) {
   const dir = await testdir();
   const port = await freePort();
   const config = [
@@ -48,6 +74,10 @@ async function startPrometheus(project: string, target: string) {
     "scrape_configs:",
     `  - job_name: ${ns}`,
     `    static_configs: [{ targets: [${JSON.stringify(target)}] }]`,
+    // honor_labels: a pushed series keeps its own `job` (the batch), as the Pushgateway docs say.
+    "  - job_name: pushgateway",
+    "    honor_labels: true",
+    `    static_configs: [{ targets: [${JSON.stringify(pushgateway)}] }]`,
   ].join("\n");
   await fs.writeFile(path.join(dir, "prometheus.yml"), `${config}\n`);
   const child: ResultPromise = execa(
@@ -170,7 +200,12 @@ print(json.dumps({"iid": iid.to_dict("records"), "shifted": shifted.to_dict("rec
     ) as { iid: Row[]; shifted: Row[] };
 
     const service = await startService(project);
-    const prometheus = await startPrometheus(project, new URL(service.baseUrl).host);
+    const pushgateway = await startPushgateway();
+    const prometheus = await startPrometheus(
+      project,
+      new URL(service.baseUrl).host,
+      pushgateway.host,
+    );
     try {
       const drift = async (minRows: number) =>
         until(`drift scores over ${minRows} rows`, async () => {
@@ -210,6 +245,43 @@ print(json.dumps({"iid": iid.to_dict("records"), "shifted": shifted.to_dict("rec
       });
       expect(["pending", "firing"]).toContain(alert.state);
 
+      // A batch run with one row in ten refused pushes its summary to the Pushgateway, and its
+      // alert fires (no `for`: a finished run is a fact) for that batch, by name.
+      const header = Object.keys(data.iid[0] ?? {});
+      const csv = data.iid.map((row, i) =>
+        header.map((k) => (k === "bmi" && i % 10 === 0 ? "oops" : String(row[k]))).join(","),
+      );
+      const batchInput = path.join(await testdir(), "batch.csv");
+      await fs.writeFile(batchInput, `${[header.join(","), ...csv].join("\n")}\n`);
+      const batch = await execa(
+        "make",
+        ["batch-score", `INPUT=${batchInput}`, `OUTPUT=${path.join(project, "reports/batch")}`],
+        {
+          cwd: project,
+          all: true,
+          reject: false,
+          env: { PUSHGATEWAY_URL: pushgateway.url, BATCH_JOB: "e2e-nightly" },
+        },
+      );
+      expect(batch.exitCode, batch.all).toBe(0);
+      expect(batch.all).toContain(`batch metrics pushed to ${pushgateway.url} as job e2e-nightly`);
+      const rejected = await until("the batch's rejected rows in prometheus", async () => {
+        const r = await prometheus.query(`${ns}_batch_rows_rejected{batch="e2e-nightly"}`);
+        return r.data.result[0];
+      });
+      expect(rejected.metric.job).toBe("e2e-nightly");
+      expect(Number(rejected.value[1])).toBe(100);
+      const batchAlert = await until("ModelBatchRejectedRows firing", async () => {
+        const res = await fetch(`${prometheus.base}/api/v1/alerts`);
+        const body = (await res.json()) as {
+          data: { alerts: { labels: Record<string, string>; state: string }[] };
+        };
+        return body.data.alerts.find(
+          (a) => a.labels.alertname === "ModelBatchRejectedRows" && a.state === "firing",
+        );
+      });
+      expect(batchAlert.labels.batch).toBe("e2e-nightly");
+
       // Every dashboard panel's query is valid PromQL and returns data after this traffic and
       // one refused row: the demo's numeric features (PSI, KS) and its categorical one (sex:
       // Jensen-Shannon, unseen share) give every drift panel a series.
@@ -217,6 +289,7 @@ print(json.dumps({"iid": iid.to_dict("records"), "shifted": shifted.to_dict("rec
       expect(await panelsWithoutData(project, prometheus)).toEqual([]);
     } finally {
       await prometheus.stop();
+      await pushgateway.stop();
       await service.stop();
     }
 

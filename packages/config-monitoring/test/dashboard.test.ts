@@ -173,6 +173,9 @@ describe("the Grafana dashboard", () => {
       "ModelNonFinitePredictions",
       "ModelServiceNoTraffic",
       "ModelNotReady",
+      "ModelBatchRejectedRows",
+      "ModelBatchFeatureDrift",
+      "ModelBatchNotSucceeding",
     ]);
     for (const c of conditions) {
       const panel = panels.find((p) => shows(p, c.series));

@@ -22,7 +22,7 @@ describe("@ds-service/config-monitoring", () => {
 
   it("gives every alert a runbook that exists and names it", () => {
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1] ?? "");
-    expect(alerts).toHaveLength(11);
+    expect(alerts).toHaveLength(14);
     const links = [...rules.matchAll(/runbook_url: (\S+)/g)].map((m) => m[1] ?? "");
     expect(links).toHaveLength(alerts.length);
     links.forEach((link, i) => {
@@ -39,11 +39,12 @@ describe("@ds-service/config-monitoring", () => {
       "Inference",
       "Data quality and drift",
       "Prediction distribution",
+      "Batch runs",
     ]);
     const exprs: string[] = dashboard.panels.flatMap(
       (p: { targets?: { expr: string }[] }) => p.targets?.map((t) => t.expr) ?? [],
     );
-    expect(exprs.length).toBe(32);
+    expect(exprs.length).toBe(38);
     for (const expr of exprs) {
       const raw = [...expr.matchAll(/churn_model_[a-z_]+/g)].map((m) =>
         m[0].replace(/_(bucket|count|sum)$/, ""),

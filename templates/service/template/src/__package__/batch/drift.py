@@ -1,8 +1,10 @@
 """The batch's drift against the training reference, by the service's own drift window.
 
 A batch can be larger than memory, so drift is scored on a uniform sample of its accepted
-rows, at most `SAMPLE_ROWS`: each row's key is a hash of its values and the rows with the
-smallest keys are kept, so the sample does not depend on chunk size, row order or engine.
+rows, at most `SAMPLE_ROWS`: each row's key is a hash of its position in the input and its
+values, and the rows with the smallest keys are kept, so the sample does not depend on chunk
+size, row order or engine. (Values alone would give repeated rows one key: a batch with
+many duplicates would sample a handful of distinct rows, thousands of times each.)
 The sample then goes through `DriftWindow`, the service's code (same statistics, same
 `DRIFT_MIN_ROWS` below which nothing is scored), and a score above the threshold of the
 service's alert rule (`monitoring/prometheus/rules.yaml`) flags its feature as drifted.
@@ -39,9 +41,13 @@ class DriftSample:
         """Offer a chunk's accepted rows; keep the `size` rows with the smallest keys."""
         if not len(features):
             return
-        keys = pd.util.hash_pandas_object(features, index=False).to_numpy()
-        keyed = features.assign(**{_SCORE: scores, _KEY: keys})
-        self.rows = pd.concat([self.rows, keyed]).nsmallest(self.size, _KEY)
+        keys = pd.util.hash_pandas_object(features, index=True).to_numpy()
+        self.merge(features.assign(**{_SCORE: scores, _KEY: keys}))
+
+    def merge(self, rows: pd.DataFrame) -> None:
+        """Take in another sample's `rows` (an engine samples each chunk where it is scored)."""
+        if len(rows):
+            self.rows = pd.concat([self.rows, rows]).nsmallest(self.size, _KEY)
 
     def summary(self, reference: DriftReference | None) -> dict[str, Any]:
         """Scores per feature and for the prediction, and which of them crossed a threshold."""

@@ -55,13 +55,11 @@ def run_local(job: BatchJob, output: Path) -> Totals:
     rejects.mkdir(parents=True)
     totals = Totals()
     rejected_parts = 0
-    empty_rejects = pd.DataFrame(
-        {"row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="string")}
-    )
+    empty_rejects = empty_rejects_like(None)
     for chunk in read_chunks(job.input, job.chunk_rows):
         if totals.chunks == 0:
             totals.columns = [str(column) for column in chunk.columns]
-            empty_rejects = check_rows(chunk.iloc[:0]).rejects
+            empty_rejects = empty_rejects_like(chunk)
         scored = score_chunk(job.pipeline, job.version, chunk)
         scored.predictions.to_parquet(_part(predictions, totals.chunks), index=False)
         if len(scored.rejects):
@@ -72,9 +70,23 @@ def run_local(job: BatchJob, output: Path) -> Totals:
         totals.rows_scored += len(scored.predictions)
         totals.rows_rejected += len(scored.rejects)
         totals.chunks += 1
-    if totals.chunks == 0:  # no rows at all: still one (empty) table with the columns
-        empty = prediction_frame(empty_prediction(), pd.RangeIndex(0), None, job.version)
-        empty.to_parquet(_part(predictions, 0), index=False)
-    if rejected_parts == 0:  # readers get the rejects' columns even when there are none
-        empty_rejects.to_parquet(_part(rejects, 0), index=False)
+    write_empty_tables(output, job.version, empty_rejects)
     return totals
+
+
+def write_empty_tables(output: Path, version: str, empty_rejects: pd.DataFrame) -> None:
+    """An empty part in a table no chunk wrote to: readers always find the columns."""
+    if not any((output / PREDICTIONS).iterdir()):  # no rows at all
+        empty = prediction_frame(empty_prediction(), pd.RangeIndex(0), None, version)
+        empty.to_parquet(_part(output / PREDICTIONS, 0), index=False)
+    if not any((output / REJECTS).iterdir()):
+        empty_rejects.to_parquet(_part(output / REJECTS, 0), index=False)
+
+
+def empty_rejects_like(chunk: pd.DataFrame | None) -> pd.DataFrame:
+    """The rejects table of an input with `chunk`'s columns (None: no columns), without rows."""
+    if chunk is None:
+        return pd.DataFrame(
+            {"row": pd.Series([], dtype="int64"), "reason": pd.Series([], dtype="string")}
+        )
+    return check_rows(chunk.iloc[:0]).rejects

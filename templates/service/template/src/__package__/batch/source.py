@@ -7,7 +7,7 @@ reject names the row it came from and output is comparable across chunk sizes.
 """
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
@@ -69,13 +69,24 @@ def open_input(location: str) -> Iterator[IO[bytes]]:
         yield handle
 
 
+def parquet_row_groups(location: str) -> list[int]:
+    """The rows of each row group of a Parquet input, from its footer (no rows are read)."""
+    # Imported by name: pyarrow ships no type stubs.
+    parquet: Any = importlib.import_module("pyarrow.parquet")
+    with open_input(location) as handle:
+        metadata = parquet.ParquetFile(handle).metadata
+        return [metadata.row_group(index).num_rows for index in range(metadata.num_row_groups)]
+
+
 def _raw_chunks(
-    handle: IO[bytes], kind: str, chunk_rows: int, gzip: bool
+    handle: IO[bytes], kind: str, chunk_rows: int, gzip: bool, row_groups: Sequence[int] | None
 ) -> Iterator[pd.DataFrame]:
     if kind == "parquet":
-        # Imported by name: pyarrow ships no type stubs.
         parquet: Any = importlib.import_module("pyarrow.parquet")
-        for batch in parquet.ParquetFile(handle).iter_batches(batch_size=chunk_rows):
+        batches = parquet.ParquetFile(handle).iter_batches(
+            batch_size=chunk_rows, row_groups=None if row_groups is None else list(row_groups)
+        )
+        for batch in batches:
             yield batch.to_pandas()
         return
     yield from pd.read_csv(
@@ -87,19 +98,24 @@ def _raw_chunks(
     )
 
 
-def read_chunks(location: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def read_chunks(
+    location: str, chunk_rows: int, row_groups: Sequence[int] | None = None, start: int = 0
+) -> Generator[pd.DataFrame]:
     """The input's rows, `chunk_rows` at a time, indexed by position in the file.
 
+    `row_groups` reads only those row groups of a Parquet input, whose first row is at
+    position `start` (an engine reading a file in parallel gives each reader its own groups).
     Raises `BatchInputError` before the first chunk when a feature (or the id) is missing: that
     is a problem of the file, not of its rows, and rejecting every row would hide it.
     """
     kind = input_format(location)
-    start = 0
+    first = True
     with open_input(location) as handle:
         try:
-            chunks = _raw_chunks(handle, kind, chunk_rows, location.lower().endswith(".gz"))
-            for chunk in chunks:
-                if start == 0:
+            gzip = location.lower().endswith(".gz")
+            for chunk in _raw_chunks(handle, kind, chunk_rows, gzip, row_groups):
+                if first:
+                    first = False
                     missing = [name for name in REQUIRED if name not in chunk.columns]
                     if missing:
                         raise BatchInputError(f"{location} has no column {missing}")
