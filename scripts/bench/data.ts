@@ -22,7 +22,7 @@ export function csvMiB(quick: boolean): number {
   return quick ? 20 : 1024;
 }
 
-interface Peak {
+export interface Peak {
   readonly exitCode: number;
   readonly seconds: number;
   readonly cpuSeconds: number;
@@ -32,7 +32,7 @@ interface Peak {
 }
 
 /** Peak memory of a command's whole process tree (scripts/bench/peak_rss.py, with psutil). */
-async function peakOf(command: readonly string[], cwd: string, every = 0.05): Promise<Peak> {
+export async function peakOf(command: readonly string[], cwd: string, every = 0.05): Promise<Peak> {
   const monitor = ["run", "--no-project", "--quiet", "--with", "psutil>=5.9", "python"];
   const script = [path.join(here, "peak_rss.py"), "--every", String(every), "--"];
   const run = await execa("uv", [...monitor, ...script, ...command], { cwd, env, reject: false });

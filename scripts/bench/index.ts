@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { type BatchFigures, batchRows, measureBatch } from "./batch.js";
 import {
   csvMiB,
   csvToGreen,
@@ -27,10 +28,12 @@ const json = process.argv.includes("--json");
 const runs = quick ? 1 : 9;
 const fleetSize = quick ? 4 : 100;
 const serving = { runs: quick ? 1 : 2, seconds: quick ? 1 : 10 };
-// `--only serving` (or scaffold, upgrade, green, data) runs one group, e.g. to iterate on one figure.
+const batch = { rows: quick ? 100_000 : 1_000_000, runs: quick ? 1 : 3, rayRuns: quick ? 1 : 2 };
+// `--only serving` (or scaffold, upgrade, green, data, batch) runs one group, e.g. to iterate on
+// one figure.
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const want = (group: string) => !process.argv.includes("--only") || only === group;
-// `--project <dir>`: measure serving on an existing project (it is retrained) instead.
+// `--project <dir>`: measure serving (it is retrained) and batch scoring on an existing project.
 const project = process.argv.includes("--project")
   ? path.resolve(process.argv[process.argv.indexOf("--project") + 1] ?? ".")
   : undefined;
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   // Hard budgets (memory): the bench fails when one is broken; timings are only reported.
   const failures: string[] = [];
   let servingCases: ServingCase[] = [];
+  let batchFigures: BatchFigures | undefined;
   try {
     if (want("scaffold")) {
       let n = 0;
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
         ratio: null,
         target: "≤ 90 s",
       });
-    } else if (want("serving") && !project) {
+    } else if ((want("serving") || want("batch")) && !project) {
       await node([createBin, path.join(work, "green"), "--yes"]);
     }
 
@@ -180,6 +184,13 @@ async function main(): Promise<void> {
       });
       rows.push(...servingRows(servingCases));
     }
+
+    // Batch scoring: the same project (trained if serving did not) scores a Parquet file of its
+    // training rows with each engine, against its pipeline's own predict (see batch.ts).
+    if (want("batch")) {
+      batchFigures = await measureBatch(project ?? path.join(work, "green"), work, batch);
+      rows.push(...batchRows(batchFigures, os.cpus().length));
+    }
   } catch (error) {
     // A group that fails after minutes must not take the figures measured before it along.
     if (rows.length)
@@ -194,11 +205,17 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
   if (json) {
-    console.log(JSON.stringify({ quick, runs, serving, rows, servingCases, failures }, null, 2));
+    console.log(
+      JSON.stringify(
+        { quick, runs, serving, batch, rows, servingCases, batchFigures, failures },
+        null,
+        2,
+      ),
+    );
     return;
   }
   console.log(
-    `ds-service benchmarks (${quick ? "quick: proves they run" : `median of ${runs} runs`}; serving: median of ${serving.runs} hey run(s) of ${serving.seconds} s; ${os.cpus().length} cores; 1-min load average ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end)\n`,
+    `ds-service benchmarks (${quick ? "quick: proves they run" : `median of ${runs} runs`}; serving: median of ${serving.runs} hey run(s) of ${serving.seconds} s; batch scoring: median of ${batch.runs} run(s), Ray ${batch.rayRuns}; ${os.cpus().length} cores; 1-min load average ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end)\n`,
   );
   console.log("| benchmark | ds-service | baseline (same run) | ratio | target |");
   console.log("|---|---|---|---|---|");

@@ -177,7 +177,7 @@ def _score(ray: Any, job: BatchJob, output: Path, head: pd.DataFrame | None) -> 
         fn_constructor_kwargs={"pipeline": job.pipeline, "version": job.version},
         batch_size=job.chunk_rows,
         batch_format="pandas",
-        concurrency=(1, cores),
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=cores),
     )
     for batch in scored.iter_batches(batch_size=None, batch_format="pandas"):
         for part in batch.itertuples(index=False):

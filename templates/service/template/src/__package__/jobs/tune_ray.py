@@ -15,12 +15,29 @@ from collections.abc import Callable
 from typing import Any
 
 Trial = Callable[[dict[str, Any]], float]
+logger = logging.getLogger(__name__)
 
 
 def _trial(config: dict[str, Any], candidates: list[dict[str, Any]], trial: Trial) -> None:
     """One Ray Tune trial: the candidate at `config["index"]`, its score reported."""
     tune: Any = importlib.import_module("ray.tune")
     tune.report({"score": trial(candidates[config["index"]])})
+
+
+def _span(metrics: dict[str, Any]) -> tuple[float, float]:
+    """When a trial ran: Ray Tune records its end (`timestamp`) and its length (`time_total_s`)."""
+    end = float(metrics["timestamp"])
+    return end - float(metrics["time_total_s"]), end
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The largest number of trials running at the same moment."""
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    running = most = 0
+    for _, change in events:  # an end sorts before a start at the same time
+        running += change
+        most = max(most, running)
+    return most
 
 
 def run_ray_tune(candidates: list[dict[str, Any]], trial: Trial) -> list[float]:
@@ -50,6 +67,14 @@ def run_ray_tune(candidates: list[dict[str, Any]], trial: Trial) -> list[float]:
             if failed:
                 raise RuntimeError(f"{len(failed)} Ray Tune trial(s) failed: {failed[0]!r}")
             scores = {result.config["index"]: result.metrics["score"] for result in results}
+            spans = [_span(result.metrics) for result in results]
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        logger.info(
+            "%d trials on Ray Tune, at most %d at once, on %d CPUs",
+            len(scores),
+            most_at_once(spans),
+            cpus,
+        )
     finally:
         if started_here:
             ray.shutdown()
