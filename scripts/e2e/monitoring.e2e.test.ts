@@ -40,15 +40,16 @@ async function send(service: RunningService, rows: Row[]) {
   }
 }
 
-/** A Pushgateway on a free loopback port, in memory only (no persistence file). */
+/** A Pushgateway on a free loopback port, starting empty. */
 async function startPushgateway() {
   const install = path.join(repoRoot, "scripts/install-pushgateway.sh");
   const binary = (await sh(repoRoot, "bash", [install])).trim();
   const port = await freePort();
-  const child: ResultPromise = execa(binary, [`--web.listen-address=127.0.0.1:${port}`], {
-    reject: false,
-    all: true,
-  });
+  // A persistence file of this run's own: Debian's build defaults to one under /var/lib, and a
+  // previous run's pushes would then come back on start.
+  const persistence = path.join(await testdir(), "pushgateway.data");
+  const args = [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${persistence}`];
+  const child: ResultPromise = execa(binary, args, { reject: false, all: true });
   const url = `http://127.0.0.1:${port}`;
   await until("pushgateway ready", async () => {
     if (child.exitCode !== null) throw new Error(`pushgateway exited: ${child.all}`);
@@ -212,7 +213,7 @@ print(json.dumps({"iid": iid.to_dict("records"), "shifted": shifted.to_dict("rec
           const rows = await prometheus.query(`${ns}_drift_window_rows`);
           if (Number(rows.data.result[0]?.value[1] ?? 0) < minRows) return undefined;
           const r = await prometheus.query(
-            `${ns}_feature_drift_score{method=~"psi|jensenshannon"}`,
+            `${ns}_feature_drift_score{method=~"psi|jensenshannon",batch=""}`,
           );
           return r.data.result.length === 10
             ? Object.fromEntries(r.data.result.map((s) => [s.metric.feature, Number(s.value[1])]))
