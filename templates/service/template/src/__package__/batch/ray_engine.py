@@ -103,7 +103,7 @@ class ScoreBlocks:
         return score_block(block, self.pipeline, self.version)
 
 
-def _input_source(ray: Any, location: str, chunk_rows: int) -> Any:
+def _input_source(ray: Any, location: str, chunk_rows: int, planned: list[Segment]) -> Any:
     """A Ray Data Datasource reading the input's segments, one read task each."""
     ray_data: Any = ray.data
 
@@ -120,7 +120,7 @@ def _input_source(ray: Any, location: str, chunk_rows: int) -> Any:
                         num_rows=None, size_bytes=None, input_files=None, exec_stats=None
                     ),
                 )
-                for segment in segments(location, chunk_rows)
+                for segment in planned
             ]
 
     return InputSource()
@@ -165,10 +165,11 @@ def _score(ray: Any, job: BatchJob, output: Path, head: pd.DataFrame | None) -> 
     predictions.mkdir(parents=True)
     rejects.mkdir(parents=True)
     totals = Totals(columns=[] if head is None else [str(name) for name in head.columns])
-    source = _input_source(ray, job.input, job.chunk_rows)
+    planned = segments(job.input, job.chunk_rows)  # reads a Parquet footer: once per run
+    source = _input_source(ray, job.input, job.chunk_rows, planned)
     # One block per read task: left to itself Ray Data splits the read into 200 blocks,
     # and chunks of a few hundred rows cost more to schedule than to score.
-    blocks = len(segments(job.input, job.chunk_rows))
+    blocks = len(planned)
     cores = max(1, int(ray.cluster_resources().get("CPU", 1)))
     # Scoring runs in a pool of actors (up to one per core), each holding the pipeline:
     # an actor stage is never fused into the read, so one CSV read feeds every core.
