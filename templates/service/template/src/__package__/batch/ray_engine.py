@@ -17,14 +17,12 @@ import importlib
 import io
 import logging
 import os
-from collections.abc import Generator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pandas as pd
 
-from .chunk import score_chunk
-from .drift import DriftSample
+from .blocks import ScoreBlocks, Segment, read_segment, segments, write_part
 from .local import (
     PREDICTIONS,
     REJECTS,
@@ -33,74 +31,7 @@ from .local import (
     empty_rejects_like,
     write_empty_tables,
 )
-from .source import BatchInputError, input_format, parquet_row_groups, read_chunks
-
-ROW: Final = "__ds_service_row"
-"""The column a block carries its rows' positions in (Ray Data blocks have no index)."""
-
-Segment = tuple[int, list[int] | None]
-"""Where a read task starts (the position of its first row) and its Parquet row groups."""
-
-
-def segments(location: str, chunk_rows: int) -> list[Segment]:
-    """Read tasks for an input: runs of whole row groups of about `chunk_rows` rows, or one."""
-    if input_format(location) != "parquet":
-        return [(0, None)]
-    planned: list[Segment] = []
-    start, groups, rows = 0, [], 0
-    for index, size in enumerate(parquet_row_groups(location)):
-        groups.append(index)
-        rows += size
-        if rows >= chunk_rows:
-            planned.append((start, groups))
-            start, groups, rows = start + rows, [], 0
-    if groups:
-        planned.append((start, groups))
-    return planned or [(0, None)]
-
-
-def read_segment(location: str, chunk_rows: int, segment: Segment) -> Generator[pd.DataFrame]:
-    """One read task's blocks: its chunks, each row's position carried in `ROW`."""
-    start, groups = segment
-    for chunk in read_chunks(location, chunk_rows, groups, start):
-        yield chunk.assign(**{ROW: chunk.index}).reset_index(drop=True)
-
-
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
-
-
-def score_block(block: pd.DataFrame, pipeline: Any, version: str) -> pd.DataFrame:
-    """Score one block on a worker; one row back: counts, and the parts as Parquet bytes."""
-    chunk = block.drop(columns=ROW)
-    chunk.index = pd.Index(block[ROW].to_numpy(dtype="int64"))
-    scored = score_chunk(pipeline, version, chunk)
-    sample = DriftSample()
-    sample.add(scored.features, scored.scores)
-    return pd.DataFrame(
-        {
-            "first_row": [int(chunk.index.min()) if len(chunk) else 0],
-            "rows_in": [len(chunk)],
-            "rows_scored": [len(scored.predictions)],
-            "rows_rejected": [len(scored.rejects)],
-            "predictions": [_parquet_bytes(scored.predictions)],
-            "rejects": [_parquet_bytes(scored.rejects) if len(scored.rejects) else b""],
-            "sample": [_parquet_bytes(sample.rows)],
-        }
-    )
-
-
-class ScoreBlocks:
-    """A scoring actor: holds the pipeline, scores the blocks Ray Data sends it."""
-
-    def __init__(self, pipeline: Any, version: str) -> None:
-        self.pipeline, self.version = pipeline, version
-
-    def __call__(self, block: pd.DataFrame) -> pd.DataFrame:
-        """Ray Data's call: one block in, its one-row result out."""
-        return score_block(block, self.pipeline, self.version)
+from .source import BatchInputError, read_chunks
 
 
 def _input_source(ray: Any, location: str, chunk_rows: int, planned: list[Segment]) -> Any:
@@ -124,11 +55,6 @@ def _input_source(ray: Any, location: str, chunk_rows: int, planned: list[Segmen
             ]
 
     return InputSource()
-
-
-def _write(directory: Path, first_row: int, data: bytes) -> None:
-    if data:  # parts are named by their first row: sorted names are input order
-        (directory / f"part-{first_row:012d}.parquet").write_bytes(data)
 
 
 def run_ray(job: BatchJob, output: Path) -> Totals:
@@ -182,8 +108,8 @@ def _score(ray: Any, job: BatchJob, output: Path, head: pd.DataFrame | None) -> 
     )
     for batch in scored.iter_batches(batch_size=None, batch_format="pandas"):
         for part in batch.itertuples(index=False):
-            _write(predictions, part.first_row, part.predictions)
-            _write(rejects, part.first_row, part.rejects)
+            write_part(predictions, part.first_row, part.predictions)
+            write_part(rejects, part.first_row, part.rejects)
             totals.drift.merge(pd.read_parquet(io.BytesIO(part.sample)))
             totals.rows_in += part.rows_in
             totals.rows_scored += part.rows_scored
