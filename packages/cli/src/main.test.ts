@@ -123,7 +123,7 @@ describe("run new", () => {
       "proj: git rev-parse --show-toplevel",
       "proj: git init --quiet --initial-branch=main",
       "proj: git config user.email",
-      "proj: git add --all",
+      "proj: git add --all -- . :(exclude).ds-service/setup-pending.json",
       "proj: git commit --quiet --no-verify",
       "proj: git update-ref refs/ds-service/base HEAD",
       `proj: git update-ref refs/ds-service/bases/${serviceTemplateSource.packageVersion} HEAD`,

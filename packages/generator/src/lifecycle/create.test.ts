@@ -41,7 +41,7 @@ const gitCalls = [
   "git rev-parse --show-toplevel",
   "git init --quiet --initial-branch=main",
   "git config user.email",
-  "git add --all",
+  "git add --all -- . :(exclude).ds-service/setup-pending.json",
   "git commit --quiet --no-verify",
   "git update-ref refs/ds-service/base HEAD",
   `git update-ref refs/ds-service/bases/${serviceTemplateSource.packageVersion} HEAD`,
@@ -106,6 +106,8 @@ describe("createProject", () => {
     expect(result.incomplete).toBeUndefined();
     expect(lines[0]).toMatch(/^Created churn-model \(classification\) in .* — \d+ files$/);
     expect(lines).toContain("Initialized a git repository with the first commit.");
+    // The set-up marker lived only while the post-steps ran (setup-kill.bin.test.ts kills them).
+    await expect(fs.access(path.join(target, ".ds-service/setup-pending.json"))).rejects.toThrow();
   });
 
   it("shows each step live where the logger can: the tools' output as it comes, then the time", async () => {

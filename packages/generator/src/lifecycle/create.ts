@@ -1,5 +1,3 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type { Answers } from "../answers.js";
 import type { DatasetProfile } from "../dataset/profile.js";
 import { CancelledError, DsServiceError, StepError } from "../errors.js";
@@ -14,6 +12,13 @@ import { recordContract } from "./contract.js";
 import type { Exec, Logger } from "./deps.js";
 import { initialCommit } from "./git.js";
 import { installDependencies } from "./install.js";
+import {
+  clearSetupPending,
+  markSetupPending,
+  recoverInterruptedSetup,
+  removeCreated,
+  targetBefore,
+} from "./interrupted.js";
 import { tuneModel } from "./tune.js";
 
 export interface CreateOptions {
@@ -99,8 +104,9 @@ export async function createProject(
       baseRefs: [],
     };
   }
+  await recoverTarget(targetDir); // a `new` killed while writing: make the target empty again
+  await recoverInterruptedSetup(targetDir, log); // killed during its set-up: the same
   const before = await targetBefore(targetDir);
-  await recoverTarget(targetDir); // a `new` killed here before: make the target empty again
   await inspectTarget(targetDir);
   await assertTargetLocation(targetDir);
   const plan = await planProject(answers, targetDir);
@@ -113,9 +119,13 @@ export async function createProject(
   const base = deps.exec ?? noExec;
   const exec: Exec = (file, args, o) => base(file, args, signal ? { ...o, signal } : o);
   try {
+    const pending = postSteps(options).length > 0;
+    if (pending) await markSetupPending(targetDir, before);
     const run = await runPostSteps(options, exec, log);
     // Aborted while a step failed for it: a cancel, not a half-installed project.
     if (run.incomplete && signal?.aborted) throw run.incomplete;
+    // Done, or a step failed and said what remains: either way a stated state, not a kill.
+    if (pending) await clearSetupPending(targetDir);
     return { ...created(options, plan, false), ...run };
   } catch (error) {
     if (!(error instanceof CancelledError) && !signal?.aborted) throw error;
@@ -257,29 +267,6 @@ async function timed(
   if (live) live.done(seconds);
   else log.info(`  done in ${seconds.toFixed(1)} s`);
   return { name, status: "done", seconds };
-}
-
-interface TargetBefore {
-  readonly existed: boolean;
-  readonly entries: ReadonlySet<string>;
-}
-
-/** What the target held before (absent, or empty but for `.git`): what a cancel restores. */
-async function targetBefore(target: string): Promise<TargetBefore> {
-  const entries = await fs.readdir(target).catch(() => undefined);
-  return { existed: entries !== undefined, entries: new Set(entries ?? []) };
-}
-
-async function removeCreated(target: string, before: TargetBefore): Promise<void> {
-  if (!before.existed) {
-    await fs.rm(target, { recursive: true, force: true });
-    return;
-  }
-  for (const entry of await fs.readdir(target).catch(() => [])) {
-    if (!before.entries.has(entry)) {
-      await fs.rm(path.join(target, entry), { recursive: true, force: true });
-    }
-  }
 }
 
 /** What the project was fitted to, so the user can see at once whether the profile is right. */

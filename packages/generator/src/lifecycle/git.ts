@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { type Exec, mustRun } from "./deps.js";
+import { setupMarker } from "./interrupted.js";
 
 /**
  * Where the pristine render is kept, so an upgrade never needs to re-render an old template:
@@ -34,7 +35,8 @@ export async function initialCommit(
     email.exitCode === 0 && email.output.trim() !== ""
       ? []
       : ["-c", "user.name=ds-service", "-c", "user.email=ds-service@users.noreply.localhost"];
-  await run(["add", "--all"]);
+  // The set-up marker is removed once this step is done: never part of the commit.
+  await run(["add", "--all", "--", ".", `:(exclude)${setupMarker}`]);
   await run([
     ...identity,
     "commit",

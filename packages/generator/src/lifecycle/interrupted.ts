@@ -1,0 +1,118 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { ValidationError } from "../errors.js";
+import { manifestPath, sha256 } from "../manifest/index.js";
+import type { Logger } from "./deps.js";
+
+/**
+ * A `new` killed during its set-up (SIGKILL, a closed terminal, a crash: nothing it can catch)
+ * leaves a whole project without its install, records or first commit, and a retry would be
+ * refused as "not empty". While the post-steps run, this marker says so; the next `new` into
+ * the same target finds it and takes the half-set-up project back, as a cancel does — unless
+ * the user changed it since, which is then theirs: refused, nothing removed.
+ */
+export const setupMarker = ".ds-service/setup-pending.json";
+
+/** What the target held before `new` (absent, or empty but for `.git`): what recovery restores. */
+export interface TargetBefore {
+  readonly existed: boolean;
+  readonly entries: ReadonlySet<string>;
+}
+
+/** Files the post-steps write or rewrite (uv, make tune, contract-release, budgets-record). */
+const stepOutputs = new Set(["uv.lock", "confs/tuned.yaml", "confs/budgets.yaml"]);
+const stepDirs = ["contract/"];
+/** Built or cached by the tools, never the user's work. */
+const toolDirs = new Set([
+  ".git",
+  ".venv",
+  ".ds-service",
+  "__pycache__",
+  ".mypy_cache",
+  ".ruff_cache",
+  ".pytest_cache",
+  ".hypothesis",
+  "artifacts",
+  "reports",
+  "mlruns",
+]);
+
+interface Marker {
+  readonly existed: boolean;
+  readonly entries: readonly string[];
+}
+
+export async function targetBefore(target: string): Promise<TargetBefore> {
+  const entries = await fs.readdir(target).catch(() => undefined);
+  return { existed: entries !== undefined, entries: new Set(entries ?? []) };
+}
+
+export async function markSetupPending(target: string, before: TargetBefore): Promise<void> {
+  const marker: Marker = { existed: before.existed, entries: [...before.entries].sort() };
+  await fs.writeFile(path.join(target, setupMarker), `${JSON.stringify(marker)}\n`);
+}
+
+export async function clearSetupPending(target: string): Promise<void> {
+  await fs.rm(path.join(target, setupMarker), { force: true });
+}
+
+/** Removes what `new` created in `target`, leaving what was there before. */
+export async function removeCreated(target: string, before: TargetBefore): Promise<void> {
+  if (!before.existed) {
+    await fs.rm(target, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of await fs.readdir(target).catch(() => [])) {
+    if (!before.entries.has(entry)) {
+      await fs.rm(path.join(target, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * If an earlier `new` into `target` died during its set-up, remove what it created so this one
+ * can start again; refuse, removing nothing, if any file was changed or added since.
+ */
+export async function recoverInterruptedSetup(target: string, log: Logger): Promise<void> {
+  const text = await fs.readFile(path.join(target, setupMarker), "utf8").catch(() => undefined);
+  if (text === undefined) return;
+  const marker = JSON.parse(text) as Marker;
+  const before: TargetBefore = { existed: marker.existed, entries: new Set(marker.entries) };
+  const changed = await changedSinceGenerated(target, before);
+  if (changed.length > 0) {
+    const shown = changed.slice(0, 5).join(", ") + (changed.length > 5 ? ", …" : "");
+    throw new ValidationError(
+      `${target} holds a project whose set-up was interrupted, with changes made since (${shown}); ` +
+        `finish its set-up in it (make setup && make contract-release && make budgets-record, then commit), ` +
+        `or move it away — nothing was removed`,
+    );
+  }
+  await removeCreated(target, before);
+  log.warn(`${target} held a project whose set-up was interrupted: removed it, starting again`);
+}
+
+/** Files that are neither as generated nor written by a post-step or a tool. */
+async function changedSinceGenerated(target: string, before: TargetBefore): Promise<string[]> {
+  const manifest = JSON.parse(
+    await fs.readFile(path.join(target, manifestPath), "utf8").catch(() => "{}"),
+  ) as { files?: Record<string, { sha256: string }> };
+  const generated = manifest.files ?? {};
+  const changed: string[] = [];
+  for (const file of await filesUnder(target, "", before)) {
+    if (stepOutputs.has(file) || stepDirs.some((dir) => file.startsWith(dir))) continue;
+    const expected = generated[file]?.sha256;
+    if (sha256(await fs.readFile(path.join(target, file))) !== expected) changed.push(file);
+  }
+  return changed.sort();
+}
+
+async function filesUnder(root: string, dir: string, before: TargetBefore): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await fs.readdir(path.join(root, dir), { withFileTypes: true })) {
+    const relative = dir ? `${dir}/${entry.name}` : entry.name;
+    if (toolDirs.has(entry.name) || (dir === "" && before.entries.has(entry.name))) continue;
+    if (entry.isDirectory()) found.push(...(await filesUnder(root, relative, before)));
+    else found.push(relative);
+  }
+  return found;
+}
