@@ -36,6 +36,45 @@ it("generated workflows lint clean and the deploy targets work from the Makefile
   expect(noImage.all).toContain("IMAGE=<registry>/<name>@sha256:<digest> is required");
   const byTag = await make("deploy", "ENV=prod", "IMAGE=ghcr.io/acme/ci-deploy:latest");
   expect(byTag.exitCode).not.toBe(0);
+
+  // `make ray-wait` (CD's batch job waits with it) follows the RayJob's status as KubeRay
+  // reports it over a run: a stand-in kubectl answers each poll from a list.
+  const bin = path.join(root, "bin");
+  await fs.mkdir(bin);
+  const log = path.join(root, "kubectl.log");
+  const statuses = path.join(root, "statuses");
+  await fs.writeFile(
+    path.join(bin, "kubectl"),
+    `#!/bin/sh\necho "$*" >> '${log}'\nsed -n "$(wc -l < '${log}')p" '${statuses}'\n`,
+    { mode: 0o755 },
+  );
+  const wait = async (answers: string[], ...vars: string[]) => {
+    await fs.writeFile(statuses, `${answers.join("\n")}\n`);
+    await fs.rm(log, { force: true });
+    const r = await execa("make", ["ray-wait", "RUN_ID=run1", "POLL_SECONDS=0", ...vars], {
+      cwd: project,
+      all: true,
+      reject: false,
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    const polls = (await fs.readFile(log, "utf8")).trim().split("\n");
+    return { code: r.exitCode, out: String(r.all), polls };
+  };
+  const ok = await wait(["Initializing/", "Running/RUNNING", "Complete/SUCCEEDED"]);
+  expect(ok.code, ok.out).toBe(0);
+  expect(ok.polls).toHaveLength(3);
+  expect(ok.polls[0]).toMatch(/^-n ci-deploy-jobs get rayjob [a-z0-9-]+-batch-run1 -o jsonpath=/);
+  const failed = await wait(["Running/RUNNING", "Complete/FAILED"]);
+  expect(failed.code).not.toBe(0);
+  expect(failed.out).toMatch(
+    /-batch-run1: Complete\/FAILED \(kubectl -n ci-deploy-jobs describe rayjob/,
+  );
+  const broken = await wait(["Initializing/", "Failed/"]);
+  expect(broken.code).not.toBe(0);
+  expect(broken.polls).toHaveLength(2);
+  const stuck = await wait(["Running/RUNNING"], "WAIT_MINUTES=0");
+  expect(stuck.code).not.toBe(0);
+  expect(stuck.out).toMatch(/still Running\/RUNNING after 0 minutes/);
 });
 
 it("--ci gitlab generates a schema-valid .gitlab-ci.yml and no GitHub workflows", async () => {

@@ -137,6 +137,9 @@ it("the GitLab jobs install their tools on bookworm and kubectl, promtool and bu
   );
   const script = build.script ?? [];
   const [lint, verify, buildah, push] = script;
+  // build-ray-image (a batch pipeline) shares build-image's set-up and pushes its own digest.
+  const rayBuild = resolve(pipeline, "build-ray-image");
+  expect(rayBuild.before_script).toEqual(build.before_script);
   expect(lint).toBe("make lint-docker");
   expect(verify).toBe("make verify-base-images");
   expect(buildah).toMatch(/^buildah build /);
@@ -173,6 +176,9 @@ it("the GitLab jobs install their tools on bookworm and kubectl, promtool and bu
       push ?? "",
       "cat image.env",
       'skopeo inspect --tls-verify=false "docker://$(sed -n "s/^IMAGE=//p" image.env)" | grep -q Digest',
+      ...(rayBuild.script ?? []),
+      "cat ray-image.env",
+      'skopeo inspect --tls-verify=false "docker://$(sed -n "s/^RAY_IMAGE=//p" ray-image.env)" | grep -q Digest',
     ],
   );
   expect(built).toMatch(/resolving python:3\.11-slim-bookworm@sha256:[0-9a-f]{64}/);
@@ -180,5 +186,9 @@ it("the GitLab jobs install their tools on bookworm and kubectl, promtool and bu
   const env = await fs.readFile(path.join(root, "builds/context/image.env"), "utf8");
   expect(env).toMatch(
     new RegExp(`^IMAGE_PUSHED=true\\nIMAGE=${registry}/group/gl-jobs@sha256:[0-9a-f]{64}\\n$`),
+  );
+  const rayEnv = await fs.readFile(path.join(root, "builds/context/ray-image.env"), "utf8");
+  expect(rayEnv).toMatch(
+    new RegExp(`^RAY_IMAGE=${registry}/group/gl-jobs@sha256:[0-9a-f]{64}\\n$`),
   );
 });

@@ -27,6 +27,7 @@ describe("config packs in a generated project", () => {
       ".github/dependabot.yml",
       ".github/workflows/ci.yml",
       ".github/workflows/cd.yml",
+      ".github/workflows/batch.yml",
       ".github/workflows/codeql.yml",
       ".github/workflows/monitoring.yml",
       ".github/workflows/python-ci.yml",
@@ -129,6 +130,32 @@ describe("config packs in a generated project", () => {
     }
   });
 
+  it("submits the batch RayJob from Actions with the Ray image it built, and waits for it", () => {
+    type Step = { run?: string; with?: Record<string, string>; env?: Record<string, string> };
+    const batch = parse(text(plan, ".github/workflows/batch.yml")) as {
+      on: { workflow_dispatch: { inputs: Record<string, { required?: boolean }> } };
+      jobs: Record<string, { needs?: string; if?: string; environment?: string; steps: Step[] }>;
+    };
+    const { inputs } = batch.on.workflow_dispatch;
+    expect(Object.keys(inputs)).toEqual(["environment", "input", "output", "image"]);
+    expect(inputs.input?.required && inputs.output?.required).toBe(true);
+    const build = batch.jobs.image?.steps.find((s) => s.with?.["build-args"]);
+    expect(build?.with?.["build-args"]).toBe("UV_GROUPS=ray");
+    const score = batch.jobs.score;
+    expect(score?.needs).toBe("image");
+    // Given an image, the build is skipped and the batch must still run.
+    expect(score?.if).toMatch(/!failure\(\) && !cancelled\(\)/);
+    expect(score?.environment).toMatch(/^\$\{\{ inputs\.environment \}\}$/);
+    const run = score?.steps.map((s) => s.run ?? "").join("\n") ?? "";
+    expect(run).toMatch(/make ray-batch IMAGE="\$IMAGE" INPUT="\$INPUT" OUTPUT="\$OUTPUT" RUN_ID=/);
+    expect(run).toMatch(/make ray-wait RUN_ID="\$RUN_ID"/);
+    // The inputs reach the shell through env, never spliced into the script.
+    expect(run).not.toContain("${{");
+    const deployMk = text(plan, "deploy/deploy.mk");
+    for (const target of ["ray-batch", "ray-wait"])
+      expect(deployMk).toMatch(new RegExp(`^${target}:`, "m"));
+  });
+
   it("gives dependabot a cooldown for uv, actions and docker", () => {
     const dependabot = parse(text(plan, ".github/dependabot.yml")) as {
       updates: { "package-ecosystem": string; cooldown?: { "default-days": number } }[];
@@ -220,7 +247,9 @@ describe("--ci gitlab", () => {
     const jobs = Object.entries(ci).filter(([, job]) => typeof job?.stage === "string");
     expect(jobs.map(([name]) => name).sort()).toEqual(
       [
+        "batch-score",
         "build-image",
+        "build-ray-image",
         "check",
         "deploy-production",
         "deploy-staging",
@@ -267,6 +296,8 @@ describe("--ci gitlab", () => {
         "verify-base-images",
         "deploy",
         "rollback",
+        "ray-batch",
+        "ray-wait",
       ]),
     );
     for (const target of targets) expect(makefiles).toMatch(new RegExp(`^${target}:`, "m"));
@@ -299,7 +330,25 @@ describe("--ci gitlab", () => {
     const usesRegistryPassword = Object.entries(ci)
       .filter(([, job]) => JSON.stringify(job).includes("CI_REGISTRY_PASSWORD"))
       .map(([name]) => name);
-    expect(usesRegistryPassword).toEqual(["build-image"]);
+    expect(usesRegistryPassword).toEqual(["build-image", "build-ray-image"]);
+    // A batch pipeline (BATCH_INPUT, BATCH_OUTPUT): the Ray image, then the RayJob, waited for;
+    // no service image, no mutation testing, no online evaluation.
+    const batch = ci["batch-score"] as Job;
+    expect(batch.needs).toEqual(["build-ray-image"]);
+    expect(batch.extends).toBe(".kubectl");
+    expect(batch.script).toEqual([
+      'make ray-batch IMAGE="$RAY_IMAGE" INPUT="$BATCH_INPUT" OUTPUT="$BATCH_OUTPUT" RUN_ID="gl-$CI_PIPELINE_ID"',
+      'make ray-wait RUN_ID="gl-$CI_PIPELINE_ID"',
+    ]);
+    expect((ci["build-ray-image"] as Job).artifacts?.reports?.dotenv).toBe("ray-image.env");
+    for (const name of ["batch-score", "build-ray-image"]) {
+      expect((ci[name] as Job).rules?.[0]?.if, name).toMatch(/^\$BATCH_INPUT && \$BATCH_OUTPUT/);
+    }
+    for (const name of ["build-image", "mutation", "online-eval"]) {
+      const first = (ci[name] as Job).rules?.[0];
+      expect(first?.if, name).toContain("$BATCH_INPUT");
+      expect(first?.when, name).toBe("never");
+    }
   });
 });
 
