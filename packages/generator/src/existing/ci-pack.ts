@@ -149,6 +149,8 @@ const serviceOnlyGitlabJobs = [
   "deploy-production",
   "rollback-staging",
   "rollback-production",
+  "build-ray-image",
+  "batch-score",
 ];
 
 /**
@@ -168,7 +170,10 @@ export function renderGitlabCi(commands: CiCommands, options: { imageJob: boolea
   for (const job of serviceOnlyGitlabJobs) doc.delete(job);
   // The train job (off here: TRAIN_COMMAND is empty) waited for the alert-rule result too.
   doc.setIn(["train", "needs"], ["check"]);
-  if (!options.imageJob) doc.delete("build-image");
+  if (!options.imageJob) {
+    doc.delete("build-image");
+    doc.delete(".buildah");
+  }
   // The service's image waits for the train job's model; here no train job runs.
   else doc.setIn(["build-image", "needs"], ["check"]);
   const stages = doc.get("stages");
