@@ -78,6 +78,9 @@ describe("new killed during its set-up (built bin)", () => {
     expect(retried.exitCode).toBe(2);
     expect(retried.stderr).toMatch(/set-up was interrupted, with changes made since/);
     expect(retried.stderr).toMatch(/README\.md, notes\.txt/);
+    expect(retried.stderr).toMatch(
+      /finish its set-up in it \(make setup && make contract-release && make budgets-record, then commit\)/,
+    );
     expect(await listTree(project)).toEqual(tree);
     expect(await fs.readFile(path.join(project, "README.md"), "utf8")).toMatch(/my notes\n$/);
   }, 120_000);

@@ -17,6 +17,7 @@ import {
   markSetupPending,
   recoverInterruptedSetup,
   removeCreated,
+  setupCommands,
   targetBefore,
 } from "./interrupted.js";
 import { tuneModel } from "./tune.js";
@@ -227,10 +228,7 @@ async function runPostSteps(
   }
   if (!missed) return { steps, baseRefs };
   const remaining = [
-    "make setup",
-    ...(answers.dataset?.source ? ["make tune"] : []),
-    "make contract-release",
-    "make budgets-record",
+    ...setupCommands(Boolean(answers.dataset?.source)),
     ...(options.git ? ['git add -A && git commit -m "chore: lock and install dependencies"'] : []),
   ];
   const incomplete = new StepError(

@@ -19,6 +19,16 @@ export interface TargetBefore {
   readonly entries: ReadonlySet<string>;
 }
 
+/** The post-steps' make targets, to run by hand when they did not run (`make tune`: fitted to data). */
+export function setupCommands(fittedToData: boolean): string[] {
+  return [
+    "make setup",
+    ...(fittedToData ? ["make tune"] : []),
+    "make contract-release",
+    "make budgets-record",
+  ];
+}
+
 /** Files the post-steps write or rewrite (uv, make tune, contract-release, budgets-record). */
 const stepOutputs = new Set(["uv.lock", "confs/tuned.yaml", "confs/budgets.yaml"]);
 const stepDirs = ["contract/"];
@@ -78,12 +88,16 @@ export async function recoverInterruptedSetup(target: string, log: Logger): Prom
   if (text === undefined) return;
   const marker = JSON.parse(text) as Marker;
   const before: TargetBefore = { existed: marker.existed, entries: new Set(marker.entries) };
-  const changed = await changedSinceGenerated(target, before);
+  const manifest = JSON.parse(
+    await fs.readFile(path.join(target, manifestPath), "utf8").catch(() => "{}"),
+  ) as GeneratedManifest;
+  const changed = await changedSinceGenerated(target, before, manifest.files ?? {});
   if (changed.length > 0) {
     const shown = changed.slice(0, 5).join(", ") + (changed.length > 5 ? ", …" : "");
+    const finish = setupCommands(Boolean(manifest.answers?.dataset?.source)).join(" && ");
     throw new ValidationError(
       `${target} holds a project whose set-up was interrupted, with changes made since (${shown}); ` +
-        `finish its set-up in it (make setup && make contract-release && make budgets-record, then commit), ` +
+        `finish its set-up in it (${finish}, then commit), ` +
         `or move it away — nothing was removed`,
     );
   }
@@ -91,12 +105,18 @@ export async function recoverInterruptedSetup(target: string, log: Logger): Prom
   log.warn(`${target} held a project whose set-up was interrupted: removed it, starting again`);
 }
 
+/** What recovery reads of the manifest: each generated file's hash, and whether data was fitted. */
+interface GeneratedManifest {
+  readonly files?: Record<string, { sha256: string }>;
+  readonly answers?: { dataset?: { source?: unknown } };
+}
+
 /** Files that are neither as generated nor written by a post-step or a tool. */
-async function changedSinceGenerated(target: string, before: TargetBefore): Promise<string[]> {
-  const manifest = JSON.parse(
-    await fs.readFile(path.join(target, manifestPath), "utf8").catch(() => "{}"),
-  ) as { files?: Record<string, { sha256: string }> };
-  const generated = manifest.files ?? {};
+async function changedSinceGenerated(
+  target: string,
+  before: TargetBefore,
+  generated: Record<string, { sha256: string }>,
+): Promise<string[]> {
   const changed: string[] = [];
   for (const file of await filesUnder(target, "", before)) {
     if (stepOutputs.has(file) || stepDirs.some((dir) => file.startsWith(dir))) continue;
