@@ -55,3 +55,39 @@ export async function renderHtml(file: string): Promise<Rendered> {
     await fs.rm(probe, { force: true });
   }
 }
+
+export interface Screenshot {
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+}
+
+/**
+ * A PNG of an HTML file as headless Chromium draws it, 1280 px wide and `height` px tall (the
+ * top of the page, where a reader starts). Returns the PNG's size read from its header, so a
+ * caller can tell a drawn page from a failed or empty capture.
+ */
+export async function screenshot(file: string, png: string, height = 2400): Promise<Screenshot> {
+  await fs.rm(png, { force: true });
+  await execa(
+    await chromiumBinary(),
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--hide-scrollbars",
+      "--allow-file-access-from-files",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--virtual-time-budget=5000",
+      `--window-size=1280,${height}`,
+      `--screenshot=${png}`,
+      `file://${file}`,
+    ],
+    { timeout: 120_000 },
+  );
+  const data = await fs.readFile(png);
+  if (data.subarray(1, 4).toString("latin1") !== "PNG") throw new Error(`${png} is not a PNG`);
+  // IHDR, the first chunk: width and height are the big-endian words at bytes 16 and 20.
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20), bytes: data.length };
+}

@@ -5,7 +5,8 @@ import { runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { sampleValidNames } from "../../packages/generator/src/valid-name.js";
-import { renderHtml } from "./chromium.js";
+import { artifactPath } from "./artifacts.js";
+import { renderHtml, screenshot } from "./chromium.js";
 import { runGitlabPipeline } from "./gitlab-pipeline.js";
 import { startService } from "./serve.js";
 
@@ -168,6 +169,10 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
     expect(rendered.dom).toContain('id="metrics"');
     expect(rendered.images).toBe(task === "classification" ? 6 : 4);
     expect(rendered.loadedImages).toBe(rendered.images);
+    await expectDrawn(
+      path.join(project, "reports/evaluation/index.html"),
+      `${task}-evaluation-report.png`,
+    );
     await fs.access(path.join(project, "artifacts/MODEL_CARD.md"));
 
     const explained = await execa("make", ["explain", `ROW=${JSON.stringify(diabetesRow)}`], {
@@ -189,7 +194,14 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
     await make(project, "tune");
     expect((await execa("git", ["status", "--porcelain"], { cwd: project })).stdout).toBe("");
 
-    const service = await startService(project);
+    // Every request is logged with its inputs, so `make drift-report` reads what was served.
+    // The demo's features are all health data, redacted by default: this run logs them in clear.
+    const requestLog = path.join(project, "reports/requests.jsonl");
+    const service = await startService(project, {
+      REQUEST_LOG_PATH: requestLog,
+      REQUEST_LOG_SAMPLE_RATE: "1",
+      REQUEST_LOG_REDACT_PII: "[]",
+    });
     try {
       const get = async (route: string) => {
         const res = await fetch(`${service.baseUrl}${route}`);
@@ -275,6 +287,16 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
       await service.stop();
     }
 
+    // The drift report of what the service logged renders, one section per feature, each
+    // with the logged values (a redacted or unread feature would show a null rate of 1).
+    await make(project, "drift-report", [`INPUT=${requestLog}`]);
+    const driftPage = path.join(project, "reports/drift.html");
+    const drift = await renderHtml(driftPage);
+    expect(Number(/(\d+) production rows/.exec(drift.dom)?.[1])).toBeGreaterThanOrEqual(3);
+    for (const feature of Object.keys(diabetesRow)) expect(drift.dom).toContain(`<h2>${feature}`);
+    expect(drift.dom).not.toContain("null rate = 1.000");
+    await expectDrawn(driftPage, `${task}-drift-report.png`);
+
     // Resilience: schemathesis over every route in-process (no 5xx, no NaN, 4xx = {"error"}),
     // and SIGTERM draining in-flight requests on the real server.
     const fuzz = await make(project, "fuzz");
@@ -301,3 +323,14 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
     expect(throughput).toBeGreaterThan(0);
   });
 });
+
+// A capture of a blank 1280 × 2400 page is about 10 KB; a page with its text, tables and
+// plots drawn is many times that.
+const DRAWN_PAGE_BYTES = 40_000;
+
+/** A screenshot of the page, kept with the e2e artifacts, that shows something was drawn. */
+async function expectDrawn(page: string, name: string): Promise<void> {
+  const shot = await screenshot(page, await artifactPath(name));
+  expect(shot.width).toBe(1280);
+  expect(shot.bytes, `${name}: ${shot.bytes} bytes`).toBeGreaterThan(DRAWN_PAGE_BYTES);
+}

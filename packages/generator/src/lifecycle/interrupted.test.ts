@@ -32,4 +32,35 @@ describe("recoverInterruptedSetup", () => {
     expect(await listTree(target)).toEqual(tree);
     expect(await fs.readFile(path.join(target, "README.md"), "utf8")).toMatch(/my notes/);
   });
+
+  it.each([
+    ["not JSON", "{half"],
+    ["JSON of another shape", JSON.stringify({ existed: "yes" })],
+  ])("refuses a marker that is %s, removing nothing", async (_, marker) => {
+    const target = path.join(
+      await testdir({ "proj/README.md": "# generated\n", [`proj/${setupMarker}`]: marker }),
+      "proj",
+    );
+    const tree = await listTree(target);
+    const refused = recoverInterruptedSetup(target, silent);
+    await expect(refused).rejects.toThrow(ValidationError);
+    await expect(refused).rejects.toThrow(/is not the marker `new` writes.*nothing was removed/);
+    expect(await listTree(target)).toEqual(tree);
+  });
+
+  it("keeps every file when the manifest that would vouch for them is unreadable", async () => {
+    const target = path.join(
+      await testdir({
+        "proj/README.md": "# generated\n",
+        [`proj/${setupMarker}`]: JSON.stringify({ existed: false, entries: [] }),
+        [`proj/${manifestPath}`]: "{torn",
+      }),
+      "proj",
+    );
+    const tree = await listTree(target);
+    await expect(recoverInterruptedSetup(target, silent)).rejects.toThrow(
+      /with changes made since \(README\.md\)/,
+    );
+    expect(await listTree(target)).toEqual(tree);
+  });
 });

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import * as z from "zod";
 import { ValidationError } from "../errors.js";
 import { manifestPath, sha256 } from "../manifest/index.js";
 import type { Logger } from "./deps.js";
@@ -47,9 +48,26 @@ const toolDirs = new Set([
   "mlruns",
 ]);
 
-interface Marker {
-  readonly existed: boolean;
-  readonly entries: readonly string[];
+const markerSchema = z.object({ existed: z.boolean(), entries: z.array(z.string()) });
+type Marker = z.infer<typeof markerSchema>;
+
+/** The marker as `markSetupPending` wrote it; anything else is refused, since recovery trusts it. */
+function parseMarker(target: string, text: string): Marker {
+  const parsed = markerSchema.safeParse(parseJson(text));
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(
+    `${path.join(target, setupMarker)} is not the marker \`new\` writes, so what an interrupted ` +
+      "set-up created cannot be told from what was there before; nothing was removed — " +
+      "move the directory away, or delete that file if the project there is complete",
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function targetBefore(target: string): Promise<TargetBefore> {
@@ -86,11 +104,12 @@ export async function removeCreated(target: string, before: TargetBefore): Promi
 export async function recoverInterruptedSetup(target: string, log: Logger): Promise<void> {
   const text = await fs.readFile(path.join(target, setupMarker), "utf8").catch(() => undefined);
   if (text === undefined) return;
-  const marker = JSON.parse(text) as Marker;
+  const marker = parseMarker(target, text);
   const before: TargetBefore = { existed: marker.existed, entries: new Set(marker.entries) };
-  const manifest = JSON.parse(
+  // An unreadable manifest vouches for no file: every file then counts as changed, and is kept.
+  const manifest = (parseJson(
     await fs.readFile(path.join(target, manifestPath), "utf8").catch(() => "{}"),
-  ) as GeneratedManifest;
+  ) ?? {}) as GeneratedManifest;
   const changed = await changedSinceGenerated(target, before, manifest.files ?? {});
   if (changed.length > 0) {
     const shown = changed.slice(0, 5).join(", ") + (changed.length > 5 ? ", …" : "");
