@@ -108,12 +108,18 @@ validate_renovate() {
 
 # Each repo's CI as ds-service wrote it, laid out under `.github/` as the tools expect.
 lint_repos() {
-  local repo copy
+  local repo copy pipeline
   for repo in "$@"; do
     if [[ -f "$repo/.gitlab-ci.yml" ]]; then
       log "check-jsonschema vendor.gitlab-ci: $repo/.gitlab-ci.yml"
       check-jsonschema --builtin-schema vendor.gitlab-ci "$repo/.gitlab-ci.yml" || status=1
     fi
+    # `add ci --ci gitlab --beside` writes its jobs into a file the pipeline includes.
+    for pipeline in "$repo"/.gitlab/*.yml; do
+      [[ -f "$pipeline" ]] || continue
+      log "check-jsonschema vendor.gitlab-ci: $pipeline"
+      check-jsonschema --builtin-schema vendor.gitlab-ci "$pipeline" || status=1
+    done
     if [[ -f "$repo/.gitlab/renovate.json" ]]; then
       validate_renovate "$repo/.gitlab/renovate.json" || status=1
     fi

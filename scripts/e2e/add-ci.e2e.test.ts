@@ -245,6 +245,73 @@ describe("ds-service add ci on a plain repository", () => {
     expect(failed.exitCode).not.toBe(0);
   });
 
+  it("--ci gitlab --beside: its jobs join the repo's pipeline, schema-valid, and pass there", async () => {
+    const theirs = [
+      "# The team's pipeline.",
+      "stages: [lint, release]",
+      "",
+      "variables:",
+      "  CHECK_COMMAND: echo not ours",
+      "",
+      "lint:",
+      "  stage: lint",
+      "  script:",
+      "    - python -m compileall -q mylib",
+      "",
+    ].join("\n");
+    const repo = await testdir({
+      "mylib/__init__.py": lib,
+      "tests/test_add.py": test(5),
+      "requirements-dev.txt": "pytest>=8\n",
+      ".gitlab-ci.yml": theirs,
+    });
+    const added = await runCli(["add", "ci", "--ci", "gitlab", "--beside", "--cwd", repo], {
+      env: { CI: "true" },
+    });
+    expect(added.exitCode, added.stderr).toBe(0);
+    const r = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), repo], {
+      all: true,
+      reject: false,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain(`check-jsonschema vendor.gitlab-ci: ${repo}/.gitlab-ci.yml`);
+    expect(r.all).toContain(`check-jsonschema vendor.gitlab-ci: ${repo}/.gitlab/ds-service-ci.yml`);
+
+    // The pipeline GitLab assembles: the repository's file with the included one merged in
+    // (the including file wins a clash), then `extends` resolved.
+    type Job = { stage?: string; extends?: string[]; variables?: Record<string, string> };
+    const main = parse(await fs.readFile(path.join(repo, ".gitlab-ci.yml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(main.include).toEqual([{ local: ".gitlab/ds-service-ci.yml" }]);
+    const included = parse(
+      await fs.readFile(path.join(repo, ".gitlab/ds-service-ci.yml"), "utf8"),
+    ) as Record<string, Job>;
+    for (const key of Object.keys(included)) expect(Object.keys(main)).not.toContain(key);
+    const check = included["ds-service-check"] ?? {};
+    expect((main.stages as string[]).includes(check.stage ?? "test")).toBe(true);
+    const variables = Object.assign(
+      {},
+      ...(check.extends ?? []).map((parent) => included[parent]?.variables ?? {}),
+      check.variables,
+    ) as Record<string, string>;
+    // The job-level CHECK_COMMAND wins over the repository's global one, for our job only.
+    expect(variables.CHECK_COMMAND).toBe("python -m pytest");
+
+    const venv = path.join(repo, ".venv-ci");
+    await execa("python3", ["-m", "venv", venv]);
+    const env = { ...variables, CI: "true", ...activated(venv) };
+    const installed = await runAsCi(repo, 'bash -c "$SETUP_COMMAND"', env);
+    expect(installed.exitCode, installed.all).toBe(0);
+    const passed = await runAsCi(repo, 'bash -c "$CHECK_COMMAND"', env);
+    expect(passed.exitCode, passed.all).toBe(0);
+    expect(passed.all).toMatch(/1 passed/);
+
+    const checked = await runCli(["check", "--cwd", repo], { env: { CI: "true" } });
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
+  });
+
   it("uv + src layout: wires uv sync, ruff and pytest, which pass there", async () => {
     const repo = await testdir({
       "pyproject.toml": [

@@ -146,7 +146,7 @@ export function registerExistingCommands(
       )
       .option(
         "--beside",
-        "keep the repo's own CI: add the pack's workflows under ds-service-* names (GitHub)",
+        "keep the repo's own CI: add the pack's workflows (GitHub) or jobs (GitLab) under ds-service-* names",
       );
   const ciOption = () =>
     new Option("--ci <provider>", "where CI runs (default github)").choices(ciProviders);

@@ -215,6 +215,104 @@ function besideWorkflow(text: string): string {
     .replace(/^(\s+)name: Check$/m, "$1name: ds-service check");
 }
 
+/** Where the GitLab pack's jobs go with `--beside`: a file the repository's pipeline includes. */
+export const gitlabBesidePath = ".gitlab/ds-service-ci.yml";
+const besidePrefix = "ds-service-";
+
+/**
+ * GitLab `--beside`: the pack's jobs as a file `.gitlab-ci.yml` includes, living with the
+ * repository's own jobs in one pipeline. An included file's global keys would govern the
+ * repository's jobs too, so there are none: `workflow:` is the repository's, `default:` and
+ * `variables:` become a hidden job the pack's jobs extend, and every job runs in `stage` (one
+ * the repository's pipeline has). Job names get a `ds-service-` prefix so none replaces one of
+ * the repository's. The train job is left out, as it never runs in an existing repository.
+ */
+export function renderGitlabBeside(
+  commands: CiCommands,
+  options: { imageJob: boolean; stage: string },
+): string {
+  const doc: Document = parseDocument(renderGitlabCi(commands, { imageJob: options.imageJob }));
+  const shared = `.${besidePrefix}defaults`;
+  const defaults = doc.get("default");
+  if (!isMap(defaults)) throw new Error("config-ci's .gitlab-ci.yml has no default");
+  const variables = doc.get("variables");
+  if (isMap(variables))
+    for (const unused of ["TRAIN_COMMAND", "SCORE_COMMAND"]) variables.delete(unused);
+  defaults.set("variables", variables);
+  for (const key of ["workflow", "stages", "variables", "default", "train"]) doc.delete(key);
+  const renamed = (job: string) =>
+    job.startsWith(".") ? `.${besidePrefix}${job.slice(1)}` : `${besidePrefix}${job}`;
+  const jobs = doc.contents;
+  if (!isMap(jobs)) throw new Error("config-ci's .gitlab-ci.yml is not a map of jobs");
+  for (const pair of jobs.items) {
+    const job = pair.value;
+    if (!isScalar(pair.key) || !isMap(job)) continue;
+    const name = String(pair.key.value);
+    pair.key.value = renamed(name);
+    if (name.startsWith(".")) continue;
+    const parents = job.get("extends");
+    job.delete("extends");
+    const extended = [shared, ...(parents === undefined ? [] : [renamed(String(parents))])];
+    job.items.unshift(doc.createPair("extends", extended));
+    job.set("stage", options.stage);
+    const needs = job.get("needs");
+    if (isSeq(needs)) {
+      needs.items = needs.items
+        .filter((need) => String(isMap(need) ? need.get("job") : need) !== "train")
+        .map((need) => doc.createNode(renamed(String(isMap(need) ? need.get("job") : need))));
+    }
+  }
+  jobs.items.unshift(doc.createPair(shared, defaults));
+  doc.commentBefore =
+    " The ds-service CI jobs for this repository, beside its own: `.gitlab-ci.yml` includes this\n" +
+    " file (`ds-service add ci --ci gitlab --beside`). Change the commands in the variables below.";
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/**
+ * The stage the pack's jobs take beside a pipeline whose `stages:` are `declared` (absent:
+ * GitLab's default build, test, deploy): `test` where there is one, else the first stage, so
+ * the checks run early.
+ */
+export function besideStageFor(declared: readonly string[] | undefined): string {
+  if (declared === undefined || declared.includes("test")) return "test";
+  const first = declared.find((stage) => stage !== ".pre" && stage !== ".post");
+  if (first === undefined) throw new ValidationError("the pipeline's stages: list names no stage");
+  return first;
+}
+
+/**
+ * `.gitlab-ci.yml` with an `include:` of the pack's file added; unchanged if it has one. The
+ * repository's file is its own: the lines are inserted into its text, and only an `include:`
+ * written in flow style or as one string is rewritten through the YAML document.
+ */
+export function includeBeside(pipeline: string): string {
+  const doc: Document = parseDocument(pipeline);
+  if (doc.errors.length > 0)
+    throw new ValidationError(`.gitlab-ci.yml is not valid YAML: ${doc.errors[0]?.message}`);
+  if (!isMap(doc.contents))
+    throw new ValidationError(".gitlab-ci.yml is not a map of jobs: nothing can be included");
+  const include = doc.get("include", true);
+  const listed = isSeq(include) ? include.items : include === undefined ? [] : [include];
+  const local = (node: unknown) =>
+    isMap(node) ? String(node.get("local") ?? "") : isScalar(node) ? String(node.value) : "";
+  if (listed.some((node) => local(node).replace(/^\//, "") === gitlabBesidePath)) return pipeline;
+  const item = `- local: ${gitlabBesidePath}`;
+  if (include === undefined) {
+    // After the file's leading comments, which describe the whole pipeline.
+    const head = /^(?:#.*\n|[ \t]*\n)*/.exec(pipeline)?.[0] ?? "";
+    return `${head}include:\n  ${item}\n\n${pipeline.slice(head.length)}`;
+  }
+  const block = /^include:[ \t]*(?:#.*)?\n((?:[ \t]*(?:#.*)?\n)*)([ \t]+)- /m.exec(pipeline);
+  const indent = block?.[2];
+  if (isSeq(include) && !include.flow && block && indent !== undefined) {
+    const at = block.index + block[0].length - indent.length - 2;
+    return `${pipeline.slice(0, at)}${indent}${item}\n${pipeline.slice(at)}`;
+  }
+  doc.set("include", doc.createNode([...listed, { local: gitlabBesidePath }]));
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
 /** The CI pack for an existing repository, as a plan of managed files. */
 export function planCiPack(
   commands: CiCommands,
@@ -223,15 +321,20 @@ export function planCiPack(
     imageJob: boolean;
     provider?: "github" | "gitlab";
     beside?: boolean;
+    besideStage?: string;
   },
 ): Plan {
   const plan: Plan = new Map();
+  if (options.beside && options.provider === "gitlab") {
+    const text = renderGitlabBeside(commands, {
+      imageJob: options.imageJob,
+      stage: options.besideStage ?? "test",
+    });
+    const rel = gitlabBesidePath;
+    plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
+    return plan;
+  }
   if (options.beside) {
-    if (options.provider === "gitlab")
-      throw new ValidationError(
-        "--beside is for GitHub, where workflows sit side by side; GitLab runs one .gitlab-ci.yml: " +
-          "without --beside, the refusal lists what replacing it would drop",
-      );
     const full = planCiPack(commands, { ...options, beside: false });
     for (const [from, to] of Object.entries(besidePaths)) {
       const text = besideWorkflow(full.get(from)?.content.toString("utf8") ?? "");

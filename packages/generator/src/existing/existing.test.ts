@@ -503,9 +503,51 @@ describe("addCi", () => {
     // Run again, it plans the same files: nothing differs, nothing is refused.
     const again = await addCi({ cwd, beside: true });
     expect(again.changes.every((c) => c.kind === "unchanged")).toBe(true);
-    await expect(
-      addCi({ cwd: await testdir(pipRepo), beside: true, ci: "gitlab" }),
-    ).rejects.toThrow(/--beside is for GitHub/);
+  });
+
+  it("--ci gitlab --beside includes the pack's jobs in the repo's pipeline, its bytes kept", async () => {
+    const theirs = [
+      "# Our pipeline.",
+      "stages: [lint, build]",
+      "",
+      "lint:",
+      "  stage: lint",
+      "  script:",
+      "    - echo lint  # spacing kept",
+      "",
+    ].join("\n");
+    const cwd = await testdir({ ...pipRepo, ".gitlab-ci.yml": theirs });
+    const result = await addCi({ cwd, beside: true, ci: "gitlab" });
+    expect(result.written).toBe(true);
+    const pipeline = await fs.readFile(path.join(cwd, ".gitlab-ci.yml"), "utf8");
+    expect(pipeline).toBe(
+      `# Our pipeline.\ninclude:\n  - local: .gitlab/ds-service-ci.yml\n\n${theirs.slice(16)}`,
+    );
+    const jobs = parse(
+      await fs.readFile(path.join(cwd, ".gitlab/ds-service-ci.yml"), "utf8"),
+    ) as Record<string, { stage?: string; extends?: string[]; variables?: object }>;
+    // No global key of an included file would leave the repo's own jobs alone.
+    expect(Object.keys(jobs).sort()).toEqual([".ds-service-defaults", "ds-service-check"]);
+    expect(jobs["ds-service-check"]).toMatchObject({
+      stage: "lint",
+      extends: [".ds-service-defaults"],
+    });
+    expect(jobs[".ds-service-defaults"]?.variables).toMatchObject({
+      SETUP_COMMAND: expect.any(String),
+      CHECK_COMMAND: "python -m pytest",
+    });
+    const manifest = JSON.parse(await fs.readFile(path.join(cwd, manifestPath), "utf8"));
+    expect(manifest.ci).toMatchObject({ provider: "gitlab", beside: true, besideStage: "lint" });
+    expect(Object.keys(manifest.files)).not.toContain(".gitlab-ci.yml");
+    // Again: the include is found, nothing differs.
+    const again = await addCi({ cwd, beside: true, ci: "gitlab" });
+    expect(again.changes.every((c) => c.kind === "unchanged")).toBe(true);
+    // Nothing to sit beside: refused, nothing written.
+    const bare = await testdir(pipRepo);
+    await expect(addCi({ cwd: bare, beside: true, ci: "gitlab" })).rejects.toThrow(
+      /no \.gitlab-ci\.yml to sit beside/,
+    );
+    expect(await listTree(bare)).toEqual(Object.keys(pipRepo).sort());
   });
 
   it("writes nothing on --dry-run", async () => {

@@ -41,6 +41,7 @@ export function planPackFor(ci: CiRecord): Plan {
     imageJob: ci.imageJob,
     provider: ci.provider,
     beside: ci.beside === true,
+    ...(ci.besideStage === undefined ? {} : { besideStage: ci.besideStage }),
   });
 }
 

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { parse } from "yaml";
 import { applyPlan, assertDryRunnable, stateDirFor, withRepository } from "../apply/index.js";
 import { ValidationError } from "../errors.js";
 import {
@@ -10,7 +11,8 @@ import {
   sha256,
 } from "../manifest/index.js";
 import { assertInside } from "../paths.js";
-import type { Plan } from "../plan.js";
+import type { Plan, PlannedFile } from "../plan.js";
+import { besideStageFor, includeBeside } from "./ci-pack.js";
 import { type CiCommands, ciCommands } from "./commands.js";
 import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import { detectProject, type ProjectLayout } from "./detect.js";
@@ -96,22 +98,32 @@ export async function applyToExisting(
     project.dockerfile &&
     project.makeTargets.includes("lint-docker") &&
     project.makeTargets.includes("verify-base-images");
+  const provider = options.ci ?? "github";
+  const gitlabBeside =
+    options.beside && provider === "gitlab" ? await besideGitlab(options.cwd) : undefined;
   const ci: CiRecord = {
-    provider: options.ci ?? "github",
+    provider,
     ...commands,
     dockerfile: project.dockerfile,
     imageJob,
     ...(options.beside ? { beside: true } : {}),
+    ...(gitlabBeside ? { besideStage: gitlabBeside.stage } : {}),
   };
   const plan: Plan = new Map([...planPackFor(ci), ...extra]);
   const manifest = recordPack(previous, plan, origin, ci);
-  const full: Plan = new Map([...plan, [manifestPath, manifestFile(manifest)]]);
+  // The repository's own pipeline gains one `include:`; it stays theirs, never recorded.
+  const full: Plan = new Map([
+    ...plan,
+    ...(gitlabBeside ? [[gitlabPipeline, gitlabBeside.pipeline] as const] : []),
+    [manifestPath, manifestFile(manifest)],
+  ]);
   const changes = await compareWithDisk(full, options.cwd);
   const result = { project, commands, changes };
   // Refusals come before the dry run returns: a dry run predicts the real run, refusals too.
   if (!options.force) {
     const ours = await uneditedRecorded(previous, options.cwd);
-    assertNoOverwrite(changes, new Set([manifestPath, ...mayUpdate, ...ours]));
+    const included = gitlabBeside ? [gitlabPipeline] : [];
+    assertNoOverwrite(changes, new Set([manifestPath, ...mayUpdate, ...ours, ...included]));
   }
   if (options.dryRun) return { ...result, written: false };
   const ops = changes
@@ -124,6 +136,27 @@ export async function applyToExisting(
     });
   }
   return { ...result, written: true };
+}
+
+const gitlabPipeline = ".gitlab-ci.yml";
+
+/**
+ * GitLab `--beside`: the repository's pipeline with the pack's file included, and the stage
+ * the pack's jobs take in it. A repository without a pipeline has nothing to sit beside.
+ */
+async function besideGitlab(cwd: string): Promise<{ pipeline: PlannedFile; stage: string }> {
+  const text = await fs.readFile(assertInside(cwd, gitlabPipeline), "utf8").catch(() => undefined);
+  if (text === undefined)
+    throw new ValidationError(
+      `--beside: there is no ${gitlabPipeline} to sit beside; without --beside, add ci writes one`,
+    );
+  const content = Buffer.from(includeBeside(text), "utf8");
+  const declared = (parse(text) as { stages?: unknown } | null)?.stages;
+  const stages = Array.isArray(declared) ? declared.map(String) : undefined;
+  return {
+    pipeline: { path: gitlabPipeline, content, ownership: "managed" },
+    stage: besideStageFor(stages),
+  };
 }
 
 /** Files the manifest records whose bytes are still the recorded ones: ds-service's to update. */

@@ -33,6 +33,8 @@ export const ciRecordSchema = z.object({
   imageJob: z.boolean(),
   /** `--beside`: the pack's workflows sit beside the repository's own CI under distinct names. */
   beside: z.boolean().optional(),
+  /** GitLab `--beside`: the stage of the repository's pipeline the pack's jobs run in. */
+  besideStage: z.string().optional(),
 });
 
 const common = {

@@ -109,7 +109,8 @@ export function manifestFile(manifest: Manifest): PlannedFile {
 }
 
 function orderedCi(ci: CiRecord): CiRecord {
-  const { provider, uv, pythonVersion, setup, check, dockerfile, imageJob, beside } = ci;
+  const { provider, uv, pythonVersion, setup, check, dockerfile, imageJob, beside, besideStage } =
+    ci;
   return {
     provider,
     uv,
@@ -119,5 +120,6 @@ function orderedCi(ci: CiRecord): CiRecord {
     dockerfile,
     imageJob,
     ...(beside ? { beside } : {}),
+    ...(besideStage === undefined ? {} : { besideStage }),
   };
 }
