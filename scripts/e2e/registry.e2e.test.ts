@@ -138,6 +138,15 @@ describe("the MLflow registry on a real tracking server", () => {
     expect(Number(second)).toBe(Number(first) + 1);
     expect(await versions(tracking as Tracking)).toEqual([first, second]);
 
+    // What the image CD builds carries: artifacts/ of a tracked train, with its tracking.json.
+    // Served as a folder, it reports the server's version of the model in it.
+    service = await startService(project, env);
+    const local = await served(service);
+    console.log(`registry: artifacts/ served as versions ${JSON.stringify(local.listed)}`);
+    expect(local.listed[0]).toBe(second);
+    expect(local.answered).toBe(second);
+    await service.stop();
+
     // Nothing local to fall back on: the service must fetch production's files from the server.
     await fs.rm(path.join(project, "artifacts"), { recursive: true, force: true });
     service = await startService(project, { ...env, MODEL_URI: production });

@@ -11,6 +11,7 @@ const serviceOnly = [
   /^- Production deploys need a manual approval/,
   /^- The container image runs as/,
   /^- `DATA_SOURCE`/,
+  /^- `MLFLOW_TRACKING_TOKEN`/,
   /^- `KUBECONFIG`/,
 ];
 

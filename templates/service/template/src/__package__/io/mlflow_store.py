@@ -23,12 +23,14 @@ from ..core.schemas import Features
 from ..meta import MODEL_NAME
 from .tracking import (
     CANDIDATE,
+    MODEL_SHA_TAG,
     PRODUCTION,
     TRACKING_DIR,
     TrackedRun,
     TrackingError,
     describe_uri,
     experiment_id,
+    team_registry,
     tracking_uri,
 )
 
@@ -116,7 +118,13 @@ def log_run(
             )
             version = mlflow.register_model(info.model_uri, MODEL_NAME).version
             client.set_registered_model_alias(MODEL_NAME, CANDIDATE, version)
-            return TrackedRun(run.info.run_id, info.model_uri, str(version))
+            return TrackedRun(
+                run.info.run_id,
+                info.model_uri,
+                str(version),
+                registry=team_registry(),
+                model_sha256=tags.get(MODEL_SHA_TAG),
+            )
     except (MlflowException, OSError) as error:
         store = describe_uri(tracking_uri(root))
         raise TrackingError(f"tracking to {store} failed, nothing registered: {error}") from error

@@ -24,11 +24,9 @@ from mlflow.exceptions import MlflowException
 from ..meta import MODEL_NAME
 from .artifacts import METADATA_FILE, Artifact, ArtifactError, load_artifact
 from .mlflow_store import connect, schema_inputs
-from .tracking import RUN_ARTIFACTS, describe_uri, tracking_uri
+from .tracking import MODEL_SHA_TAG, RUN_ARTIFACTS, describe_uri, tracking_uri
 
 URI: Final = re.compile(r"models:/(?P<name>[^/@]+)(?:@(?P<alias>[\w-]+)|/(?P<version>\d+))")
-SHA_TAG: Final = "model.sha256"
-"""The run tag `make train` sets: the SHA-256 of the model file it evaluated."""
 
 
 def parse(uri: str) -> tuple[str, str | None, str | None]:
@@ -112,7 +110,7 @@ def load_registered(uri: str, cache: Path) -> tuple[Artifact, Path]:
             )
         if not version.run_id:
             raise ArtifactError(f"{uri} (version {version.version}) has no run to serve from")
-        expected_sha = client.get_run(version.run_id).data.tags.get(SHA_TAG)
+        expected_sha = client.get_run(version.run_id).data.tags.get(MODEL_SHA_TAG)
         directory = download(version.run_id, cache)
     except (MlflowException, OSError) as error:
         raise ArtifactError(f"cannot fetch {uri} from the registry at {store}: {error}") from error

@@ -30,6 +30,9 @@ RECORD_FILE: Final = "tracking.json"
 RUN_ARTIFACTS: Final = "artifacts"
 """Where a run keeps the artifact folder: the evaluated bytes a registered version serves."""
 
+MODEL_SHA_TAG: Final = "model.sha256"
+"""The run tag `make train` sets: the SHA-256 of the model file it evaluated."""
+
 CANDIDATE: Final = "candidate"
 PRODUCTION: Final = "production"
 
@@ -47,6 +50,21 @@ class TrackedRun:
     run_id: str
     model_uri: str
     registered_version: str | None
+    registry: str | None = None
+    """The team registry (`MLFLOW_TRACKING_URI`, without credentials) the version is in; None
+    for the embedded store, whose version numbers mean nothing outside this checkout."""
+    model_sha256: str | None = None
+    """The model file the run recorded, so the record is never read for another model."""
+
+    def served_version(self, model_sha256: str) -> str | None:
+        """The registry version a folder holding model `model_sha256` is, when it is one.
+
+        The image CD builds carries `artifacts/` with this record: the service then reports
+        the team registry's version of the model it serves, as if fetched by `MODEL_URI`.
+        """
+        if self.registry is None or self.model_sha256 != model_sha256:
+            return None
+        return self.registered_version
 
     def save(self, directory: Path) -> None:
         """Record the run next to the artifact, so `make promote` knows what to move."""
@@ -68,6 +86,12 @@ def embedded_uri(root: Path = Path()) -> str:
 def tracking_uri(root: Path = Path()) -> str:
     """`MLFLOW_TRACKING_URI` when set, else the embedded SQLite store under `mlruns/`."""
     return os.environ.get("MLFLOW_TRACKING_URI") or embedded_uri(root)
+
+
+def team_registry() -> str | None:
+    """`MLFLOW_TRACKING_URI` without credentials, or None for the embedded store."""
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    return describe_uri(uri) if uri else None
 
 
 def describe_uri(uri: str) -> str:

@@ -13,7 +13,7 @@ from ..io.artifacts import ArtifactMetadata, file_sha256, git_revision
 from ..io.config import TrainConfig
 from ..io.data import data_source
 from ..io.mlflow_store import log_run, production_record
-from ..io.tracking import RUN_ARTIFACTS, TrackedRun, flatten, metrics_to_log
+from ..io.tracking import MODEL_SHA_TAG, RUN_ARTIFACTS, TrackedRun, flatten, metrics_to_log
 
 LOCKFILE = Path("uv.lock")
 EVALUATION_REPORT = Path("reports/evaluation")
@@ -49,7 +49,7 @@ def track_passed(
         metadata.linear_baseline_metrics,
         metadata.slice_metrics,
     )
-    tags = lineage_tags(metadata.data_hash, "passed") | {"model.sha256": metadata.model_sha256}
+    tags = lineage_tags(metadata.data_hash, "passed") | {MODEL_SHA_TAG: metadata.model_sha256}
     artifacts = {RUN_ARTIFACTS: output, "evaluation": EVALUATION_REPORT}
     params = flatten(config.model_dump(mode="json"))
     run = log_run(Path(), params, metrics, tags, artifacts, (pipeline, sample))

@@ -5,16 +5,19 @@ reason is visible: readiness routes answer 503 with it and inference refuses to 
 A model whose task, features or classes differ from this code's schema is refused at load
 time, because serving it would silently score columns, or label probabilities, in the
 wrong meaning. With a `model_uri` the artifact comes from the MLflow registry
-(`io/registered_model.py`), and only then is mlflow imported.
+(`io/registered_model.py`), and only then is mlflow imported. A folder `make train`
+registered in a team registry (its `tracking.json`, which the image carries) is served as
+that registry version.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core import schemas
 from ..core.schemas import FEATURES
 from ..io.artifacts import Artifact, ArtifactError, load_artifact
+from ..io.tracking import TrackedRun
 from ..meta import TASK
 from .errors import ModelNotReadyError
 
@@ -50,7 +53,7 @@ class ModelState:
 
     def _fetch(self) -> tuple[Artifact, Path]:
         if not self.model_uri:
-            return load_artifact(self.model_dir), self.model_dir
+            return registered_as(load_artifact(self.model_dir), self.model_dir), self.model_dir
         from ..io.registered_model import load_registered  # imports mlflow
 
         return load_registered(self.model_uri, self.cache_dir)
@@ -78,3 +81,13 @@ def _check_compatible(artifact: Artifact) -> None:
     fitted = getattr(artifact.pipeline, "classes_", None)
     if CLASSES is not None and (fitted is None or list(fitted) != list(CLASSES)):
         raise ArtifactError(f"artifact classes {fitted} differ from the schema's {CLASSES}")
+
+
+def registered_as(artifact: Artifact, directory: Path) -> Artifact:
+    """The folder's artifact with the team registry version its `tracking.json` records."""
+    try:
+        tracked = TrackedRun.load(directory)
+    except (OSError, ValueError, TypeError):  # a torn or foreign record names no version
+        return artifact
+    version = None if tracked is None else tracked.served_version(artifact.metadata.model_sha256)
+    return artifact if version is None else replace(artifact, registry_version=version)
