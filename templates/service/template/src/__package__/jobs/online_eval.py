@@ -13,11 +13,15 @@ order) and labels `{"<key>": ..., "label": ...}`, where `<key>` is the id column
 The service writes the predictions file itself when `PREDICTION_LOG_PATH` is set
 (`monitoring/logs.py`): one line per scored row, `id` = `<request id>:<row>`; rows without
 the id column are joined on that `id`.
-Schedule it (cron, CI schedule) once enough labels have arrived; the runbook is in
-README.md ("Online vs offline metrics").
+Each of `--predictions` and `--labels` is a file, a glob (`logs/predictions-*.jsonl`: one
+file per pod or per day) or an fsspec URL (`s3://bucket/predictions/*.jsonl`, read with the
+batch group's s3fs): every file it names is read, in path order. None found means no labels
+have arrived yet: the job says so and exits 0. Schedule it (cron, CI schedule) once enough
+labels have arrived; the runbook is in README.md ("Online vs offline metrics").
 """
 
 import argparse
+import importlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,9 +43,20 @@ CLASSES: list[Any] = list(getattr(schemas, "CLASSES", []))
 """Class labels in the model's probability order (classification only)."""
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """One JSON object per non-empty line."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+def read_jsonl(location: str | Path) -> list[dict[str, Any]]:
+    """One JSON object per non-empty line of every file `location` names, in path order.
+
+    A missing file, or a glob that matches nothing, holds no rows.
+    """
+    fsspec: Any = importlib.import_module("fsspec")  # a dev dependency; s3fs: the batch group
+    rows: list[dict[str, Any]] = []
+    for handle in sorted(fsspec.open_files(str(location), mode="rt"), key=lambda f: f.path):
+        try:
+            with handle as text:
+                rows += [json.loads(line) for line in text if line.strip()]
+        except FileNotFoundError:
+            continue
+    return rows
 
 
 def key_of(row: dict[str, Any]) -> str:
@@ -94,16 +109,21 @@ def compare(online: dict[str, Any], offline: float, max_gap: float, min_rows: in
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(description="Compare online and offline model quality.")
-    parser.add_argument("--predictions", type=Path, required=True, help="logged predictions")
-    parser.add_argument("--labels", type=Path, required=True, help="labels that have arrived")
+    parser.add_argument("--predictions", required=True, help="logged predictions (file/glob/URL)")
+    parser.add_argument("--labels", required=True, help="labels that have arrived (file/glob/URL)")
     parser.add_argument("--max-gap", type=float, default=0.05)
     parser.add_argument("--min-rows", type=int, default=50)
     args = parser.parse_args(argv)
+    predictions, labels = read_jsonl(args.predictions), read_jsonl(args.labels)
+    if not predictions or not labels:
+        empty = args.predictions if not predictions else args.labels
+        print(f"nothing to compare yet: no rows at {empty}")
+        return 0
     production = load_production()
     if production is None:
         print("no production model in confs/production_metrics.json: run make promote first")
         return 2
-    online = online_metric(read_jsonl(args.predictions), read_jsonl(args.labels))
+    online = online_metric(predictions, labels)
     offline = float(production["metrics"][PRIMARY_METRIC])
     problems = compare(online, offline, args.max_gap, args.min_rows)
     print(json.dumps({"online": online, "offline": offline, "problems": problems}))
