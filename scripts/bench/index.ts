@@ -29,7 +29,7 @@ const runs = quick ? 1 : 9;
 const fleetSize = quick ? 4 : 100;
 const serving = { runs: quick ? 1 : 2, seconds: quick ? 1 : 10 };
 const batch = { rows: quick ? 100_000 : 1_000_000, runs: quick ? 1 : 3, rayRuns: quick ? 1 : 2 };
-// `--only serving` (or scaffold, upgrade, green, data, batch) runs one group, e.g. to iterate on
+// `--only serving` (or scaffold, upgrade, green, train, data, batch) runs one group, e.g. to iterate on
 // one figure.
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const want = (group: string) => !process.argv.includes("--only") || only === group;
@@ -41,6 +41,8 @@ const project = process.argv.includes("--project")
 // The inner loop's goals (seconds, 2 cores, warm uv cache).
 const CHECK_BUDGET_S = 60;
 const GREEN_GOAL_S = 45;
+// What experiment tracking may add to `make train` (seconds).
+const TRACK_BUDGET_S = 2;
 
 interface Row {
   readonly benchmark: string;
@@ -157,6 +159,24 @@ async function main(): Promise<void> {
       });
     } else if ((want("serving") || want("batch")) && !project) {
       await node([createBin, path.join(work, "green"), "--yes"]);
+    }
+
+    // Experiment tracking's cost: `make train` recording its run and registering the model in
+    // the embedded MLflow store, against the same training with TRACK=0 (full mode only).
+    if (want("train") && !quick) {
+      const trainDir = path.join(work, "train");
+      await node([createBin, trainDir, "--yes"]);
+      const train = (track: string) => () =>
+        execa("make", ["train", `TRACK=${track}`], { cwd: trainDir });
+      const tracked = await compare({ run: train("1") }, { run: train("0") }, 3);
+      const overhead = tracked.subject.median - tracked.baseline.median;
+      rows.push({
+        benchmark: "make train with tracking (MLflow run + registered version, embedded store)",
+        subject: `${tracked.subject.median.toFixed(1)} s (+${overhead.toFixed(1)} s)`,
+        baseline: `TRACK=0: ${tracked.baseline.median.toFixed(1)} s`,
+        ratio: tracked.ratio,
+        target: `≤ +${TRACK_BUDGET_S} s ${overhead <= TRACK_BUDGET_S ? "✓" : "✗ over"}`,
+      });
     }
 
     // The --data path: profiling memory is bounded by the chunk size, not the file (1 GiB of CSV
