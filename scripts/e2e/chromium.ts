@@ -1,6 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
+import { expect } from "vitest";
+import { artifactPath } from "./artifacts.js";
 
 /** The headless Chromium binary (Debian's `chromium`); scripts/bootstrap.sh installs it. */
 export async function chromiumBinary(): Promise<string> {
@@ -90,4 +92,18 @@ export async function screenshot(file: string, png: string, height = 2400): Prom
   if (data.subarray(1, 4).toString("latin1") !== "PNG") throw new Error(`${png} is not a PNG`);
   // IHDR, the first chunk: width and height are the big-endian words at bytes 16 and 20.
   return { width: data.readUInt32BE(16), height: data.readUInt32BE(20), bytes: data.length };
+}
+
+/**
+ * A screenshot of the page, kept with the e2e artifacts as `name`, that shows something was
+ * drawn: 1280 px wide and more than `minBytes` (a blank page's capture is far smaller).
+ */
+export async function expectDrawn(
+  page: string,
+  name: string,
+  options: { minBytes: number; height?: number },
+): Promise<void> {
+  const shot = await screenshot(page, await artifactPath(name), options.height);
+  expect(shot.width).toBe(1280);
+  expect(shot.bytes, `${name}: ${shot.bytes} bytes`).toBeGreaterThan(options.minBytes);
 }

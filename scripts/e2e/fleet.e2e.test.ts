@@ -3,9 +3,8 @@ import path from "node:path";
 import { repoRoot, runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { artifactPath } from "./artifacts.js";
 import { renderedDom } from "./browser.js";
-import { screenshot } from "./chromium.js";
+import { expectDrawn } from "./chromium.js";
 
 // A capture of a blank 1280 × 900 page is a few KB; the fleet table drawn is several times that.
 const FLEET_PAGE_BYTES = 20_000;
@@ -46,8 +45,6 @@ describe("fleet", () => {
     expect(dom).toMatch(/0 of 3 repositories current and without drift/);
     expect(dom).toMatch(/<tr class="drifted">[\s\S]*\.editorconfig \(edited\)/);
     expect((dom.match(/<tr class="outdated">/g) ?? []).length).toBe(2);
-    const shot = await screenshot(page, await artifactPath("fleet-report.png"), 900);
-    expect(shot.width).toBe(1280);
-    expect(shot.bytes, `${shot.bytes} bytes`).toBeGreaterThan(FLEET_PAGE_BYTES);
+    await expectDrawn(page, "fleet-report.png", { minBytes: FLEET_PAGE_BYTES, height: 900 });
   });
 });

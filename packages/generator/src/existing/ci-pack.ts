@@ -257,9 +257,11 @@ export function renderGitlabBeside(
     job.set("stage", options.stage);
     const needs = job.get("needs");
     if (isSeq(needs)) {
-      needs.items = needs.items
-        .filter((need) => String(isMap(need) ? need.get("job") : need) !== "train")
-        .map((need) => doc.createNode(renamed(String(isMap(need) ? need.get("job") : need))));
+      // A need is a job's name or `{job: <name>, artifacts: …}`; only the name matters here.
+      const needed = needs.items
+        .map((need) => String(isMap(need) ? need.get("job") : need))
+        .filter((name) => name !== "train");
+      needs.items = needed.map((name) => doc.createNode(renamed(name)));
     }
   }
   jobs.items.unshift(doc.createPair(shared, defaults));
@@ -330,8 +332,8 @@ export function planCiPack(
       imageJob: options.imageJob,
       stage: options.besideStage ?? "test",
     });
-    const rel = gitlabBesidePath;
-    plan.set(rel, { path: rel, content: Buffer.from(text, "utf8"), ownership: "managed" });
+    const content = Buffer.from(text, "utf8");
+    plan.set(gitlabBesidePath, { path: gitlabBesidePath, content, ownership: "managed" });
     return plan;
   }
   if (options.beside) {
