@@ -5,56 +5,23 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { pipGroupsVersion, poetryVersion } from "../../packages/generator/src/existing/commands.js";
+import {
+  activated,
+  ciCommands,
+  installedAndPassing,
+  lib,
+  lintWorkflows as lintClean,
+  runAsCi,
+  test,
+} from "./existing-repo.js";
 
 // `ds-service add ci` on plain Python repositories that ds-service did not generate: the
 // workflows it writes must pass actionlint and zizmor, and the commands they call must exist
-// there and pass — and fail when the repository's tests fail.
-
-const lib = "def add(a: int, b: int) -> int:\n    return a + b\n";
-const test = (expected: number) =>
-  `from mylib import add\n\n\ndef test_add() -> None:\n    assert add(2, 3) == ${expected}\n`;
-
-/** The check job's commands; nothing else (no train, no score) that the repo could not run. */
-async function ciCommands(repo: string): Promise<{ setup: string; check: string }> {
-  const ci = parse(await fs.readFile(path.join(repo, ".github/workflows/ci.yml"), "utf8")) as {
-    jobs: { check: { with: { setup: string; check: string } } };
-  };
-  expect(Object.keys(ci.jobs.check.with).sort()).toEqual(
-    ["check", "python-version", "setup", "uv"].sort(),
-  );
-  return ci.jobs.check.with;
-}
-
-/** Runs a CI command as the reusable workflow does (`bash -c`), in `env`. */
-async function runAsCi(repo: string, command: string, env: Record<string, string> = {}) {
-  return execa("bash", ["-c", command], { cwd: repo, env, all: true, reject: false });
-}
-
-/** `python` from an activated venv: where pip may install, as on a runner. */
-const activated = (venv: string) => ({
-  PATH: `${path.join(venv, "bin")}:${process.env.PATH}`,
-  VIRTUAL_ENV: venv,
-});
-
-/** CI's setup in a fresh venv at `.venv-ci`, then its check, which must pass (1 test); the env. */
-async function installedAndPassing(repo: string, setup: string, check: string) {
-  const ciEnv = activated(path.join(repo, ".venv-ci"));
-  await execa("python3", ["-m", "venv", ciEnv.VIRTUAL_ENV]);
-  const installed = await runAsCi(repo, setup, ciEnv);
-  expect(installed.exitCode, installed.all).toBe(0);
-  const passed = await runAsCi(repo, check, ciEnv);
-  expect(passed.exitCode, passed.all).toBe(0);
-  expect(passed.all).toMatch(/1 passed/);
-  return ciEnv;
-}
+// there and pass — and fail when the repository's tests fail. The shapes of real repositories
+// (each checked, upgraded and dry-run as well) are in add-ci-fixtures.e2e.test.ts.
 
 async function lintWorkflows(repo: string) {
-  const r = await execa("bash", [path.join(repoRoot, "scripts/lint-workflows.sh"), repo], {
-    all: true,
-    reject: false,
-  });
-  expect(r.exitCode, r.all).toBe(0);
-  expect(r.all).toContain(`actionlint: ${repo}/.github`);
+  expect(await lintClean(repo)).toContain(`actionlint: ${repo}/.github`);
 }
 
 describe("ds-service add ci on a plain repository", () => {
@@ -111,56 +78,6 @@ describe("ds-service add ci on a plain repository", () => {
     const failed = await runAsCi(repo, check, ciEnv);
     expect(failed.exitCode).not.toBe(0);
     expect(failed.all).toMatch(/1 failed/);
-  });
-
-  // Issue 17's classes, as a real repo had them: requirements.txt already installs the project
-  // (`-e .`), and its own workflow pins the Python. The dry run must predict the real run.
-  it("requirements with -e . and a pinned workflow: installed once, that Python, checks pass", async () => {
-    const repo = await testdir({
-      "pyproject.toml": [
-        "[project]",
-        'name = "mylib"',
-        'version = "0.1.0"',
-        "",
-        "[build-system]",
-        'requires = ["hatchling>=1.26"]',
-        'build-backend = "hatchling.build"',
-        "",
-      ].join("\n"),
-      "requirements.txt": "-e .\npytest>=8\n",
-      ".github/workflows/tests.yml": [
-        "on: push",
-        "jobs:",
-        "  tests:",
-        "    runs-on: ubuntu-latest",
-        "    steps:",
-        "      - uses: actions/setup-python@v5",
-        "        with:",
-        '          python-version: "3.11"',
-        "",
-      ].join("\n"),
-      "mylib/__init__.py": lib,
-      "tests/test_add.py": test(5),
-    });
-    const dry = await runCli(["add", "ci", "--cwd", repo, "--dry-run"], { env: { CI: "true" } });
-    expect(dry.exitCode, dry.stderr).toBe(0);
-    const added = await runCli(["add", "ci", "--cwd", repo], { env: { CI: "true" } });
-    expect(added.exitCode, added.stderr).toBe(0);
-    const listed = (out: string) => out.split("\n").filter((l) => /^\s+[+~=] /.test(l));
-    expect(listed(added.stdout)).toEqual(listed(dry.stdout));
-    // Not linted here: tests.yml is the repo's own (tag-pinned, as real ones are); the pack's
-    // workflows are linted in the tests above.
-    expect(added.stdout).toContain("CI Python: 3.11 (.github/workflows/tests.yml)");
-
-    const { setup, check } = await ciCommands(repo);
-    expect(setup).toBe("python -m pip install -r requirements.txt");
-    const ciEnv = await installedAndPassing(repo, setup, check);
-    // What the pack used to add: `.` again beside `-e .`, which pip refuses.
-    const twice = await runAsCi(repo, `${setup} .`, ciEnv);
-    expect(twice.exitCode, twice.all).not.toBe(0);
-
-    const checked = await runCli(["check", "--cwd", repo], { env: { CI: "true" } });
-    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
   });
 
   // A repository with its own required workflow and its own formatters: --beside keeps the

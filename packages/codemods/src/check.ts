@@ -2,7 +2,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import {
   ciPackSource,
+  gitlabBesidePath,
   type Manifest,
+  pipelineIncludesBeside,
   readManifest,
   serviceTemplateSource,
   sha256,
@@ -16,7 +18,8 @@ import { recoverUpgrade, transactionDir } from "./upgrade-txn.js";
 
 export interface Drift {
   readonly path: string;
-  readonly reason: "edited" | "missing";
+  /** `unincluded`: GitLab `--beside` jobs the repository's `.gitlab-ci.yml` no longer includes. */
+  readonly reason: "edited" | "missing" | "unincluded";
 }
 
 export interface CheckResult {
@@ -55,6 +58,8 @@ export async function checkProject(dir: string, deps: UpgradeDeps = {}): Promise
     if (content === null) drift.push({ path: rel, reason: "missing" });
     else if (sha256(content) !== entry.sha256) drift.push({ path: rel, reason: "edited" });
   }
+  if (!(await besideJobsIncluded(dir, manifest)))
+    drift.push({ path: gitlabBesidePath, reason: "unincluded" });
   return {
     origin: manifest.origin,
     templateVersion,
@@ -63,6 +68,18 @@ export async function checkProject(dir: string, deps: UpgradeDeps = {}): Promise
     drift,
     recovered,
   };
+}
+
+/**
+ * GitLab `--beside` puts the pack's jobs in their own managed file and one `include:` line into
+ * the repository's `.gitlab-ci.yml`, which stays the repository's (not in the manifest). Without
+ * that line the jobs never run, though every managed file is intact: check looks for it.
+ */
+async function besideJobsIncluded(dir: string, manifest: Manifest): Promise<boolean> {
+  if (manifest.origin === "generated") return true;
+  if (manifest.ci.provider !== "gitlab" || manifest.ci.besideStage === undefined) return true;
+  const pipeline = await fs.readFile(path.join(dir, ".gitlab-ci.yml"), "utf8").catch(() => "");
+  return pipelineIncludesBeside(pipeline);
 }
 
 /**

@@ -26,6 +26,7 @@ export interface UpgradeOptions extends UpgradeInputs {
 }
 
 export interface UpgradeResult {
+  readonly versionOf: UpgradePlan["versionOf"];
   readonly from: string;
   readonly to: string;
   readonly codemods: readonly string[];
@@ -128,6 +129,7 @@ async function upgradeLocked(
   const plan = await planUpgrade(dir, options, deps);
   const changes = plan.tree.changes();
   const result = {
+    versionOf: plan.versionOf,
     from: plan.from,
     to: plan.to,
     codemods: plan.codemods,

@@ -74,6 +74,25 @@ describe("add ci, then check and upgrade", () => {
     ]);
   });
 
+  it("check notices GitLab --beside jobs the repository's pipeline no longer includes", async () => {
+    const theirs = "stages: [test]\n\nunit:\n  script:\n    - pytest\n";
+    const dir = await repo({ ...pipRepo, ".gitlab-ci.yml": theirs });
+    await addCi({ cwd: dir, ci: "gitlab", beside: true });
+    await commitAll(dir);
+    expect((await checkProject(dir)).drift).toEqual([]);
+    // The team tidies its pipeline and drops the include: every managed file is intact.
+    await fs.writeFile(path.join(dir, ".gitlab-ci.yml"), theirs);
+    expect((await checkProject(dir)).drift).toEqual([
+      { path: ".gitlab/ds-service-ci.yml", reason: "unincluded" },
+    ]);
+    // Included again as a bare path (GitLab's short form): found.
+    await fs.writeFile(
+      path.join(dir, ".gitlab-ci.yml"),
+      `include: /.gitlab/ds-service-ci.yml\n${theirs}`,
+    );
+    expect((await checkProject(dir)).drift).toEqual([]);
+  });
+
   it("upgrade re-renders the pack: an unedited file follows, an edited one is a conflict", async () => {
     const dir = await repo();
     await addCi({ cwd: dir, ci: "gitlab" });

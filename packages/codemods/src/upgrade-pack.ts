@@ -65,6 +65,7 @@ export async function planPackUpgrade(dir: string, manifest: PackManifest): Prom
   const manifestEntry = manifestFile(recorded);
   await tree.write(manifestPath, manifestEntry.content);
   return {
+    versionOf: "CI pack",
     from,
     to,
     codemods: [],

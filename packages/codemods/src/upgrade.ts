@@ -44,6 +44,8 @@ export interface UpgradeInputs {
 
 /** Everything an upgrade would do, computed in memory; nothing has been written. */
 export interface UpgradePlan {
+  /** What the versions are of: the project's template, or the CI pack `add ci`/`adopt` wrote. */
+  readonly versionOf: "template" | "CI pack";
   readonly from: string;
   readonly to: string;
   readonly codemods: readonly string[];
@@ -144,6 +146,7 @@ export async function planUpgrade(
   for (const rel of paths.filter((p) => !moved.has(p))) await upgradeFile(rel, files, report);
   await tree.write(manifestPath, plan.get(manifestPath)?.content ?? Buffer.alloc(0));
   return {
+    versionOf: "template",
     from,
     to,
     codemods: selected.map((c) => c.name),

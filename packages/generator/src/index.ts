@@ -65,7 +65,9 @@ export {
   detectProject,
   type ExistingRepoOptions,
   type ExistingRepoResult,
+  gitlabBesidePath,
   type ProjectLayout,
+  pipelineIncludesBeside,
   planRecordedPack,
   recordPack,
 } from "./existing/index.js";

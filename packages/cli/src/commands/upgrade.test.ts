@@ -10,6 +10,7 @@ const deleted = (path: string, kind: Deletion["kind"], reason: string): Deletion
 
 const theirs = "assets/logo.png.ds-service-theirs";
 const result: UpgradeResult = {
+  versionOf: "template",
   from: "0.4.0",
   to: "0.5.0",
   codemods: [],
@@ -31,6 +32,13 @@ const result: UpgradeResult = {
 };
 
 describe("upgradeSummary", () => {
+  it("names what is versioned: a repository add ci wrote upgrades its CI pack", () => {
+    const current = { ...result, versionOf: "CI pack" as const, changed: [], conflicts: [] };
+    expect(upgradeSummary({ ...current, deletions: [] })).toBe(
+      "Already up to date (CI pack 0.5.0): nothing to change.",
+    );
+  });
+
   it("names every conflict and every delete, each file once", () => {
     expect(upgradeSummary(result).split("\n")).toEqual([
       "Upgraded template 0.4.0 → 0.5.0: 2 file(s)",

@@ -77,12 +77,12 @@ export function upgradeSummary(r: UpgradeResult): string {
   if (r.recovered > 0)
     lines.push(`Restored ${r.recovered} file(s) from an interrupted upgrade first.`);
   if (r.changed.length === 0) {
-    lines.push(`Already up to date (template ${r.to}): nothing to change.`);
+    lines.push(`Already up to date (${r.versionOf} ${r.to}): nothing to change.`);
     return lines.join("\n");
   }
   if (r.dryRun) lines.push(r.diff);
   lines.push(
-    `${r.dryRun ? "Would upgrade" : "Upgraded"} template ${r.from} → ${r.to}: ${r.changed.length} file(s)` +
+    `${r.dryRun ? "Would upgrade" : "Upgraded"} ${r.versionOf} ${r.from} → ${r.to}: ${r.changed.length} file(s)` +
       (r.codemods.length > 0 ? `, codemods: ${r.codemods.join(", ")}` : ""),
   );
   lines.push(...fileLines(r));
@@ -103,7 +103,11 @@ export async function checkCommand(
   if (result.drift.length > 0 || result.outdated) {
     throw new FindingsError(
       [
-        ...result.drift.map((d) => `managed file ${d.reason}: ${d.path}`),
+        ...result.drift.map((d) =>
+          d.reason === "unincluded"
+            ? `managed file not included: ${d.path} (.gitlab-ci.yml no longer includes it, so its jobs do not run: add \`include: [{local: ${d.path}}]\` back)`
+            : `managed file ${d.reason}: ${d.path}`,
+        ),
         ...(result.outdated
           ? [
               `${result.origin === "generated" ? "template" : "CI pack"} ${result.latestVersion} is available (project is on ${result.templateVersion}): run ds-service upgrade`,

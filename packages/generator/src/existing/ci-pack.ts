@@ -283,6 +283,25 @@ export function besideStageFor(declared: readonly string[] | undefined): string 
   return first;
 }
 
+/** One `include:` entry: does it name the pack's jobs file (`local:` or a bare path)? */
+function includesPackJobs(node: unknown): boolean {
+  const local = isMap(node) ? node.get("local") : isScalar(node) ? node.value : "";
+  return String(local ?? "").replace(/^\//, "") === gitlabBesidePath;
+}
+
+/**
+ * Whether a repository's `.gitlab-ci.yml` still includes the pack's jobs file: without the line
+ * `--beside` added, the jobs it holds never run, though the file itself is unchanged. A pipeline
+ * that is not YAML includes nothing.
+ */
+export function pipelineIncludesBeside(pipeline: string): boolean {
+  const doc: Document = parseDocument(pipeline);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
+  const include = doc.get("include", true);
+  const listed = isSeq(include) ? include.items : include === undefined ? [] : [include];
+  return listed.some(includesPackJobs);
+}
+
 /**
  * `.gitlab-ci.yml` with an `include:` of the pack's file added; unchanged if it has one. The
  * repository's file is its own: the lines are inserted into its text, and only an `include:`
@@ -296,9 +315,7 @@ export function includeBeside(pipeline: string): string {
     throw new ValidationError(".gitlab-ci.yml is not a map of jobs: nothing can be included");
   const include = doc.get("include", true);
   const listed = isSeq(include) ? include.items : include === undefined ? [] : [include];
-  const local = (node: unknown) =>
-    isMap(node) ? String(node.get("local") ?? "") : isScalar(node) ? String(node.value) : "";
-  if (listed.some((node) => local(node).replace(/^\//, "") === gitlabBesidePath)) return pipeline;
+  if (listed.some(includesPackJobs)) return pipeline;
   const item = `- local: ${gitlabBesidePath}`;
   if (include === undefined) {
     // After the file's leading comments, which describe the whole pipeline.

@@ -128,7 +128,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
   const preCommitConfig = await exists(cwd, ".pre-commit-config.yaml");
   const linters = lintTools.filter((t) => declares(t) && (t !== "pre-commit" || preCommitConfig));
 
-  const python = await choosePython(cwd, toml.requiresPython);
+  const python = await choosePython(cwd, toml.requiresPython, toml.requiresPythonFrom);
   const makefile = (await readText(cwd, "Makefile")) ?? "";
   return {
     packageManager,

@@ -183,6 +183,33 @@ describe("detectProject and ciCommands", () => {
     expect((await detectProject(cwd)).pythonVersion).toBe(version);
   });
 
+  it.each([
+    ["^3.12", "3.12"],
+    ["~3.10", "3.10"],
+    [">=3.9,<3.11", "3.10"],
+  ])(
+    "takes a Poetry 1.x project's Python from its python dependency %j: %s",
+    async (spec, version) => {
+      const cwd = await testdir({
+        "pyproject.toml": [
+          "[tool.poetry]",
+          'name = "p"',
+          'version = "0.1.0"',
+          "",
+          "[tool.poetry.dependencies]",
+          `python = "${spec}"`,
+          "",
+        ].join("\n"),
+        "p/__init__.py": "",
+      });
+      const detected = await detectProject(cwd);
+      expect(detected.pythonVersion).toBe(version);
+      expect(detected.pythonSource).toBe(
+        `pyproject.toml [tool.poetry.dependencies] python "${spec}"`,
+      );
+    },
+  );
+
   it("lets .python-version win over requires-python, and the GitLab image follows", async () => {
     const pyproject = '[project]\nname = "p"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n';
     const pinned = await testdir({

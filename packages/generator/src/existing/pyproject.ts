@@ -1,6 +1,7 @@
 import { parse, TomlError } from "smol-toml";
 import * as z from "zod";
 import { ValidationError } from "../errors.js";
+import { poetryPythonSpecifier } from "./poetry-python.js";
 import { normalizeName, requirementName } from "./requirement.js";
 
 /** What detection reads from a pyproject.toml, taken from the parsed document. */
@@ -13,7 +14,10 @@ export interface Pyproject {
   readonly pytestConfig: boolean;
   /** A PEP 621 project or a build system: `pip install .` installs it. */
   readonly installable: boolean;
+  /** The Python bound as PEP 440: `requires-python`, else Poetry's `python` dependency. */
   readonly requiresPython: string | undefined;
+  /** Where that bound was read, as written there: printed with the Python CI chose. */
+  readonly requiresPythonFrom: string | undefined;
   /** `[project.optional-dependencies]` keys. */
   readonly extras: readonly string[];
   /** PEP 735 `[dependency-groups]` keys. */
@@ -97,13 +101,25 @@ export function readPyproject(text: string, file: string): Pyproject {
     ...specs.map(requirementName).filter((n): n is string => n !== undefined),
     ...poetryNames.map(normalizeName),
   ];
+  const requiresPython = project?.["requires-python"];
+  const poetryPython = poetry?.dependencies?.python;
+  const fromPoetry =
+    requiresPython === undefined && typeof poetryPython === "string"
+      ? poetryPythonSpecifier(poetryPython)
+      : undefined;
   return {
     uv: doc.tool?.uv !== undefined,
     poetry:
       poetry !== undefined || doc["build-system"]?.["build-backend"] === "poetry.core.masonry.api",
     pytestConfig: doc.tool?.pytest !== undefined,
     installable: project !== undefined || doc["build-system"] !== undefined,
-    requiresPython: project?.["requires-python"],
+    requiresPython: requiresPython ?? fromPoetry,
+    requiresPythonFrom:
+      requiresPython !== undefined
+        ? `requires-python "${requiresPython.trim()}"`
+        : fromPoetry !== undefined
+          ? `[tool.poetry.dependencies] python "${String(poetryPython).trim()}"`
+          : undefined,
     extras: Object.keys(project?.["optional-dependencies"] ?? {}),
     groups: Object.keys(groups),
     requirementNames: new Set(names),

@@ -29,6 +29,7 @@ const minor = /^(3\.\d{1,2})(\.\d+)?$/;
 export async function choosePython(
   cwd: string,
   requiresPython: string | undefined,
+  requiresPythonFrom = `requires-python "${requiresPython?.trim()}"`,
 ): Promise<PythonChoice> {
   const allowed = (v: string) =>
     requiresPython === undefined || requiresPython.trim() === ""
@@ -42,7 +43,7 @@ export async function choosePython(
   return {
     version,
     source: requiresPython?.trim()
-      ? `pyproject.toml requires-python "${requiresPython.trim()}"`
+      ? `pyproject.toml ${requiresPythonFrom}`
       : "nothing in the repository names one: the default",
   };
 }

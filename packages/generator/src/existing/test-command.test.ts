@@ -80,6 +80,18 @@ describe("the test command the repository's own CI runs", () => {
       args: "tests/rst",
       source: "README.rst",
     });
+    // nox runs its arguments without a shell: each stays one argument in the command line.
+    const spaced =
+      'def tests(session):\n    session.run("pytest", "-m", "not slow", "--strict-markers")\n';
+    expect(await repoPytest(await repo({ "noxfile.py": spaced }))).toEqual({
+      args: "-m 'not slow' --strict-markers",
+      source: "noxfile.py",
+    });
+    const pdm = '[tool.pdm.scripts]\ntest = { cmd = ["pytest", "-k", "not network"] }\n';
+    expect(await repoPytest(await repo({ "pyproject.toml": pdm }))).toEqual({
+      args: "-k 'not network'",
+      source: "pyproject.toml",
+    });
     // A nox call built from variables is not a command it can run as written.
     const dynamic = 'def tests(session):\n    session.run("pytest", TESTS)\n';
     expect(await repoPytest(await repo({ "noxfile.py": dynamic }))).toBeUndefined();

@@ -1,3 +1,4 @@
+import { quote } from "shell-quote";
 import { parse } from "smol-toml";
 import { isScalar, isSeq, visit } from "yaml";
 import { iniValue, readText, safeDocuments, workflowFiles } from "./repo-files.js";
@@ -96,7 +97,8 @@ function toxCommands(text: string): string[] {
 
 /**
  * nox's `session.run("pytest", "tests/unit", *session.posargs)` calls, as command lines: only
- * calls whose arguments are all plain string literals (posargs dropped, as tox's are).
+ * calls whose arguments are all plain string literals (posargs dropped, as tox's are). nox passes
+ * each argument as it is, with no shell: quoted here, `"-m", "not slow"` stays two arguments.
  */
 function noxRuns(text: string): string[] {
   const lines: string[] = [];
@@ -106,7 +108,7 @@ function noxRuns(text: string): string[] {
       .map((arg) => arg.trim())
       .filter((arg) => arg !== "" && arg !== "*session.posargs");
     const literals = args.map((arg) => /^(["'])([^"'\\]*)\1$/.exec(arg)?.[2]);
-    if (literals.every((l) => l !== undefined)) lines.push(literals.join(" "));
+    if (literals.every((l) => l !== undefined)) lines.push(quote(literals));
   }
   return lines;
 }
@@ -142,12 +144,16 @@ const record = (value: unknown): Record<string, unknown> =>
     ? (value as Record<string, unknown>)
     : {};
 
-/** A task's command lines: a string, a list of them, or a table's `cmd` / `shell`. */
+/**
+ * A task's command lines: a string, a list of them, or a table's `cmd` / `shell`. A `cmd` given
+ * as a list (pdm's form) is an argument vector, run without a shell: quoted into one line.
+ */
 function commandsOf(task: unknown): string[] {
   if (typeof task === "string") return [task];
   if (Array.isArray(task)) return task.filter((t): t is string => typeof t === "string");
   const { cmd, shell } = record(task);
-  return [cmd, shell].filter((t): t is string => typeof t === "string");
+  const argv = Array.isArray(cmd) && cmd.every((t) => typeof t === "string") ? [quote(cmd)] : [];
+  return [...argv, ...[cmd, shell].filter((t): t is string => typeof t === "string")];
 }
 
 /** Every recipe line of the Makefile (tab-indented), without make's `@` and `-` prefixes. */
