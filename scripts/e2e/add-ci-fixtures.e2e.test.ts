@@ -9,9 +9,10 @@ import { activated, ciCommands, lib, lintWorkflows, runAsCi, test } from "./exis
 
 // The shapes real repositories have, each as a fixture: `add ci` (GitHub, and GitLab on a twin
 // of the repository) must write CI whose setup and check commands pass there as added, and fail
-// on a failing test; its dry run must predict the real run (the same files, the same refusal
-// and exit code); `ds-service check` must accept the manifest and `upgrade` must have nothing
-// to do.
+// on a failing test; `adopt` after it must continue where it left off, its make targets passing
+// too. Each dry run must predict its real run (the same refusal and exit code, or the same
+// files byte for byte); `ds-service check` must accept the manifest and `upgrade` must have
+// nothing to do.
 
 type Env = Record<string, string>;
 
@@ -283,43 +284,40 @@ const listed = (out: string) => out.split("\n").filter((l) => /^\s+[+~=] /.test(
 /** What add ci printed before its file lines: what it detected and chose. */
 const detected = (out: string) => out.slice(0, out.indexOf(listed(out)[0] ?? "\n\n"));
 
-/** The new files a dry run's diff shows (`--- /dev/null`), with the content it shows for each. */
-function predictedFiles(out: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const section of out.split(/^={10,}$/m).slice(1)) {
-    const header = /^--- \/dev\/null\n\+\+\+ b\/(.+)\n@@ [^\n]*@@\n/m.exec(section);
-    if (header === null) continue;
-    const body = section.slice(header.index + header[0].length).split("\n");
-    const added = body.filter((line) => line.startsWith("+")).map((line) => line.slice(1));
-    const noNewline = body.some((line) => line.startsWith("\\ No newline"));
-    files.set(header[1] ?? "", added.join("\n") + (noNewline ? "" : "\n"));
-  }
-  return files;
-}
+/** The unified diff a dry run prints, without its separators and closing line. */
+const dryRunPatch = (out: string) =>
+  out
+    .slice(Math.max(0, out.search(/^={10,}$/m)))
+    .split("\n")
+    .filter((line) => !/^={10,}$/.test(line) && !line.startsWith("Dry run:"))
+    .join("\n");
 
 /**
- * add ci, dry run first: both succeed, detect and choose the same, list the same files, and every
- * file the dry run showed is written byte for byte as shown. The real run's output.
+ * `args` (add ci or adopt), dry run first: both succeed and detect, choose and list the same,
+ * and the dry run's diff, applied by git to a clone of the repository, gives every file the real
+ * run writes byte for byte. The real run's output.
  */
-async function addCi(repo: string, flags: readonly string[]) {
-  const args = ["add", "ci", "--cwd", repo, ...flags];
+async function predictedRun(repo: string, args: readonly string[]) {
   const dry = await runCli([...args, "--dry-run"], { env: { CI: "true" } });
   expect(dry.exitCode, dry.stderr).toBe(0);
   expect(await git(repo, "status", "--porcelain")).toBe("");
-  const added = await runCli(args, { env: { CI: "true" } });
-  expect(added.exitCode, added.stderr).toBe(0);
-  expect(detected(added.stdout)).toBe(detected(dry.stdout));
-  expect(listed(added.stdout)).toEqual(listed(dry.stdout));
-  const predicted = predictedFiles(dry.stdout);
-  expect([...predicted.keys()].sort()).toEqual(
-    listed(added.stdout)
-      .map((line) => line.trim().replace(/^\+ /, ""))
-      .sort(),
-  );
-  for (const [rel, content] of predicted) {
-    expect(await fs.readFile(path.join(repo, rel), "utf8"), rel).toBe(content);
+  const predicted = await testdir();
+  await execa("git", ["clone", "-q", repo, predicted]);
+  await execa("git", ["apply", "-"], { cwd: predicted, input: dryRunPatch(dry.stdout) });
+
+  const real = await runCli(args, { env: { CI: "true" } });
+  expect(real.exitCode, real.stderr).toBe(0);
+  expect(detected(real.stdout)).toBe(detected(dry.stdout));
+  expect(listed(real.stdout)).toEqual(listed(dry.stdout));
+  const written = listed(real.stdout)
+    .filter((line) => /^\s+[+~] /.test(line))
+    .map((line) => line.trim().slice(2));
+  expect(written.length).toBeGreaterThan(0);
+  for (const rel of written) {
+    const bytes = await fs.readFile(path.join(repo, rel));
+    expect(bytes.equals(await fs.readFile(path.join(predicted, rel))), rel).toBe(true);
   }
-  return added.stdout;
+  return real.stdout;
 }
 
 /**
@@ -390,7 +388,8 @@ describe("add ci on the shapes real repositories have", () => {
         expect(await git(repo, "status", "--porcelain")).toBe("");
       }
       const own = Object.keys(f.files).filter((rel) => rel.startsWith(".github/"));
-      const added = await addCi(repo, f.refusedWithout ?? []);
+      const flags = f.refusedWithout ?? [];
+      const added = await predictedRun(repo, ["add", "ci", "--cwd", repo, ...flags]);
       expect(added).toContain(`CI Python: ${f.python}`);
       for (const rel of own) {
         expect(await fs.readFile(path.join(repo, rel), "utf8")).toBe(f.files[rel]);
@@ -400,11 +399,19 @@ describe("add ci on the shapes real repositories have", () => {
 
       // As the GitHub job runs them: `bash -c` with the command in the environment.
       const runner = f.runner ?? venvRunner;
-      await passesAndFails(repo, f, await runner(repo), f);
+      const env = await runner(repo);
+      await passesAndFails(repo, f, env, f);
+      await managedAndCurrent(repo);
+
+      // adopt continues where add ci left off: the same commands, now make targets CI calls.
+      await predictedRun(repo, ["adopt", "--cwd", repo, ...flags]);
+      const make = { setup: "make setup", check: "make check" };
+      expect(await ciCommands(repo, f.workflow)).toMatchObject(make);
+      await passesAndFails(repo, f, env, make);
       await managedAndCurrent(repo);
 
       // GitLab, on the twin: the same commands, in the pipeline's variables, run as its jobs do.
-      await addCi(twin, ["--ci", "gitlab"]);
+      await predictedRun(twin, ["add", "ci", "--cwd", twin, "--ci", "gitlab"]);
       expect(await lintAdded(twin)).toContain("vendor.gitlab-ci: <repo>/.gitlab-ci.yml");
       const pipeline = parse(await fs.readFile(path.join(twin, ".gitlab-ci.yml"), "utf8")) as {
         variables: Env;
