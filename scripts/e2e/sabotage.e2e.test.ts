@@ -3,7 +3,7 @@ import path from "node:path";
 import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { penguinsSpecies } from "./shared.js";
+import { penguinsMass, penguinsSpecies } from "./shared.js";
 
 // Tests that test the tests: each sabotage is a realistic bug patched into a project freshly
 // generated from real data that is not the demo (penguins species: text categories, missing
@@ -29,10 +29,12 @@ interface Sabotage {
   readonly scoreSays?: readonly (string | RegExp)[];
 }
 
-// The penguins project the datasets suite checks unsabotaged (./shared.ts).
+// The penguins projects the datasets suite checks unsabotaged (./shared.ts).
 const pkg = "penguins_species";
+const massPkg = "penguins_mass";
 
-const sabotages: readonly Sabotage[] = [
+/** The sabotages, as patches to the package `pkg` of a penguins project. */
+const sabotagesOf = (pkg: string): readonly Sabotage[] => [
   {
     name: "a constant predictor",
     edits: [
@@ -205,6 +207,45 @@ const sabotages: readonly Sabotage[] = [
   },
 ];
 
+const sabotages = sabotagesOf(pkg);
+
+// The regression project's own versions of the bugs whose code differs by task, then the ones
+// whose code is the same: every class of bug is caught for both tasks, not only for the one
+// the suite was written on.
+const regressionSabotages: readonly Sabotage[] = [
+  {
+    name: "a constant predictor",
+    edits: [
+      {
+        file: `src/${massPkg}/core/model.py`,
+        from: "estimator = Ridge(alpha=params.alpha, random_state=seed)",
+        to: 'estimator = DummyRegressor(strategy="mean")',
+      },
+    ],
+    caughtBy: ["tests/core/test_model.py::test_beats_the_baseline_by_the_configured_margin"],
+  },
+  {
+    name: "a NaN leaking into predictions",
+    edits: [
+      {
+        file: `src/${massPkg}/serve/predictions.py`,
+        from: "    values = np.asarray(pipeline.predict(features), dtype=np.float64)\n",
+        to: "    values = np.asarray(pipeline.predict(features), dtype=np.float64)\n    values[-1] = np.nan\n",
+      },
+    ],
+    caughtBy: ["tests/test_end_to_end.py::test_served_predictions_equal_offline_predictions"],
+  },
+  ...sabotagesOf(massPkg).filter((sabotage) =>
+    [
+      "shuffled feature order at serving time",
+      "missing values no longer imputed",
+      "training on the held-out rows too",
+      "the non-regression gate comparing the model with itself",
+      "a seed removed from training",
+    ].includes(sabotage.name),
+  ),
+];
+
 let project = "";
 
 // One project for every sabotage (generation and uv sync are the slow part), shared with the
@@ -213,56 +254,69 @@ beforeAll(async () => {
   project = await penguinsSpecies();
 }, 10 * 60_000);
 
-async function restore() {
-  await execa("git", ["checkout", "--", "."], { cwd: project });
-  await execa("git", ["clean", "-fdq"], { cwd: project });
+async function restore(dir: string) {
+  await execa("git", ["checkout", "--", "."], { cwd: dir });
+  await execa("git", ["clean", "-fdq"], { cwd: dir });
 }
 
-describe("sabotage: the generated make check catches each bug", () => {
-  it.each(sabotages)("$name", async ({ edits, caughtBy, scoreSays }) => {
-    try {
-      for (const edit of edits) {
-        const file = path.join(project, edit.file);
-        const text = await fs.readFile(file, "utf8");
-        // The patch must apply: a template change that moved the line must fail here, loudly.
-        const found =
-          typeof edit.from === "string" ? text.includes(edit.from) : edit.from.test(text);
-        expect(found, `${edit.file} no longer contains ${String(edit.from)}`).toBe(true);
-        await fs.writeFile(file, text.replace(edit.from, edit.to));
-      }
-      const guards = [...new Set(caughtBy.map((test) => test.split("::")[0]))];
-      const run = await execa("make", ["-k", "check"], {
-        cwd: project,
-        all: true,
-        reject: false,
-        // A few test files: one process beats starting a worker per core.
-        env: { PYTEST_ADDOPTS: guards.join(" "), PYTEST_WORKERS: "0" },
-      });
-      const output = String(run.all);
-      expect(run.exitCode, "make check stayed green with the sabotage applied").not.toBe(0);
-      for (const test of caughtBy) {
-        const escaped = test.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        expect(output, `${test} did not fail:\n${output.slice(-4000)}`).toMatch(
-          new RegExp(`(FAILED|ERROR) ${escaped}`),
-        );
-      }
-      if (scoreSays) {
-        // The score reads the junit report make check just wrote, and collects CI's own
-        // pytest command (the local PYTEST_ADDOPTS above is not CI's, and is ignored).
-        const score = await execa("make", ["score"], { cwd: project, all: true, reject: false });
-        const said = String(score.all);
-        expect(
-          score.exitCode,
-          `make score passed with the sabotage:\n${said.slice(-4000)}`,
-        ).not.toBe(0);
-        for (const reason of scoreSays) {
-          expect(said, `make score did not say why:\n${said.slice(-6000)}`).toMatch(reason);
-        }
-      }
-    } finally {
-      await restore();
+/**
+ * Applies the sabotage to the project in `dir`, runs its `make check` on the guarding tests'
+ * files, and expects each guarding test to fail (and `make score`, when asked, to say why);
+ * then restores the project.
+ */
+async function expectCaught(dir: string, { edits, caughtBy, scoreSays }: Sabotage) {
+  try {
+    for (const edit of edits) {
+      const file = path.join(dir, edit.file);
+      const text = await fs.readFile(file, "utf8");
+      // The patch must apply: a template change that moved the line must fail here, loudly.
+      const found = typeof edit.from === "string" ? text.includes(edit.from) : edit.from.test(text);
+      expect(found, `${edit.file} no longer contains ${String(edit.from)}`).toBe(true);
+      await fs.writeFile(file, text.replace(edit.from, edit.to));
     }
-  });
+    const guards = [...new Set(caughtBy.map((test) => test.split("::")[0]))];
+    const run = await execa("make", ["-k", "check"], {
+      cwd: dir,
+      all: true,
+      reject: false,
+      // A few test files: one process beats starting a worker per core.
+      env: { PYTEST_ADDOPTS: guards.join(" "), PYTEST_WORKERS: "0" },
+    });
+    const output = String(run.all);
+    expect(run.exitCode, "make check stayed green with the sabotage applied").not.toBe(0);
+    for (const test of caughtBy) {
+      const escaped = test.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      expect(output, `${test} did not fail:\n${output.slice(-4000)}`).toMatch(
+        new RegExp(`(FAILED|ERROR) ${escaped}`),
+      );
+    }
+    if (scoreSays) {
+      // The score reads the junit report make check just wrote, and collects CI's own
+      // pytest command (the local PYTEST_ADDOPTS above is not CI's, and is ignored).
+      const score = await execa("make", ["score"], { cwd: dir, all: true, reject: false });
+      const said = String(score.all);
+      expect(score.exitCode, `make score passed with the sabotage:\n${said.slice(-4000)}`).not.toBe(
+        0,
+      );
+      for (const reason of scoreSays) {
+        expect(said, `make score did not say why:\n${said.slice(-6000)}`).toMatch(reason);
+      }
+    }
+  } finally {
+    await restore(dir);
+  }
+}
+
+describe("sabotage: the generated make check catches each bug (multiclass)", () => {
+  it.each(sabotages)("$name", (sabotage) => expectCaught(project, sabotage));
+});
+
+describe("sabotage: the same classes of bug on a regression project (penguins body mass)", () => {
+  let mass = "";
+  beforeAll(async () => {
+    mass = await penguinsMass();
+  }, 10 * 60_000);
+  it.each(regressionSabotages)("$name", (sabotage) => expectCaught(mass, sabotage));
 });
 
 // The ML bugs above, shipped inside the project: `make mutate-ml` applies each of its own

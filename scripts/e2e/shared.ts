@@ -18,21 +18,30 @@ export async function sharedData(): Promise<string> {
 
 /**
  * `new penguins-species --data penguins.csv --target species`, generated once per e2e run and
- * shared by the files that check it (datasets, sabotage): the generation, uv sync and tuning
- * are the slow part. Every caller gets it as generated — tracked files restored, everything
- * untracked or ignored but the virtualenv removed — and may change it freely.
+ * shared by the files that check it (datasets, sabotage, ray, registry).
  */
-export async function penguinsSpecies(): Promise<string> {
+export const penguinsSpecies = () => sharedPenguins("penguins-species", "species");
+
+/** `new penguins-mass … --target body_mass_g`: the regression project (datasets, sabotage). */
+export const penguinsMass = () => sharedPenguins("penguins-mass", "body_mass_g");
+
+/**
+ * A project generated from penguins.csv once per e2e run and shared by the files that check it:
+ * the generation, uv sync and tuning are the slow part. Every caller gets it as generated —
+ * tracked files restored, everything untracked or ignored but the virtualenv removed — and may
+ * change it freely.
+ */
+async function sharedPenguins(name: string, target: string): Promise<string> {
   const root = inject("sharedRoot");
-  const project = path.join(root, "penguins-species");
-  const ready = path.join(root, ".penguins-species-ready");
+  const project = path.join(root, name);
+  const ready = path.join(root, `.${name}-ready`);
   if (await exists(ready)) {
     await execa("git", ["checkout", "--", "."], { cwd: project });
     await execa("git", ["clean", "-fdqx", "-e", ".venv"], { cwd: project });
     return project;
   }
   const data = path.join(await sharedData(), "penguins.csv");
-  const args = ["new", "penguins-species", "--yes", "--data", data, "--target", "species"];
+  const args = ["new", name, "--yes", "--data", data, "--target", target];
   const created = await runCli(args, { cwd: root, env: { CI: "true" } });
   expect(created.exitCode, created.stderr).toBe(0);
   await fs.writeFile(ready, "");

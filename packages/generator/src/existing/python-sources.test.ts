@@ -1,6 +1,7 @@
 import { testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
 import { choosePython, noxVersions, toxVersions, workflowVersions } from "./python-sources.js";
+import { repoPytest } from "./test-command.js";
 
 const workflow = (pythonVersion: string, matrix = "") =>
   [
@@ -55,6 +56,25 @@ describe("the Python CI sets up, read from the repository", () => {
       ".github/workflows/test.yml": workflow("3.10"),
     });
     expect((await choosePython(both, undefined)).source).toBe(".python-version");
+  });
+
+  it("reads the workflow that runs the tests before a docs one, and a downstream one last", async () => {
+    const runs = (command: string) => `      - run: ${command}\n`;
+    const downstream = workflow("3.9").replace(
+      "      - uses: actions/checkout@v4\n",
+      "      - uses: actions/checkout@v4\n        with:\n          repository: them/dependent\n",
+    );
+    const cwd = await testdir({
+      // Sorted by name these come first: a docs build and a dependent project's tests.
+      ".github/workflows/a-docs.yml": workflow("3.13") + runs("make html"),
+      ".github/workflows/b-downstream.yml": downstream + runs("pytest"),
+      ".github/workflows/tests.yml": workflow("3.10") + runs("python -m pytest -q"),
+    });
+    expect(await choosePython(cwd, undefined)).toEqual({
+      version: "3.10",
+      source: ".github/workflows/tests.yml",
+    });
+    expect(await repoPytest(cwd)).toEqual({ args: "-q", source: ".github/workflows/tests.yml" });
   });
 
   it("takes a GitLab pipeline's python image, then tox, when no workflow names one", async () => {

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, visit } from "yaml";
 
 // Reading what a repository already says about itself (its CI files, its tool config), for the
 // choices `add ci` and `adopt` make: tolerant, since a broken file of theirs names nothing.
@@ -10,14 +10,48 @@ export async function readText(cwd: string, rel: string): Promise<string | undef
   return fs.readFile(path.join(cwd, rel), "utf8").catch(() => undefined);
 }
 
-/** The repository's GitHub workflow files, sorted. */
+/**
+ * The repository's GitHub workflow files, those that test this repository first: a workflow
+ * that runs its tests (pytest, tox, nox, `make test`/`make check`) before the others (docs,
+ * release), and last one that checks out another repository (a downstream test of a dependent
+ * project says nothing about this one's Python or test command). By name within each rank.
+ */
 export async function workflowFiles(cwd: string): Promise<string[]> {
   const dir = ".github/workflows";
   const names = await fs.readdir(path.join(cwd, dir)).catch(() => [] as string[]);
-  return names
+  const files = names
     .filter((n) => /\.ya?ml$/.test(n))
     .sort()
     .map((n) => `${dir}/${n}`);
+  const ranked = await Promise.all(
+    files.map(async (rel) => ({ rel, rank: workflowRank((await readText(cwd, rel)) ?? "") })),
+  );
+  return ranked.sort((a, b) => a.rank - b.rank).map(({ rel }) => rel);
+}
+
+/** 0: runs this repository's tests; 1: another workflow; 2: checks out another repository. */
+function workflowRank(text: string): number {
+  let foreign = false;
+  let tests = false;
+  for (const doc of safeDocuments(text)) {
+    visit(doc, {
+      Map(_, step) {
+        const uses = step.get("uses");
+        const repository = step.getIn(["with", "repository"]);
+        if (
+          typeof uses === "string" &&
+          uses.startsWith("actions/checkout@") &&
+          typeof repository === "string" &&
+          !repository.includes("github.repository")
+        )
+          foreign = true;
+        const run = step.get("run");
+        if (typeof run === "string" && /\b(pytest|tox|nox)\b|\bmake\s+(test|check)\b/.test(run))
+          tests = true;
+      },
+    });
+  }
+  return foreign ? 2 : tests ? 0 : 1;
 }
 
 /** The documents of a YAML file that parse, all scalars as strings; a broken file names none. */
