@@ -46,17 +46,26 @@ export async function compareWithDisk(plan: Plan, cwd: string): Promise<Change[]
   return changes;
 }
 
-/** Refuses to overwrite an existing, different file unless forced; lists them with their diffs. */
+/**
+ * Refuses to overwrite an existing, different file unless forced; lists them with their diffs.
+ * `besideWrites`: what `--beside` would write instead (unset when it is in use already); when
+ * none of the refused files is among them, the message offers it, as it keeps every one.
+ */
 export function assertNoOverwrite(
   changes: readonly Change[],
   allowed: ReadonlySet<string> = new Set(),
+  besideWrites?: ReadonlySet<string>,
 ) {
   const blocked = changes.filter((c) => c.kind === "update" && !allowed.has(c.file.path));
   if (blocked.length === 0) return;
   const losses = blocked.flatMap((c) => describeLosses(c));
+  const beside =
+    besideWrites !== undefined && blocked.every((c) => !besideWrites.has(c.file.path))
+      ? ", or with --beside to keep yours and add the pack's files beside them"
+      : "";
   throw new ValidationError(
     `${blocked.length} existing file(s) differ from what would be written; nothing was written. ` +
-      `Review the diff${losses.length > 0 ? " and what the replaced CI would lose" : ""} and re-run with --force to overwrite:\n\n${blocked.map((c) => c.diff).join("\n")}` +
+      `Review the diff${losses.length > 0 ? " and what the replaced CI would lose" : ""} and re-run with --force to overwrite${beside}:\n\n${blocked.map((c) => c.diff).join("\n")}` +
       (losses.length > 0 ? `\n${losses.join("\n")}` : ""),
   );
 }

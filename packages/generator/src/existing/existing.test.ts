@@ -456,6 +456,23 @@ describe("addCi", () => {
     expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).not.toBe(mine);
   });
 
+  it("offers --beside when it would keep every refused file: their dependabot.yml, their CI", async () => {
+    const theirs = "version: 2\nupdates: []\n";
+    const cwd = await testdir({ ...pipRepo, ".github/dependabot.yml": theirs });
+    await expect(addCi({ cwd })).rejects.toThrow(/--force to overwrite, or with --beside/);
+    const beside = await addCi({ cwd, beside: true });
+    expect(beside.written).toBe(true);
+    expect(await fs.readFile(path.join(cwd, ".github/dependabot.yml"), "utf8")).toBe(theirs);
+    // A file --beside writes too (its own workflows, when one differs) is not offered it.
+    const edited = await testdir({
+      ...pipRepo,
+      ".github/workflows/ds-service-ci.yml": "name: edited\n",
+      ".github/dependabot.yml": theirs,
+    });
+    const refused = addCi({ cwd: edited, beside: true });
+    await expect(refused).rejects.toThrow(/--force to overwrite:/);
+  });
+
   it("--ci gitlab writes .gitlab-ci.yml wired to the repo and records the provider", async () => {
     const cwd = await testdir(pipRepo);
     await addCi({ cwd, ci: "gitlab" });

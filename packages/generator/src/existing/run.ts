@@ -123,7 +123,13 @@ export async function applyToExisting(
   if (!options.force) {
     const ours = await uneditedRecorded(previous, options.cwd);
     const included = gitlabBeside ? [gitlabPipeline] : [];
-    assertNoOverwrite(changes, new Set([manifestPath, ...mayUpdate, ...ours, ...included]));
+    // GitLab --beside needs a pipeline to include its jobs from; GitHub's needs nothing.
+    const besideWrites =
+      options.beside || (provider === "gitlab" && !(await pipelineExists(options.cwd)))
+        ? undefined
+        : new Set(planPackFor({ ...ci, beside: true }).keys());
+    const allowed = new Set([manifestPath, ...mayUpdate, ...ours, ...included]);
+    assertNoOverwrite(changes, allowed, besideWrites);
   }
   if (options.dryRun) return { ...result, written: false };
   const ops = changes
@@ -139,6 +145,12 @@ export async function applyToExisting(
 }
 
 const gitlabPipeline = ".gitlab-ci.yml";
+
+const pipelineExists = (cwd: string) =>
+  fs.stat(assertInside(cwd, gitlabPipeline)).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * GitLab `--beside`: the repository's pipeline with the pack's file included, and the stage
