@@ -196,6 +196,45 @@ const fixtures: Fixture[] = [
     breaks: ["tests/unit/test_add.py", test(6)],
   },
   {
+    name: "suites that need data and an option, where the README runs a narrower command",
+    files: {
+      "requirements.txt": "pytest>=8\npandas\n",
+      "README.md": [
+        "# mylib",
+        "",
+        "Run the code tests (the data and model suites need a dataset and a trained run):",
+        "",
+        "```bash",
+        "python3 -m pytest tests/code --verbose --disable-warnings",
+        "```",
+        "",
+      ].join("\n"),
+      "tests/code/test_add.py": test(5),
+      // Plain `pytest` would collect this suite, whose option only a person with the data gives.
+      "tests/data/conftest.py": [
+        "import pandas as pd",
+        "import pytest",
+        "",
+        "",
+        "def pytest_addoption(parser: pytest.Parser) -> None:",
+        '    parser.addoption("--dataset-loc", action="store", default=None)',
+        "",
+        "",
+        '@pytest.fixture(scope="module")',
+        "def df(request: pytest.FixtureRequest) -> pd.DataFrame:",
+        '    return pd.read_csv(request.config.getoption("--dataset-loc"))',
+        "",
+      ].join("\n"),
+      "tests/data/test_dataset.py":
+        "import pandas as pd\n\n\ndef test_rows(df: pd.DataFrame) -> None:\n    assert len(df) > 0\n",
+    },
+    python: "3.11 (nothing in the repository names one: the default)",
+    setup: "python -m pip install -r requirements.txt",
+    check: "python -m pytest tests/code --verbose --disable-warnings",
+    passed: /test_add PASSED[\s\S]*1 passed/,
+    breaks: ["tests/code/test_add.py", test(6)],
+  },
+  {
     name: "its own task runner (nox), whose session deselects the nightly tests",
     files: {
       "pyproject.toml": [
