@@ -119,14 +119,19 @@ export function toolCommands(project: ProjectLayout): {
 }
 
 /**
- * Wires CI to what the repository already has: its own `make setup` / `make check` when the
- * Makefile has them, else the declared tools through its package manager. With no linter and
+ * Wires CI to what the repository already has: its own `make setup` (or a `make requirements` /
+ * `make install` that installs) and `make check` when the Makefile has them, else the declared
+ * tools through its package manager. With no linter and
  * no tests there is still one real check: every module must byte-compile.
  */
 export function ciCommands(project: ProjectLayout): CiCommands {
   const tools = toolCommands(project);
   const has = (t: string) => project.makeTargets.includes(t);
-  const setup = has("setup") ? "make setup" : tools.setup;
+  const setup = has("setup")
+    ? "make setup"
+    : project.installTarget
+      ? `make ${project.installTarget}`
+      : tools.setup;
   let check: string;
   if (has("check")) check = "make check";
   else {

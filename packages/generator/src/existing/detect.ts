@@ -46,6 +46,12 @@ export interface ProjectLayout {
   /** PEP 735 dependency groups (`[dependency-groups]`), for pip: `pip install .` leaves them out. */
   readonly groups: readonly string[];
   readonly makeTargets: readonly string[];
+  /**
+   * The Makefile target that installs the environment when there is no `setup`: a
+   * `requirements` or `install` target whose recipe installs (as cookiecutter-data-science's
+   * `make requirements` does), never one that compiles or locks requirements.
+   */
+  readonly installTarget?: string;
   readonly dockerfile: boolean;
 }
 
@@ -77,6 +83,31 @@ export function makefileTargets(makefile: string): string[] {
     if (match[1]) targets.add(match[1]);
   }
   return [...targets];
+}
+
+/** The recipe lines of `target` in a Makefile (tab-indented, after its rule line). */
+function makefileRecipe(makefile: string, target: string): string[] {
+  const lines = makefile.split("\n");
+  const rule = new RegExp(`^${target.replace(/[.]/g, "\\.")}\\s*:(?!=)`);
+  const start = lines.findIndex((line) => rule.test(line));
+  if (start < 0) return [];
+  const recipe: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith("\t")) break;
+    recipe.push(line.trim());
+  }
+  return recipe;
+}
+
+/** `requirements` or `install`, whichever first installs and does not compile or lock. */
+function installTargetOf(makefile: string): string | undefined {
+  return ["requirements", "install"].find((target) => {
+    const recipe = makefileRecipe(makefile, target).join("\n");
+    return (
+      /\b(pip3?|uv|poetry|pdm|conda|mamba)\b[^\n]*\b(install|sync)\b/.test(recipe) &&
+      !/pip-compile|\bcompile\b|\block\b/.test(recipe)
+    );
+  });
 }
 
 /** Reads the repository without changing it; refuses a directory that is not a Python project. */
@@ -147,6 +178,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     extras: toml.extras,
     groups: toml.groups,
     makeTargets: makefileTargets(makefile),
+    ...(installTargetOf(makefile) ? { installTarget: installTargetOf(makefile) } : {}),
     dockerfile: await exists(cwd, "Dockerfile"),
   };
 }

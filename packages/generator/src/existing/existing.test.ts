@@ -456,6 +456,36 @@ describe("addCi", () => {
     expect(await fs.readFile(path.join(cwd, ".github/workflows/ci.yml"), "utf8")).not.toBe(mine);
   });
 
+  it("installs with the repo's own make requirements (cookiecutter-data-science), not a compile step", async () => {
+    const makefile = [
+      "PYTHON_INTERPRETER = python",
+      "",
+      "## Install Python dependencies",
+      ".PHONY: requirements",
+      "requirements:",
+      "\t$(PYTHON_INTERPRETER) -m pip install -U pip",
+      "\t$(PYTHON_INTERPRETER) -m pip install -r requirements.txt",
+      "",
+      "test:",
+      "\tpython -m pytest tests",
+      "",
+    ].join("\n");
+    const cwd = await testdir({ ...pipRepo, Makefile: makefile });
+    expect(ciCommands(await detectProject(cwd))).toMatchObject({
+      setup: "make requirements",
+      check: "make test",
+    });
+    // A requirements target that regenerates the pins installs nothing: not CI's setup.
+    const compiling = makefile.replace(
+      "\t$(PYTHON_INTERPRETER) -m pip install -r requirements.txt",
+      "\tpip-compile requirements.in && pip install -r requirements.txt",
+    );
+    const other = await testdir({ ...pipRepo, Makefile: compiling });
+    expect(ciCommands(await detectProject(other)).setup).toBe(
+      "python -m pip install -r requirements-dev.txt",
+    );
+  });
+
   it("offers --beside when it would keep every refused file: their dependabot.yml, their CI", async () => {
     const theirs = "version: 2\nupdates: []\n";
     const cwd = await testdir({ ...pipRepo, ".github/dependabot.yml": theirs });
