@@ -18,6 +18,15 @@ export interface CiCommands {
 export const poetryVersion = "2.5.1";
 
 /**
+ * The newest poetry that installs on CI's Python: 2.5.1 needs 3.10, 2.2.1 is the last for 3.9,
+ * 1.8.5 the last for 3.8. A pin CI's Python cannot install fails the setup before anything runs.
+ */
+export function poetryFor(pythonVersion: string): string {
+  const minor = Number(pythonVersion.split(".")[1] ?? "11");
+  return minor >= 10 ? poetryVersion : minor === 9 ? "2.2.1" : "1.8.5";
+}
+
+/**
  * The oldest pip with `pip install --group` (PEP 735 dependency groups). The runner's Python may
  * bring an older one (3.11's ensurepip has 24.0), which rejects the flag. A minimum, not a pin:
  * pip picks the newest release that still runs on the project's Python.
@@ -70,7 +79,7 @@ export function toolCommands(project: ProjectLayout): {
     // No extras unless asked: `poetry install` alone leaves a `dev` extra's pytest out.
     const extras = devExtras.flatMap((e) => ["--extras", quote(e)]);
     setup = [
-      `python -m pip install --quiet poetry==${poetryVersion} &&`,
+      `python -m pip install --quiet poetry==${poetryFor(project.pythonVersion)} &&`,
       "poetry install --no-interaction",
       ...extras,
     ].join(" ");

@@ -486,6 +486,24 @@ describe("addCi", () => {
     );
   });
 
+  it.each([
+    ["3.9", "2.2.1"],
+    ["3.8", "1.8.5"],
+    ["3.12", poetryVersion],
+  ])("installs a poetry that runs on CI's Python %s: %s", async (python, poetry) => {
+    const cwd = await testdir({
+      ...poetryRepo,
+      "pyproject.toml":
+        '[tool.poetry]\nname = "p"\n\n[tool.poetry.dependencies]\npython = "^3.8"\n',
+      ".python-version": `${python}\n`,
+    });
+    const project = await detectProject(cwd);
+    expect(project.pythonVersion).toBe(python);
+    expect(ciCommands(project).setup).toMatch(
+      new RegExp(`^python -m pip install --quiet poetry==${poetry.replaceAll(".", "\\.")} &&`),
+    );
+  });
+
   it("offers --beside when it would keep every refused file: their dependabot.yml, their CI", async () => {
     const theirs = "version: 2\nupdates: []\n";
     const cwd = await testdir({ ...pipRepo, ".github/dependabot.yml": theirs });
