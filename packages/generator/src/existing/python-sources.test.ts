@@ -77,6 +77,25 @@ describe("the Python CI sets up, read from the repository", () => {
     expect(await repoPytest(cwd)).toEqual({ args: "-q", source: ".github/workflows/tests.yml" });
   });
 
+  it("reads a python-version-file, and takes a docs build through tox for no test run", async () => {
+    const step = "      - uses: actions/setup-python@v5\n        with:\n";
+    const job = (lines: string) =>
+      `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n${lines}`;
+    const cwd = await testdir({
+      ".github/workflows/a-docs.yml": job(
+        `${step}          python-version: "3.12"\n      - run: pip install tox\n      - run: tox run -e docset\n`,
+      ),
+      ".github/workflows/ci.yml": job(
+        `${step}          python-version-file: .python-version-default\n      - run: tox run -e py\n`,
+      ),
+      ".python-version-default": "3.13\n",
+    });
+    expect(await choosePython(cwd, undefined)).toEqual({
+      version: "3.13",
+      source: ".python-version-default (.github/workflows/ci.yml)",
+    });
+  });
+
   it("takes a GitLab pipeline's python image, then tox, when no workflow names one", async () => {
     const gitlab = await testdir({
       ".gitlab-ci.yml": "image: python:3.10-slim\ntest:\n  script: [pytest]\n",

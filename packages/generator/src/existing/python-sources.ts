@@ -53,8 +53,12 @@ async function namedVersions(cwd: string): Promise<Named[]> {
   const pinned = (await readText(cwd, ".python-version"))?.trim().split("\n")[0]?.trim();
   if (pinned) found.push({ version: pinned, source: ".python-version" });
   for (const rel of await workflowFiles(cwd)) {
-    for (const version of workflowVersions((await readText(cwd, rel)) ?? ""))
-      found.push({ version, source: rel });
+    for (const version of workflowVersions((await readText(cwd, rel)) ?? "")) {
+      // `python-version-file: .python-version-default`: the version is that file's.
+      const file = version.match(/^file:(.+)$/)?.[1];
+      const named = file ? (await readText(cwd, file))?.trim().split("\n")[0]?.trim() : version;
+      if (named) found.push({ version: named, source: file ? `${file} (${rel})` : rel });
+    }
   }
   for (const version of gitlabVersions((await readText(cwd, ".gitlab-ci.yml")) ?? ""))
     found.push({ version, source: ".gitlab-ci.yml" });
@@ -68,7 +72,8 @@ async function namedVersions(cwd: string): Promise<Named[]> {
 /**
  * `python-version` inputs of setup-python and setup-uv steps, as written (the failsafe schema
  * keeps `3.10` the string it is, not the float 3.1); `${{ matrix.x }}` is read from the job's
- * matrix, every entry in order.
+ * matrix, every entry in order. A `python-version-file` input is returned as `file:<path>`,
+ * for the caller to read.
  */
 export function workflowVersions(text: string): string[] {
   const versions: string[] = [];
@@ -83,7 +88,11 @@ export function workflowVersions(text: string): string[] {
           const uses = step.get("uses");
           if (typeof uses !== "string" || !/setup-(python|uv)@/.test(uses)) return;
           const input = step.getIn(["with", "python-version"]);
-          if (typeof input !== "string") return;
+          const file = step.getIn(["with", "python-version-file"]);
+          if (typeof input !== "string") {
+            if (typeof file === "string" && !file.includes("${{")) versions.push(`file:${file}`);
+            return;
+          }
           const ref = input.match(/^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/)?.[1];
           if (ref === undefined) versions.push(input.trim());
           else if (isMap(matrix)) {

@@ -29,6 +29,22 @@ export async function workflowFiles(cwd: string): Promise<string[]> {
   return ranked.sort((a, b) => a.rank - b.rank).map(({ rel }) => rel);
 }
 
+/**
+ * pytest, `make test`/`make check`, or tox/nox run on an environment that is not the docs' (a
+ * line that installs tox runs nothing).
+ */
+function runsTests(run: string): boolean {
+  return run
+    .split("\n")
+    .some(
+      (line) =>
+        /\bpytest\b|\bmake\s+(test|check)\b/.test(line) ||
+        (/(^|[\s;&|])(tox|nox)(\s|$)/.test(line) &&
+          !/\binstall\b/.test(line) &&
+          !/\s(-e|-s|--session)\s+\S*doc/.test(line)),
+    );
+}
+
 /** 0: runs this repository's tests; 1: another workflow; 2: checks out another repository. */
 function workflowRank(text: string): number {
   let foreign = false;
@@ -46,8 +62,7 @@ function workflowRank(text: string): number {
         )
           foreign = true;
         const run = step.get("run");
-        if (typeof run === "string" && /\b(pytest|tox|nox)\b|\bmake\s+(test|check)\b/.test(run))
-          tests = true;
+        if (typeof run === "string" && runsTests(run)) tests = true;
       },
     });
   }
