@@ -1,11 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { runCli, testdir } from "@ds-service/test-utils";
+import { commitAll, git, runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { poetryVersion } from "../../packages/generator/src/existing/commands.js";
-import { activated, ciCommands, lib, lintWorkflows, runAsCi, test } from "./existing-repo.js";
+import { ciCommands, lib, lintWorkflows, runAsCi, test, venvRunner } from "./existing-repo.js";
 
 // The shapes real repositories have, each as a fixture: `add ci` (GitHub, and GitLab on a twin
 // of the repository) must write CI whose setup and check commands pass there as added, and fail
@@ -68,13 +68,6 @@ const setuptoolsFlat = [
   'packages = ["mylib"]',
   "",
 ];
-
-/** A fresh venv at `.venv-ci`, activated: a runner's `python` after actions/setup-python. */
-async function venvRunner(repo: string): Promise<Env> {
-  const env = activated(path.join(repo, ".venv-ci"));
-  await execa("python3", ["-m", "venv", env.VIRTUAL_ENV]);
-  return env;
-}
 
 /** A writable `python` on PATH and no active venv: `poetry install` makes the project's own. */
 async function poetryRunner(repo: string): Promise<Env> {
@@ -299,10 +292,6 @@ const fixtures: Fixture[] = [
   },
 ];
 
-async function git(repo: string, ...args: string[]) {
-  return (await execa("git", args, { cwd: repo })).stdout;
-}
-
 async function committed(files: Record<string, string>, prepare?: (repo: string) => Promise<void>) {
   const repo = await testdir({
     "mylib/__init__.py": lib,
@@ -312,8 +301,7 @@ async function committed(files: Record<string, string>, prepare?: (repo: string)
   });
   await prepare?.(repo);
   await git(repo, "init", "-q");
-  await git(repo, "add", "-A");
-  await git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init");
+  await commitAll(repo, "init");
   return repo;
 }
 
@@ -399,8 +387,7 @@ async function lintAdded(repo: string) {
 
 /** Committed, the manifest checks clean and an upgrade (dry and real) has nothing to do. */
 async function managedAndCurrent(repo: string) {
-  await git(repo, "add", "-A");
-  await git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "ci");
+  await commitAll(repo, "ci");
   const checked = await runCli(["check", "--cwd", repo], { env: { CI: "true" } });
   expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
   for (const dry of [["--dry-run"], []]) {

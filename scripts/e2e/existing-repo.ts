@@ -37,10 +37,16 @@ export const activated = (venv: string) => ({
   VIRTUAL_ENV: venv,
 });
 
+/** A fresh venv at `.venv-ci`, activated: a runner's `python` after actions/setup-python. */
+export async function venvRunner(repo: string) {
+  const env = activated(path.join(repo, ".venv-ci"));
+  await execa("python3", ["-m", "venv", env.VIRTUAL_ENV]);
+  return env;
+}
+
 /** CI's setup in a fresh venv at `.venv-ci`, then its check, which must pass (1 test); the env. */
 export async function installedAndPassing(repo: string, setup: string, check: string) {
-  const ciEnv = activated(path.join(repo, ".venv-ci"));
-  await execa("python3", ["-m", "venv", ciEnv.VIRTUAL_ENV]);
+  const ciEnv = await venvRunner(repo);
   const installed = await runAsCi(repo, setup, ciEnv);
   expect(installed.exitCode, installed.all).toBe(0);
   const passed = await runAsCi(repo, check, ciEnv);

@@ -297,9 +297,13 @@ function includesPackJobs(node: unknown): boolean {
 export function pipelineIncludesBeside(pipeline: string): boolean {
   const doc: Document = parseDocument(pipeline);
   if (doc.errors.length > 0 || !isMap(doc.contents)) return false;
+  return includeEntries(doc).some(includesPackJobs);
+}
+
+/** A pipeline's `include:` entries: a list's items, or the one entry a single value is. */
+function includeEntries(doc: Document): unknown[] {
   const include = doc.get("include", true);
-  const listed = isSeq(include) ? include.items : include === undefined ? [] : [include];
-  return listed.some(includesPackJobs);
+  return isSeq(include) ? include.items : include === undefined ? [] : [include];
 }
 
 /**
@@ -314,7 +318,7 @@ export function includeBeside(pipeline: string): string {
   if (!isMap(doc.contents))
     throw new ValidationError(".gitlab-ci.yml is not a map of jobs: nothing can be included");
   const include = doc.get("include", true);
-  const listed = isSeq(include) ? include.items : include === undefined ? [] : [include];
+  const listed = includeEntries(doc);
   if (listed.some(includesPackJobs)) return pipeline;
   const item = `- local: ${gitlabBesidePath}`;
   if (include === undefined) {

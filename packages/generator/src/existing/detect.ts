@@ -161,6 +161,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
 
   const python = await choosePython(cwd, toml.requiresPython, toml.requiresPythonFrom);
   const makefile = (await readText(cwd, "Makefile")) ?? "";
+  const installTarget = installTargetOf(makefile);
   return {
     packageManager,
     locked: packageManager === "uv" ? uvLock : packageManager === "poetry" ? poetryLock : false,
@@ -178,7 +179,7 @@ export async function detectProject(cwd: string): Promise<ProjectLayout> {
     extras: toml.extras,
     groups: toml.groups,
     makeTargets: makefileTargets(makefile),
-    ...(installTargetOf(makefile) ? { installTarget: installTargetOf(makefile) } : {}),
+    ...(installTarget ? { installTarget } : {}),
     dockerfile: await exists(cwd, "Dockerfile"),
   };
 }

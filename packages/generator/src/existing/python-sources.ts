@@ -2,7 +2,7 @@ import path from "node:path";
 import { satisfies } from "@renovatebot/pep440";
 import { isMap, isScalar, isSeq, visit } from "yaml";
 import { pythonForRequires } from "./python-version.js";
-import { iniValue, readText, safeDocuments, workflowFiles } from "./repo-files.js";
+import { iniValue, readText, safeDocuments, workflows } from "./repo-files.js";
 
 /** The Python CI runs, and where it was read: printed, so the owner sees why. */
 export interface PythonChoice {
@@ -52,8 +52,8 @@ async function namedVersions(cwd: string): Promise<Named[]> {
   const found: Named[] = [];
   const pinned = (await readText(cwd, ".python-version"))?.trim().split("\n")[0]?.trim();
   if (pinned) found.push({ version: pinned, source: ".python-version" });
-  for (const rel of await workflowFiles(cwd)) {
-    for (const version of workflowVersions((await readText(cwd, rel)) ?? "")) {
+  for (const { rel, text } of await workflows(cwd)) {
+    for (const version of workflowVersions(text)) {
       // `python-version-file: .python-version-default`: the version is that file's.
       const file = version.match(/^file:(.+)$/)?.[1];
       const named = file ? (await readText(cwd, file))?.trim().split("\n")[0]?.trim() : version;

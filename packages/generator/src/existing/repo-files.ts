@@ -15,18 +15,22 @@ export async function readText(cwd: string, rel: string): Promise<string | undef
  * that runs its tests (pytest, tox, nox, `make test`/`make check`) before the others (docs,
  * release), and last one that checks out another repository (a downstream test of a dependent
  * project says nothing about this one's Python or test command). By name within each rank.
+ * Each with its text, read once here for the ranking and for the callers.
  */
-export async function workflowFiles(cwd: string): Promise<string[]> {
+export async function workflows(cwd: string): Promise<{ rel: string; text: string }[]> {
   const dir = ".github/workflows";
   const names = await fs.readdir(path.join(cwd, dir)).catch(() => [] as string[]);
   const files = names
     .filter((n) => /\.ya?ml$/.test(n))
     .sort()
     .map((n) => `${dir}/${n}`);
-  const ranked = await Promise.all(
-    files.map(async (rel) => ({ rel, rank: workflowRank((await readText(cwd, rel)) ?? "") })),
+  const read = await Promise.all(
+    files.map(async (rel) => {
+      const text = (await readText(cwd, rel)) ?? "";
+      return { rel, text, rank: workflowRank(text) };
+    }),
   );
-  return ranked.sort((a, b) => a.rank - b.rank).map(({ rel }) => rel);
+  return read.sort((a, b) => a.rank - b.rank).map(({ rel, text }) => ({ rel, text }));
 }
 
 /**

@@ -17,6 +17,7 @@ import { type CiCommands, ciCommands } from "./commands.js";
 import { assertNoOverwrite, type Change, compareWithDisk } from "./compare.js";
 import { detectProject, type ProjectLayout } from "./detect.js";
 import { planPackFor, recordPack } from "./recorded-pack.js";
+import { readText } from "./repo-files.js";
 
 export interface ExistingRepoOptions {
   readonly cwd: string;
@@ -125,7 +126,8 @@ export async function applyToExisting(
     const included = gitlabBeside ? [gitlabPipeline] : [];
     // GitLab --beside needs a pipeline to include its jobs from; GitHub's needs nothing.
     const besideWrites =
-      options.beside || (provider === "gitlab" && !(await pipelineExists(options.cwd)))
+      options.beside ||
+      (provider === "gitlab" && (await readText(options.cwd, gitlabPipeline)) === undefined)
         ? undefined
         : new Set(planPackFor({ ...ci, beside: true }).keys());
     const allowed = new Set([manifestPath, ...mayUpdate, ...ours, ...included]);
@@ -145,12 +147,6 @@ export async function applyToExisting(
 }
 
 const gitlabPipeline = ".gitlab-ci.yml";
-
-const pipelineExists = (cwd: string) =>
-  fs.stat(assertInside(cwd, gitlabPipeline)).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * GitLab `--beside`: the repository's pipeline with the pack's file included, and the stage

@@ -1,7 +1,7 @@
 import { quote } from "shell-quote";
 import { parse } from "smol-toml";
 import { isScalar, isSeq, visit } from "yaml";
-import { iniValue, readText, safeDocuments, workflowFiles } from "./repo-files.js";
+import { iniValue, readText, safeDocuments, workflows } from "./repo-files.js";
 
 /** The pytest arguments the repository already runs its tests with, and where they were read. */
 export interface RepoPytest {
@@ -19,8 +19,8 @@ export interface RepoPytest {
  * taken: one with a CI expression or a shell variable in it is passed over.
  */
 export async function repoPytest(cwd: string): Promise<RepoPytest | undefined> {
-  for (const rel of await workflowFiles(cwd)) {
-    const found = firstPytest(workflowRuns((await readText(cwd, rel)) ?? ""));
+  for (const { rel, text } of await workflows(cwd)) {
+    const found = firstPytest(workflowRuns(text));
     if (found !== undefined) return { args: found, source: rel };
   }
   const sources: [string, (text: string) => string[]][] = [
