@@ -32,6 +32,7 @@ from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import TIME_COLUMN, Dataset, load_dataset
 from ..meta import TASK
 from ..monitoring.staleness import alert_threshold_seconds, verdict
+from .process import exit_process
 
 logger = logging.getLogger(__name__)
 
@@ -134,4 +135,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

@@ -29,6 +29,7 @@ from ..batch.remote import RemoteOutputError, check_remote, is_url, publish_remo
 from ..batch.source import BatchInputError, input_format
 from ..io.artifacts import ArtifactError, load_artifact
 from ..monitoring.reference import load_reference
+from .process import exit_process
 
 SUMMARY: Final = "summary.json"
 CHUNK_ROWS: Final = 50_000
@@ -137,4 +138,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

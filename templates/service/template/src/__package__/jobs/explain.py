@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core.schemas import validate_features
 from ..io.artifacts import load_artifact
+from .process import exit_process
 
 
 def explain(pipeline: Any, row: dict[str, Any]) -> dict[str, Any]:
@@ -100,4 +101,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from ..io.data import load_dataset
 from ..meta import MODEL_NAME
 from ..serve.protocol import frame_to_inputs
+from .process import exit_process
 
 HEY_INSTALL = "go install github.com/rakyll/hey@v0.1.4"
 READY_TIMEOUT_SECONDS = 60.0
@@ -231,4 +232,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_process(main())

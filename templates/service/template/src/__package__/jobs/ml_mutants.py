@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from ..core.schemas import FEATURES, NUMERIC, UNSEEN_AS_OTHER
+from .process import exit_process
 
 logger = logging.getLogger(__name__)
 
@@ -262,4 +263,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_process(main())

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .ml_mutants import PACKAGE, copy_project, data_env
+from .process import exit_process
 
 logger = logging.getLogger(__name__)
 
@@ -104,4 +105,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_process(main())

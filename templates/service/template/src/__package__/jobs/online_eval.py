@@ -35,6 +35,7 @@ from ..core.metrics import PRIMARY_METRIC
 from ..io.data import ID_COLUMN
 from ..io.quality import load_production
 from ..meta import TASK
+from .process import exit_process
 
 KEY = ID_COLUMN or "id"
 """What joins a logged prediction to its label: the row's own id, or the request id."""
@@ -131,4 +132,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

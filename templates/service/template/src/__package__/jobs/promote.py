@@ -17,6 +17,7 @@ from pathlib import Path
 from ..io.artifacts import load_artifact
 from ..io.quality import PRODUCTION_FILE
 from ..io.tracking import TrackedRun, TrackingError
+from .process import exit_process
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,4 +53,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

@@ -24,6 +24,7 @@ from ..io.artifacts import load_artifact
 from ..io.config import DEFAULT_CONFIG, load_config
 from ..io.data import load_dataset
 from ..meta import TASK
+from .process import exit_process
 from .report_plots import classification_plots, regression_plots
 
 
@@ -159,4 +160,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..io.quality import PRODUCTION_FILE
 from ..io.tracking import TrackingError
+from .process import exit_process
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,4 +41,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

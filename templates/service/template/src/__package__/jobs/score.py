@@ -20,6 +20,7 @@ import yaml
 from ..io.floors import thresholds
 from ..ml_test_score.evidence import gather
 from ..ml_test_score.score import PASSED, ScoreConfig, compute, table
+from .process import exit_process
 
 
 def _thresholds_in_force(root: Path) -> list[str]:
@@ -76,4 +77,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

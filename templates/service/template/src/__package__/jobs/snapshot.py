@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..io.data import DATA_CONFIG, load_data_config, read_source
+from .process import exit_process
 
 
 def snapshot(output: Path | None, root: Path = Path()) -> tuple[Path, str]:
@@ -38,4 +39,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

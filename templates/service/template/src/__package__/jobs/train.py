@@ -39,6 +39,7 @@ from ..io.quality import PRODUCTION_FILE, load_production, load_quality
 from ..io.tracking import RECORD_FILE, TrackingError
 from ..meta import MODEL_NAME, TASK, package_version
 from ..monitoring.reference import build_reference, save_reference
+from .process import exit_process
 
 logger = logging.getLogger(__name__)
 
@@ -226,4 +227,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())

@@ -26,6 +26,7 @@ from ..core.model import ModelParams, build_pipeline
 from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import Dataset, load_dataset
 from ..meta import TASK
+from .process import exit_process
 from .tune_ray import run_ray_tune
 
 logger = logging.getLogger(__name__)
@@ -133,4 +134,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_process(main())
