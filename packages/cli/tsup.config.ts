@@ -1,5 +1,14 @@
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "tsup";
+
+// The lock a new project starts from: the bundled template points at it beside cli.cjs.
+const templateDist = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@ds-service/template-service/package.json")),
+  "dist",
+);
 
 const alias = {
   // node-plop imports inquirer 9 (+ rxjs) for its own prompts, which we never run: our
@@ -29,6 +38,9 @@ export default defineConfig([
     },
     banner: {
       js: 'const __dsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+    },
+    async onSuccess() {
+      await fs.copyFile(path.join(templateDist, "uv.lock.seed"), "dist/uv.lock.seed");
     },
   },
   {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { runCli, testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { seededLock } from "../../packages/generator/src/lifecycle/lock-seed.js";
 import { sampleValidNames } from "../../packages/generator/src/valid-name.js";
 import { expectDrawn, renderHtml } from "./chromium.js";
 import { runGitlabPipeline } from "./gitlab-pipeline.js";
@@ -104,8 +105,14 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
     const project = path.join(root, name);
     const ns = name.replaceAll("-", "_");
 
-    // The post-steps ran for real: a lockfile, a virtualenv, one clean commit.
-    await fs.access(path.join(project, "uv.lock"));
+    // The post-steps ran for real: a lockfile, a virtualenv, one clean commit. The lock is the
+    // template's seed made this project's, as `uv lock` left it: the seed is current with the
+    // template's dependencies (else `pnpm lock:seed`), and the project gets what CI tested.
+    const seed = await fs.readFile(path.join(repoRoot, "templates/service/uv.lock.seed"), "utf8");
+    const lock = await fs.readFile(path.join(project, "uv.lock"), "utf8");
+    expect(lock === seededLock(seed, name), "uv lock changed the seed: run pnpm lock:seed").toBe(
+      true,
+    );
     await fs.access(path.join(project, ".venv"));
     expect((await execa("git", ["status", "--porcelain"], { cwd: project })).stdout).toBe("");
 

@@ -292,7 +292,8 @@ describe("run new", () => {
         `refs/ds-service/bases/${serviceTemplateSource.packageVersion}`,
       ],
     });
-    expect(doc.files).toEqual(await listTree(path.join(cwd, "proj")));
+    // Beside the rendered files, the install step's lock (the template's seed, made this project's).
+    expect([...doc.files, "uv.lock"].sort()).toEqual(await listTree(path.join(cwd, "proj")));
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name} ${s.status}`)).toEqual(
       ["install done", "contract done", "budgets done", "git done"],
     );

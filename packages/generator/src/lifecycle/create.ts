@@ -179,7 +179,7 @@ async function runPostSteps(
     const work: Record<Exclude<PostStepName, "git">, [string, (exec: Exec) => Promise<void>]> = {
       install: [
         "Installing dependencies with uv (uv lock, uv sync)",
-        (exec) => installDependencies(exec, targetDir),
+        (exec) => installDependencies(exec, targetDir, answers.name),
       ],
       tune: [
         "Tuning the model on your data (make tune)",
