@@ -16,7 +16,7 @@ import {
 } from "./data.js";
 import { oldProjectRepo } from "./fixtures.js";
 import { compare, median, node, timeOnce } from "./measure.js";
-import { measureServing, type ServingCase, servingRows } from "./serving.js";
+import { measureServing, type ServingFigures, servingRows } from "./serving.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const createBin = path.join(root, "packages/create-ds-service/dist/bin.cjs");
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   // Hard budgets (memory): the bench fails when one is broken; timings are only reported.
   const failures: string[] = [];
-  let servingCases: ServingCase[] = [];
+  let servingCases: ServingFigures = { rest: [], grpc: [] };
   let batchFigures: BatchFigures | undefined;
   try {
     if (want("scaffold")) {
@@ -221,9 +221,13 @@ async function main(): Promise<void> {
 
     // Serving: the time-to-green project, trained, under load (see serving.ts).
     if (want("serving")) {
-      const { stdout: hey } = await execa("bash", [path.join(root, "scripts/install-hey.sh")]);
+      const tool = async (name: string) => {
+        const { stdout } = await execa("bash", [path.join(root, `scripts/install-${name}.sh`)]);
+        return stdout.trim().split("\n").at(-1) ?? name;
+      };
       servingCases = await measureServing(project ?? path.join(work, "green"), {
-        hey: hey.trim().split("\n").at(-1) ?? "hey",
+        hey: await tool("hey"),
+        ghz: await tool("ghz"),
         ...serving,
       });
       rows.push(...servingRows(servingCases));

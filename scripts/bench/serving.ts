@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { type Server, startServer } from "../e2e/serve.js";
+import { loadGrpc } from "./ghz.js";
 import { type LoadResult, load } from "./hey.js";
 import { median } from "./measure.js";
 import { MLSERVER_VERSION, startMlserver } from "./mlserver.js";
@@ -21,6 +22,7 @@ const HALF_RATE_CONCURRENCY = 2;
 
 export interface ServingOptions {
   readonly hey: string;
+  readonly ghz: string;
   readonly runs: number;
   readonly seconds: number;
 }
@@ -49,6 +51,18 @@ export interface ServingCase {
   readonly p99AtHalfRate: { readonly on: number; readonly bare: number };
 }
 
+/** The protocol's gRPC ModelInfer: the monitored service against MLServer's gRPC server. */
+export interface GrpcCase {
+  readonly rows: number;
+  readonly on: Figures;
+  readonly mlserver: Figures;
+}
+
+export interface ServingFigures {
+  readonly rest: ServingCase[];
+  readonly grpc: GrpcCase[];
+}
+
 const summarise = (results: readonly LoadResult[]): Figures => ({
   rps: median(results.map((r) => r.rps)),
   p50: median(results.map((r) => r.p50)),
@@ -60,8 +74,11 @@ const summarise = (results: readonly LoadResult[]): Figures => ({
 const rotated = <T>(items: readonly T[], by: number): T[] =>
   items.map((_, i) => items[(i + by) % items.length] as T);
 
-/** Train the project in `dir`, start the three apps, load each route and body size. */
-export async function measureServing(dir: string, options: ServingOptions): Promise<ServingCase[]> {
+/** Train the project in `dir`, start the apps, load each route (REST, then gRPC) and body size. */
+export async function measureServing(
+  dir: string,
+  options: ServingOptions,
+): Promise<ServingFigures> {
   // CI="" : on CI `make train` insists on a clean git tree, which a benchmark does not need.
   await execa("make", ["train"], { cwd: dir, stdin: "ignore", timeout: 300_000, env: { CI: "" } });
   const [pkg] = await fs.readdir(path.join(dir, "src"));
@@ -142,7 +159,29 @@ export async function measureServing(dir: string, options: ServingOptions): Prom
         });
       }
     }
-    return cases;
+    // gRPC: the same request as a ModelInferRequest, at full speed, alternating the servers.
+    const proto = path.join(dir, "tests/serve/open_inference_grpc.proto");
+    const grpcApps = ["on", "mlserver"] as const;
+    const grpc: GrpcCase[] = [];
+    for (const rows of [1, 1000]) {
+      const runGrpc = (app: (typeof grpcApps)[number], seconds: number) =>
+        loadGrpc({
+          ghz: options.ghz,
+          target: servers[app]?.grpcTarget ?? "",
+          proto,
+          bodyFile: path.join(bodies, `grpc-infer-${rows}.json`),
+          concurrency: CONCURRENCY,
+          seconds,
+        });
+      for (const app of grpcApps) await runGrpc(app, 1); // warm-up
+      const results: Record<(typeof grpcApps)[number], LoadResult[]> = { on: [], mlserver: [] };
+      for (let i = 0; i < options.runs; i++) {
+        for (const app of rotated(grpcApps, i))
+          results[app].push(await runGrpc(app, options.seconds));
+      }
+      grpc.push({ rows, on: summarise(results.on), mlserver: summarise(results.mlserver) });
+    }
+    return { rest: cases, grpc };
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
     await fs.rm(bodies, { recursive: true, force: true });
@@ -162,49 +201,71 @@ const figures = (f: Figures) =>
   `${f.rps.toFixed(0)} req/s, p50/p95/p99 ${f.p50.toFixed(1)}/${f.p95.toFixed(1)}/${f.p99.toFixed(1)} ms`;
 
 /** Table rows per route and batch size: vs bare FastAPI, vs monitoring off, vs MLServer, p99. */
-export function servingRows(cases: readonly ServingCase[]): ServingRow[] {
-  return cases.flatMap((c) => {
-    const what = `${c.route === "infer" ? "/v2/…/infer" : "/predict"}, ${c.rows} row${c.rows > 1 ? "s" : ""}`;
-    return [
-      {
-        benchmark: `serving ${what}: throughput, monitoring on vs bare FastAPI (c=${CONCURRENCY})`,
-        subject: figures(c.max.on),
-        baseline: `bare: ${figures(c.max.bare)}`,
-        ratio: c.max.on.rps / c.max.bare.rps,
-        target: "≥ 0.9×",
-      },
-      {
-        benchmark: `serving ${what}: throughput, monitoring on vs off`,
-        subject: figures(c.max.on),
-        baseline: `off: ${figures(c.max.off)}`,
-        ratio: c.max.on.rps / c.max.off.rps,
-        target: "≥ 0.9×",
-      },
-      ...(c.max.mlserver
-        ? [
-            {
-              benchmark: `serving ${what}: throughput, monitoring on vs MLServer ${MLSERVER_VERSION} (same artifact, its defaults, c=${CONCURRENCY})`,
-              subject: figures(c.max.on),
-              baseline: `MLServer: ${figures(c.max.mlserver)}`,
-              ratio: c.max.on.rps / c.max.mlserver.rps,
-              target: "≥ 1.0×",
-            },
-            {
-              benchmark: `serving ${what}: p99 at the max rate, monitoring on vs MLServer`,
-              subject: ms(c.max.on.p99),
-              baseline: `MLServer: ${ms(c.max.mlserver.p99)}`,
-              ratio: c.max.on.p99 / c.max.mlserver.p99,
-              target: "≤ 1.0×",
-            },
-          ]
-        : []),
-      {
-        benchmark: `serving ${what}: p99 at half the max rate (${c.halfRate.toFixed(0)} req/s, c=${HALF_RATE_CONCURRENCY})`,
-        subject: ms(c.p99AtHalfRate.on),
-        baseline: `bare: ${ms(c.p99AtHalfRate.bare)}`,
-        ratio: c.p99AtHalfRate.on / c.p99AtHalfRate.bare,
-        target: "≤ 15 ms",
-      },
-    ];
-  });
+export function servingRows({ rest, grpc }: ServingFigures): ServingRow[] {
+  return [...rest.flatMap(restRows), ...grpc.flatMap(grpcRows)];
+}
+
+function grpcRows(c: GrpcCase): ServingRow[] {
+  const what = `gRPC ModelInfer, ${c.rows} row${c.rows > 1 ? "s" : ""}`;
+  return [
+    {
+      benchmark: `serving ${what}: throughput, monitoring on vs MLServer ${MLSERVER_VERSION} gRPC (same artifact, c=${CONCURRENCY}, ghz)`,
+      subject: figures(c.on),
+      baseline: `MLServer: ${figures(c.mlserver)}`,
+      ratio: c.on.rps / c.mlserver.rps,
+      target: "≥ 1.0×",
+    },
+    {
+      benchmark: `serving ${what}: p99 at the max rate, monitoring on vs MLServer`,
+      subject: ms(c.on.p99),
+      baseline: `MLServer: ${ms(c.mlserver.p99)}`,
+      ratio: c.on.p99 / c.mlserver.p99,
+      target: "≤ 1.0×",
+    },
+  ];
+}
+
+function restRows(c: ServingCase): ServingRow[] {
+  const what = `${c.route === "infer" ? "/v2/…/infer" : "/predict"}, ${c.rows} row${c.rows > 1 ? "s" : ""}`;
+  return [
+    {
+      benchmark: `serving ${what}: throughput, monitoring on vs bare FastAPI (c=${CONCURRENCY})`,
+      subject: figures(c.max.on),
+      baseline: `bare: ${figures(c.max.bare)}`,
+      ratio: c.max.on.rps / c.max.bare.rps,
+      target: "≥ 0.9×",
+    },
+    {
+      benchmark: `serving ${what}: throughput, monitoring on vs off`,
+      subject: figures(c.max.on),
+      baseline: `off: ${figures(c.max.off)}`,
+      ratio: c.max.on.rps / c.max.off.rps,
+      target: "≥ 0.9×",
+    },
+    ...(c.max.mlserver
+      ? [
+          {
+            benchmark: `serving ${what}: throughput, monitoring on vs MLServer ${MLSERVER_VERSION} (same artifact, its defaults, c=${CONCURRENCY})`,
+            subject: figures(c.max.on),
+            baseline: `MLServer: ${figures(c.max.mlserver)}`,
+            ratio: c.max.on.rps / c.max.mlserver.rps,
+            target: "≥ 1.0×",
+          },
+          {
+            benchmark: `serving ${what}: p99 at the max rate, monitoring on vs MLServer`,
+            subject: ms(c.max.on.p99),
+            baseline: `MLServer: ${ms(c.max.mlserver.p99)}`,
+            ratio: c.max.on.p99 / c.max.mlserver.p99,
+            target: "≤ 1.0×",
+          },
+        ]
+      : []),
+    {
+      benchmark: `serving ${what}: p99 at half the max rate (${c.halfRate.toFixed(0)} req/s, c=${HALF_RATE_CONCURRENCY})`,
+      subject: ms(c.p99AtHalfRate.on),
+      baseline: `bare: ${ms(c.p99AtHalfRate.bare)}`,
+      ratio: c.p99AtHalfRate.on / c.p99AtHalfRate.bare,
+      target: "≤ 15 ms",
+    },
+  ];
 }
