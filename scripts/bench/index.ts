@@ -222,7 +222,10 @@ async function main(): Promise<void> {
     // Serving: the time-to-green project, trained, under load (see serving.ts).
     if (want("serving")) {
       const tool = async (name: string) => {
-        const { stdout } = await execa("bash", [path.join(root, `scripts/install-${name}.sh`)]);
+        const { stdout } = await execa("bash", [
+          path.join(root, "scripts/install-go-tool.sh"),
+          name,
+        ]);
         return stdout.trim().split("\n").at(-1) ?? name;
       };
       servingCases = await measureServing(project ?? path.join(work, "green"), {

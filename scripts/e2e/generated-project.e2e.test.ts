@@ -320,7 +320,8 @@ describe.each(tasks)("generated project (--task %s)", (task) => {
     for (const [, count] of fuzzed) expect(Number(count)).toBeGreaterThanOrEqual(10);
 
     // A real load test: hey against the served model, failing on any error or non-200.
-    const hey = (await execa("bash", [path.join(repoRoot, "scripts/install-hey.sh")])).stdout;
+    const hey = (await execa("bash", [path.join(repoRoot, "scripts/install-go-tool.sh"), "hey"]))
+      .stdout;
     const load = await make(project, "load-test", [`HEY=${hey.trim()}`, "DURATION=20s"]);
     const figures =
       /(\d+) requests in .* p50 ([\d.]+) ms, p99 ([\d.]+) ms, throughput ([\d.]+)/.exec(load);
