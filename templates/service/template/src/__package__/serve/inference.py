@@ -77,8 +77,9 @@ def infer(
     """Score one request; its outputs are the ones it names, or all of them."""
     check_name(model_name)
     check_version(scorer.state.require(), model_version)
-    artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
-    tensors = to_tensors(prediction)
+    with scorer.lock:
+        artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
+        tensors = to_tensors(prediction)
     wanted = [output.name for output in request.outputs or []] or list(tensors)
     unknown = [name for name in wanted if name not in tensors]
     if unknown:

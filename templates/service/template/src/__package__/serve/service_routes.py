@@ -39,13 +39,11 @@ def service_router(scorer: Scorer) -> APIRouter:
     @router.post("/predict", tags=["Predict"])
     def predict(request: PredictRequest) -> dict[str, Any]:
         """Score rows given as records; answers predictions in the same order."""
-        rows = scorer.rows(lambda: records_to_frame(request.instances))
-        artifact, prediction = scorer.score(rows)
-        return {
-            "model_name": MODEL_NAME,
-            "model_version": artifact.version,
-            **to_records(prediction),
-        }
+        with scorer.lock:
+            rows = scorer.rows(lambda: records_to_frame(request.instances))
+            artifact, prediction = scorer.score(rows)
+            records = to_records(prediction)
+        return {"model_name": MODEL_NAME, "model_version": artifact.version, **records}
 
     # Documented as text, which it is: the OpenAPI default (JSON) would misdescribe it.
     @router.get("/metrics", tags=["Monitoring"], response_class=PlainTextResponse)

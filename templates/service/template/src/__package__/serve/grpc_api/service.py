@@ -9,7 +9,6 @@ REST answers for the same outcome, so dashboards and alerts cover both — and t
 """
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, Final
@@ -71,16 +70,11 @@ def observed(
 def handlers(scorer: Scorer) -> grpc.GenericRpcHandler:
     """The service's six methods, served from `scorer` and its model state."""
     state = scorer.state
-    # One inference at a time: scoring is Python under the GIL, and the server's threads taking
-    # turns at it served ~30% fewer calls with p99s twice as long (pnpm bench, gRPC rows). The
-    # other threads stay free, so health checks and metadata never wait behind a model.
-    scoring = threading.Lock()
 
     def model_infer(request: pb.ModelInferRequest) -> pb.ModelInferResponse:
-        version = request.model_version or None
-        with scoring:
-            response = inference.infer(scorer, request.model_name, version, to_request(request))
-            return to_response(response, raw=bool(request.raw_input_contents))
+        version = request.model_version or None  # scored under `scorer.lock`, as REST is
+        response = inference.infer(scorer, request.model_name, version, to_request(request))
+        return to_response(response, raw=bool(request.raw_input_contents))
 
     def server_metadata(_: pb.ServerMetadataRequest) -> pb.ServerMetadataResponse:
         metadata = inference.server_metadata()
