@@ -4,7 +4,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { lockSeed } from "@ds-service/template-service";
 import { describe, expect, it } from "vitest";
-import { normalizedName, seededLock, writeSeededLock } from "./lock-seed.js";
+import { normalizeName } from "../existing/requirement.js";
+import { seededLock, writeSeededLock } from "./lock-seed.js";
 
 const lock = (...blocks: string[]) =>
   `version = 1\nrequires-python = ">=3.11"\n${blocks.map((b) => `\n[[package]]\n${b}`).join("")}`;
@@ -77,6 +78,6 @@ describe("writeSeededLock", () => {
   });
 
   it("normalizes names as uv lists them", () => {
-    expect(normalizedName("Churn__Model.v2")).toBe("churn-model-v2");
+    expect(normalizeName("Churn__Model.v2")).toBe("churn-model-v2");
   });
 });

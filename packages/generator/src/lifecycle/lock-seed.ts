@@ -1,13 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-
-/**
- * uv's name for a project: lower case, every run of `-`, `_` and `.` one `-` (PEP 503). uv.lock
- * lists packages by this name, in code-point order.
- */
-export function normalizedName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
+import { normalizeName } from "../existing/requirement.js";
 
 const PACKAGE_HEADER = "\n[[package]]\n";
 const nameOf = (block: string) => /^name = "([^"]+)"$/m.exec(block)?.[1] ?? "";
@@ -23,7 +16,7 @@ export function seededLock(seed: string, projectName: string): string | undefine
   const own = blocks.filter((block) => /^source = \{ editable = "\." \}$/m.test(block));
   const project = own[0];
   if (own.length !== 1 || project === undefined) return undefined;
-  const name = normalizedName(projectName);
+  const name = normalizeName(projectName); // PEP 503, as uv.lock lists names (code-point order)
   const renamed = project.replace(/^name = "[^"]+"$/m, `name = "${name}"`);
   // Each block ends with one newline (the blank line between blocks is the separator's), so
   // blocks reorder freely; a stable sort keeps a package's several versions in uv's order.
