@@ -54,6 +54,7 @@ export async function writePlan(plan: Plan, targetDir: string, options: WriteOpt
       }));
       await applyPlan(target, ops, {
         stateDir,
+        synchronous: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
     });

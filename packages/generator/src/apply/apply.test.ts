@@ -53,10 +53,13 @@ const ops: readonly FileOp[] = [
   { path: "new/deep/data.bin", content: binary },
 ];
 
-function options(fx: Awaited<ReturnType<typeof fixture>>, extra: { fail?: boolean } = {}) {
+type Extra = { fail?: boolean; synchronous?: boolean };
+
+function options(fx: Awaited<ReturnType<typeof fixture>>, extra: Extra = {}) {
   const ref = path.join(fx.outside, "ref.txt");
   return {
     stateDir: fx.stateDir,
+    synchronous: extra.synchronous ?? false,
     finish: async () => {
       await fs.writeFile(ref, "new-ref");
       if (extra.fail) throw new Error("finish failed");
@@ -78,157 +81,186 @@ async function state(fx: Awaited<ReturnType<typeof fixture>>) {
 }
 
 /** What a clean apply does, and the names of its steps in order. */
-async function reference() {
+async function reference(synchronous: boolean) {
   const fx = await fixture();
   const before = await state(fx);
   const steps: string[] = [];
-  await applyPlan(fx.root, ops, { ...options(fx), onStep: (s) => void steps.push(s) });
+  await applyPlan(fx.root, ops, {
+    ...options(fx, { synchronous }),
+    onStep: (s) => void steps.push(s),
+  });
   return { before, after: await state(fx), steps };
 }
 
-describe("applyPlan", () => {
-  it("writes bytes exactly, keeps an existing file's mode, sets a given one, leaves no journal", async () => {
-    const fx = await fixture();
-    await applyPlan(fx.root, ops, options(fx));
-    const root = await snapshot(fx.root);
-    expect(root["run.sh"]).toBe(`755 ${Buffer.from("#!/bin/sh\necho 2\n").toString("base64")}`);
-    expect(root["secret.env"]?.startsWith("600 ")).toBe(true);
-    expect(root["logo.png"]).toBe(`644 ${Buffer.concat([binary, binary]).toString("base64")}`);
-    expect(root["gone.bin"]).toBeUndefined();
-    expect(root["new/deep/tool.sh"]?.startsWith("755 ")).toBe(true);
-    expect(await fs.readFile(path.join(fx.outside, "ref.txt"), "utf8")).toBe("new-ref");
-    await expect(fs.access(path.join(fx.stateDir, "txn"))).rejects.toThrow(/ENOENT/);
-  });
+// Both ways of doing the file I/O (thread pool, and synchronous for a new project's many files)
+// must take the same steps and undo the same way.
+describe.each([{ synchronous: false }, { synchronous: true }])(
+  "synchronous: $synchronous",
+  ({ synchronous }) => {
+    describe("applyPlan", () => {
+      it("writes bytes exactly, keeps an existing file's mode, sets a given one, leaves no journal", async () => {
+        const fx = await fixture();
+        await applyPlan(fx.root, ops, options(fx, { synchronous }));
+        const root = await snapshot(fx.root);
+        expect(root["run.sh"]).toBe(`755 ${Buffer.from("#!/bin/sh\necho 2\n").toString("base64")}`);
+        expect(root["secret.env"]?.startsWith("600 ")).toBe(true);
+        expect(root["logo.png"]).toBe(`644 ${Buffer.concat([binary, binary]).toString("base64")}`);
+        expect(root["gone.bin"]).toBeUndefined();
+        expect(root["new/deep/tool.sh"]?.startsWith("755 ")).toBe(true);
+        expect(await fs.readFile(path.join(fx.outside, "ref.txt"), "utf8")).toBe("new-ref");
+        await expect(fs.access(path.join(fx.stateDir, "txn"))).rejects.toThrow(/ENOENT/);
+      });
 
-  it("rolls back bytes, modes, created directories and the outside state when finish fails", async () => {
-    const fx = await fixture();
-    const before = await state(fx);
-    await expect(applyPlan(fx.root, ops, options(fx, { fail: true }))).rejects.toThrow(
-      /finish failed/,
-    );
-    expect(await state(fx)).toEqual(before);
-    await expect(fs.access(path.join(fx.stateDir, "txn"))).rejects.toThrow(/ENOENT/);
-  });
+      it("rolls back bytes, modes, created directories and the outside state when finish fails", async () => {
+        const fx = await fixture();
+        const before = await state(fx);
+        await expect(
+          applyPlan(fx.root, ops, options(fx, { fail: true, synchronous })),
+        ).rejects.toThrow(/finish failed/);
+        expect(await state(fx)).toEqual(before);
+        await expect(fs.access(path.join(fx.stateDir, "txn"))).rejects.toThrow(/ENOENT/);
+      });
 
-  it("rolls back when a write fails half-way (a directory where a file must go)", async () => {
-    const fx = await fixture();
-    await fs.mkdir(path.join(fx.root, "blocked"));
-    const before = await state(fx);
-    const failing = [...ops.slice(0, 3), { path: "blocked", content: Buffer.from("x") }, ...ops];
-    await expect(applyPlan(fx.root, failing, options(fx))).rejects.toThrow();
-    expect(await state(fx)).toEqual(before);
-  });
+      it("rolls back when a write fails half-way (a directory where a file must go)", async () => {
+        const fx = await fixture();
+        await fs.mkdir(path.join(fx.root, "blocked"));
+        const before = await state(fx);
+        const failing = [
+          ...ops.slice(0, 3),
+          { path: "blocked", content: Buffer.from("x") },
+          ...ops,
+        ];
+        await expect(applyPlan(fx.root, failing, options(fx, { synchronous }))).rejects.toThrow();
+        expect(await state(fx)).toEqual(before);
+      });
 
-  it("refuses a plan naming a path twice or one outside the root, writing nothing", async () => {
-    const fx = await fixture();
-    const before = await state(fx);
-    await expect(
-      applyPlan(fx.root, [...ops.slice(0, 1), ...ops.slice(0, 1)], options(fx)),
-    ).rejects.toThrow(/twice/);
-    await expect(
-      applyPlan(fx.root, [{ path: "../x", content: Buffer.from("") }], options(fx)),
-    ).rejects.toThrow(/refusing/);
-    expect(await state(fx)).toEqual(before);
-  });
-});
+      it("refuses a plan naming a path twice or one outside the root, writing nothing", async () => {
+        const fx = await fixture();
+        const before = await state(fx);
+        await expect(
+          applyPlan(
+            fx.root,
+            [...ops.slice(0, 1), ...ops.slice(0, 1)],
+            options(fx, { synchronous }),
+          ),
+        ).rejects.toThrow(/twice/);
+        await expect(
+          applyPlan(
+            fx.root,
+            [{ path: "../x", content: Buffer.from("") }],
+            options(fx, { synchronous }),
+          ),
+        ).rejects.toThrow(/refusing/);
+        expect(await state(fx)).toEqual(before);
+      });
+    });
 
-describe("a kill at every step", () => {
-  it("of the apply: recover restores or completes it, and a second recover is a no-op", async () => {
-    const { before, after, steps } = await reference();
-    expect(steps.length).toBeGreaterThan(ops.length * 2 + 3);
-    const outcomes = { restored: 0, completed: 0 };
-    for (let k = 0; k < steps.length; k++) {
-      const fx = await fixture();
-      const step = await killedAt(k, (onStep) =>
-        applyPlan(fx.root, ops, { ...options(fx), onStep }),
-      );
-      expect(step, `kill at step ${k}`).toBe(steps[k]);
-      const where = `killed after "${steps[k]}"`;
-      await recover(fx.stateDir, { undo: undo(fx) });
-      const now = await state(fx);
-      if (now.outside.ref === after.outside.ref && now.root["run.sh"] === after.root["run.sh"]) {
-        expect(now, where).toEqual(after);
-        outcomes.completed++;
-      } else {
-        expect(now, where).toEqual(before);
-        outcomes.restored++;
-      }
-      await expect(fs.access(path.join(fx.stateDir, "txn")), where).rejects.toThrow(/ENOENT/);
-      expect(await recover(fx.stateDir, { undo: undo(fx) }), where).toBe(0);
-      expect(await state(fx), where).toEqual(now);
-    }
-    // Up to the commit everything is undone; from the commit on (the cleanup) it stands.
-    const commit = steps.indexOf("commit");
-    expect(outcomes).toEqual({ restored: commit, completed: steps.length - commit });
-  });
+    describe("a kill at every step", () => {
+      it("of the apply: recover restores or completes it, and a second recover is a no-op", async () => {
+        const { before, after, steps } = await reference(synchronous);
+        expect(steps.length).toBeGreaterThan(ops.length * 2 + 3);
+        const outcomes = { restored: 0, completed: 0 };
+        for (let k = 0; k < steps.length; k++) {
+          const fx = await fixture();
+          const step = await killedAt(k, (onStep) =>
+            applyPlan(fx.root, ops, { ...options(fx, { synchronous }), onStep }),
+          );
+          expect(step, `kill at step ${k}`).toBe(steps[k]);
+          const where = `killed after "${steps[k]}"`;
+          await recover(fx.stateDir, { undo: undo(fx) });
+          const now = await state(fx);
+          if (
+            now.outside.ref === after.outside.ref &&
+            now.root["run.sh"] === after.root["run.sh"]
+          ) {
+            expect(now, where).toEqual(after);
+            outcomes.completed++;
+          } else {
+            expect(now, where).toEqual(before);
+            outcomes.restored++;
+          }
+          await expect(fs.access(path.join(fx.stateDir, "txn")), where).rejects.toThrow(/ENOENT/);
+          expect(await recover(fx.stateDir, { undo: undo(fx) }), where).toBe(0);
+          expect(await state(fx), where).toEqual(now);
+        }
+        // Up to the commit everything is undone; from the commit on (the cleanup) it stands.
+        const commit = steps.indexOf("commit");
+        expect(outcomes).toEqual({ restored: commit, completed: steps.length - commit });
+      });
 
-  it("of the cleanup half-way (some backups deleted, the retired journal left): it completes", async () => {
-    const { after, steps } = await reference();
-    const fx = await fixture();
-    await killedAt(steps.indexOf("commit"), (onStep) =>
-      applyPlan(fx.root, ops, { ...options(fx), onStep }),
-    );
-    const txn = path.join(fx.stateDir, "txn");
-    const left = (await fs.readdir(txn)).sort();
-    expect(left).toContain("journal.done");
-    for (const name of left.filter((n) => n !== "journal.done").slice(0, 2)) {
-      await fs.rm(path.join(txn, name));
-    }
-    expect(await recover(fx.stateDir, { undo: undo(fx) })).toBe(0);
-    expect(await state(fx)).toEqual(after);
-    await expect(fs.access(txn)).rejects.toThrow(/ENOENT/);
-  });
+      it("of the cleanup half-way (some backups deleted, the retired journal left): it completes", async () => {
+        const { after, steps } = await reference(synchronous);
+        const fx = await fixture();
+        await killedAt(steps.indexOf("commit"), (onStep) =>
+          applyPlan(fx.root, ops, { ...options(fx, { synchronous }), onStep }),
+        );
+        const txn = path.join(fx.stateDir, "txn");
+        const left = (await fs.readdir(txn)).sort();
+        expect(left).toContain("journal.done");
+        for (const name of left.filter((n) => n !== "journal.done").slice(0, 2)) {
+          await fs.rm(path.join(txn, name));
+        }
+        expect(await recover(fx.stateDir, { undo: undo(fx) })).toBe(0);
+        expect(await state(fx)).toEqual(after);
+        await expect(fs.access(txn)).rejects.toThrow(/ENOENT/);
+      });
 
-  it("of a recovery, itself killed at every step: the next recover still restores", async () => {
-    // A transaction killed after its last write: everything is to be rolled back.
-    const { before, steps } = await reference();
-    const lastWrite = steps.indexOf("finish");
-    const recoverySteps: string[] = [];
-    {
-      const fx = await fixture();
-      await killedAt(lastWrite, (onStep) => applyPlan(fx.root, ops, { ...options(fx), onStep }));
-      await recover(fx.stateDir, { undo: undo(fx), onStep: (s) => void recoverySteps.push(s) });
-    }
-    expect(recoverySteps).toContain("commit");
-    for (let j = 0; j < recoverySteps.length; j++) {
-      const fx = await fixture();
-      await killedAt(lastWrite, (onStep) => applyPlan(fx.root, ops, { ...options(fx), onStep }));
-      await killedAt(j, (onStep) => recover(fx.stateDir, { undo: undo(fx), onStep }));
-      const where = `recovery killed after "${recoverySteps[j]}"`;
-      await recover(fx.stateDir, { undo: undo(fx) });
-      expect(await state(fx), where).toEqual(before);
-      await expect(fs.access(path.join(fx.stateDir, "txn")), where).rejects.toThrow(/ENOENT/);
-    }
-  });
+      it("of a recovery, itself killed at every step: the next recover still restores", async () => {
+        // A transaction killed after its last write: everything is to be rolled back.
+        const { before, steps } = await reference(synchronous);
+        const lastWrite = steps.indexOf("finish");
+        const recoverySteps: string[] = [];
+        {
+          const fx = await fixture();
+          await killedAt(lastWrite, (onStep) =>
+            applyPlan(fx.root, ops, { ...options(fx, { synchronous }), onStep }),
+          );
+          await recover(fx.stateDir, { undo: undo(fx), onStep: (s) => void recoverySteps.push(s) });
+        }
+        expect(recoverySteps).toContain("commit");
+        for (let j = 0; j < recoverySteps.length; j++) {
+          const fx = await fixture();
+          await killedAt(lastWrite, (onStep) =>
+            applyPlan(fx.root, ops, { ...options(fx, { synchronous }), onStep }),
+          );
+          await killedAt(j, (onStep) => recover(fx.stateDir, { undo: undo(fx), onStep }));
+          const where = `recovery killed after "${recoverySteps[j]}"`;
+          await recover(fx.stateDir, { undo: undo(fx) });
+          expect(await state(fx), where).toEqual(before);
+          await expect(fs.access(path.join(fx.stateDir, "txn")), where).rejects.toThrow(/ENOENT/);
+        }
+      });
 
-  it("of an in-process rollback: recover finishes restoring", async () => {
-    const fx0 = await fixture();
-    const before = await state(fx0);
-    const steps: string[] = [];
-    await applyPlan(fx0.root, ops, {
-      ...options(fx0, { fail: true }),
-      onStep: (s) => void steps.push(s),
-    }).catch(() => undefined);
-    const rollbackFrom = steps.indexOf(`write ${ops.at(-1)?.path}`) + 1;
-    expect(steps[rollbackFrom]).toMatch(/^restore /);
-    for (let k = rollbackFrom; k < steps.length; k++) {
-      const fx = await fixture();
-      await killedAt(k, (onStep) =>
-        applyPlan(fx.root, ops, { ...options(fx, { fail: true }), onStep }),
-      );
-      await recover(fx.stateDir, { undo: undo(fx) });
-      expect(await state(fx), `killed after "${steps[k]}"`).toEqual(before);
-    }
-  });
+      it("of an in-process rollback: recover finishes restoring", async () => {
+        const fx0 = await fixture();
+        const before = await state(fx0);
+        const steps: string[] = [];
+        await applyPlan(fx0.root, ops, {
+          ...options(fx0, { fail: true, synchronous }),
+          onStep: (s) => void steps.push(s),
+        }).catch(() => undefined);
+        const rollbackFrom = steps.indexOf(`write ${ops.at(-1)?.path}`) + 1;
+        expect(steps[rollbackFrom]).toMatch(/^restore /);
+        for (let k = rollbackFrom; k < steps.length; k++) {
+          const fx = await fixture();
+          await killedAt(k, (onStep) =>
+            applyPlan(fx.root, ops, { ...options(fx, { fail: true, synchronous }), onStep }),
+          );
+          await recover(fx.stateDir, { undo: undo(fx) });
+          expect(await state(fx), `killed after "${steps[k]}"`).toEqual(before);
+        }
+      });
 
-  it("refuses to half-restore a journal whose outside state it cannot restore", async () => {
-    const { steps } = await reference();
-    const fx = await fixture();
-    await killedAt(steps.indexOf("finish"), (onStep) =>
-      applyPlan(fx.root, ops, { ...options(fx), onStep }),
-    );
-    const killed = await state(fx);
-    await expect(recover(fx.stateDir)).rejects.toThrow(/ds-service check/);
-    expect(await state(fx)).toEqual(killed);
-  });
-});
+      it("refuses to half-restore a journal whose outside state it cannot restore", async () => {
+        const { steps } = await reference(synchronous);
+        const fx = await fixture();
+        await killedAt(steps.indexOf("finish"), (onStep) =>
+          applyPlan(fx.root, ops, { ...options(fx, { synchronous }), onStep }),
+        );
+        const killed = await state(fx);
+        await expect(recover(fx.stateDir)).rejects.toThrow(/ds-service check/);
+        expect(await state(fx)).toEqual(killed);
+      });
+    });
+  },
+);

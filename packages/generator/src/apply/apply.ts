@@ -1,3 +1,4 @@
+import fsSync, { type Stats } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { CancelledError } from "../errors.js";
@@ -36,6 +37,11 @@ export interface ApplyOptions {
   /** Aborting stops before the next write and rolls back (CancelledError). */
   readonly signal?: AbortSignal;
   readonly onStep?: StepHook;
+  /**
+   * Back up and write the files with synchronous calls (see `synchronousIo`): for a plan of many files,
+   * such as a new project's.
+   */
+  readonly synchronous?: boolean;
 }
 
 /**
@@ -54,6 +60,7 @@ export async function applyPlan(
   options: ApplyOptions,
 ): Promise<void> {
   const onStep = options.onStep ?? (() => undefined);
+  const io = options.synchronous ? synchronousIo() : threadedIo;
   const txnDir = txnDirOf(options.stateDir);
   assertUnique(ops);
   if ((await readJournal(txnDir)) !== null) {
@@ -66,7 +73,7 @@ export async function applyPlan(
   try {
     const entries: JournalEntry[] = [];
     for (const [i, op] of ops.entries()) {
-      entries.push(await backUp(root, txnDir, op, i));
+      entries.push(await backUp(io, root, txnDir, op, i));
       await onStep(`backup ${op.path}`);
     }
     journal = {
@@ -85,7 +92,7 @@ export async function applyPlan(
   try {
     for (const op of ops) {
       if (options.signal?.aborted) throw new CancelledError("cancelled: nothing was written");
-      await write(root, op);
+      await write(io, root, op);
       await onStep(`write ${op.path}`);
     }
     if (options.finish) {
@@ -103,29 +110,81 @@ export async function applyPlan(
   await cleanUp(txnDir, onStep).catch(() => undefined);
 }
 
-async function backUp(root: string, txnDir: string, op: FileOp, i: number): Promise<JournalEntry> {
+async function backUp(
+  io: FileIo,
+  root: string,
+  txnDir: string,
+  op: FileOp,
+  i: number,
+): Promise<JournalEntry> {
   const abs = assertInside(root, op.path);
-  const stat = await fs.lstat(abs).catch((error: NodeJS.ErrnoException) => {
+  const stat = await io.lstat(abs).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return null;
     throw error;
   });
   if (stat === null) return { path: op.path, backup: null, mode: null };
   if (!stat.isFile()) throw new Error(`${op.path} is not a regular file; nothing was written`);
   const backup = String(i);
-  await fs.copyFile(abs, path.join(txnDir, backup));
+  await io.copyFile(abs, path.join(txnDir, backup));
   return { path: op.path, backup, mode: stat.mode & 0o7777 };
 }
 
-async function write(root: string, op: FileOp): Promise<void> {
+async function write(io: FileIo, root: string, op: FileOp): Promise<void> {
   const abs = assertInside(root, op.path);
   if (op.content === null) {
-    await fs.rm(abs, { force: true });
+    await io.rm(abs);
     return;
   }
-  await fs.mkdir(path.dirname(abs), { recursive: true });
+  await io.mkdirs(path.dirname(abs));
   // In place: an existing file keeps its inode and mode (a script stays executable).
-  await fs.writeFile(abs, op.content);
-  if (op.mode !== undefined) await fs.chmod(abs, op.mode);
+  await io.writeFile(abs, op.content);
+  if (op.mode !== undefined) await io.chmod(abs, op.mode);
+}
+
+/** The calls a transaction makes for each file it backs up and writes. */
+interface FileIo {
+  lstat(file: string): Promise<Stats>;
+  copyFile(from: string, to: string): Promise<void>;
+  mkdirs(dir: string): Promise<unknown>;
+  writeFile(file: string, content: Buffer): Promise<void>;
+  chmod(file: string, mode: number): Promise<void>;
+  rm(file: string): Promise<void>;
+}
+
+/**
+ * Through libuv's thread pool: each call costs a round trip of the event loop. Upgrades use
+ * it: they touch few files, and their fault-injection tests intercept node:fs/promises (each
+ * call reads `fs` when made, so those interceptions apply).
+ */
+const threadedIo: FileIo = {
+  lstat: (file) => fs.lstat(file),
+  copyFile: (from, to) => fs.copyFile(from, to),
+  mkdirs: (dir) => fs.mkdir(dir, { recursive: true }),
+  writeFile: (file, content) => fs.writeFile(file, content),
+  chmod: (file, mode) => fs.chmod(file, mode),
+  rm: (file) => fs.rm(file, { force: true }),
+};
+
+/**
+ * The same calls made directly; their promises are settled when returned, so a plan's order,
+ * failures and rollback are the same. A new project (~160 files, 4–5 calls each) spent
+ * 60–90 ms of a ~200 ms scaffold waiting on the thread pool, against ~8 ms this way. A
+ * directory made once in this transaction is not made again.
+ */
+function synchronousIo(): FileIo {
+  const made = new Set<string>();
+  return {
+    lstat: async (file) => fsSync.lstatSync(file),
+    copyFile: async (from, to) => fsSync.copyFileSync(from, to),
+    mkdirs: async (dir) => {
+      if (made.has(dir)) return;
+      fsSync.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    },
+    writeFile: async (file, content) => fsSync.writeFileSync(file, content),
+    chmod: async (file, mode) => fsSync.chmodSync(file, mode),
+    rm: async (file) => fsSync.rmSync(file, { force: true }),
+  };
 }
 
 function assertUnique(ops: readonly FileOp[]): void {
