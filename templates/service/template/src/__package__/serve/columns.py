@@ -45,7 +45,7 @@ def to_column(feature: str, values: Sequence[Any]) -> npt.NDArray[np.float64] | 
             if value is not None and not isinstance(value, str):
                 raise FeatureTypeError(feature, f"{value!r} is not a string (a text category)")
         return list(values)
-    if all(type(value) is float for value in values):  # the usual request, in one pass
+    if set(map(type, values)) == {float}:  # the usual request, in one C-speed pass
         numbers = np.asarray(values, dtype=np.float64)
         if np.isfinite(numbers).all():
             return numbers
