@@ -1,8 +1,9 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { penguinsMass, penguinsSpecies } from "./shared.js";
 
 // Tests that test the tests: each sabotage is a realistic bug patched into a project freshly
@@ -32,6 +33,82 @@ interface Sabotage {
 // The penguins projects the datasets suite checks unsabotaged (./shared.ts).
 const pkg = "penguins_species";
 const massPkg = "penguins_mass";
+
+/** The schema's range check on a numeric feature, dropped (the schema has one argument a line). */
+const rangeDropped = (pkg: string, feature: string): Sabotage => ({
+  name: "a dropped schema range check",
+  edits: [
+    {
+      file: `src/${pkg}/core/schemas.py`,
+      from: new RegExp(
+        `( {4}${feature}: Series\\[float\\] = pa\\.Field\\(\\n) {8}ge=[^\\n]*\\n {8}le=[^\\n]*\\n`,
+      ),
+      to: "$1",
+    },
+  ],
+  caughtBy: [
+    `tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[${feature}]`,
+  ],
+});
+
+/** The schema's category check on `feature` (a column of `type`), dropped: any value accepted. */
+const categoryDropped = (pkg: string, feature: string, type: "str" | "float"): Sabotage => ({
+  name: `a category check dropped: any ${feature} accepted`,
+  edits: [
+    {
+      file: `src/${pkg}/core/schemas.py`,
+      from: new RegExp(
+        `( {4}${feature}: Series\\[${type}\\] = pa\\.Field\\(\\n) {8}isin=[^\\n]*\\n`,
+      ),
+      to: "$1",
+    },
+  ],
+  caughtBy: [
+    `tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[${feature}]`,
+  ],
+});
+
+/**
+ * An identifier feature (a deny-listed name) added after the schema's field described
+ * `lastDescription`, and fed from the row index by the loading line `load` (`from` → `to`).
+ */
+const identifierAdded = (
+  pkg: string,
+  id: string,
+  lastDescription: string,
+  load: { readonly from: string; readonly to: string },
+): Sabotage => ({
+  name: "a deny-listed feature added",
+  edits: [
+    {
+      file: `src/${pkg}/core/schemas.py`,
+      from: `        description="${lastDescription}",\n    )\n`,
+      to: `        description="${lastDescription}",\n    )\n    ${id}: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n`,
+    },
+    { file: `src/${pkg}/io/data.py`, ...load },
+  ],
+  caughtBy: [
+    "tests/core/test_registry.py::test_schema_features_obey_the_policy",
+    "tests/core/test_registry.py::test_trained_model_features_obey_the_policy",
+  ],
+});
+
+/** The slice minimum of ROC AUC set to 0 in confs/quality.yaml (`minimums` as the project has it). */
+const sliceMinimumZeroed = (minimums: string): Sabotage => ({
+  name: "slice minimums set to 0",
+  edits: [
+    {
+      file: "confs/quality.yaml",
+      from: `minimums: ${minimums}`,
+      to: `minimums: ${minimums.replace(/roc_auc: [0-9.]+/, "roc_auc: 0")}`,
+    },
+  ],
+  caughtBy: [
+    "tests/io/test_floors.py::test_threshold_within_its_floor[quality.yaml:slice_bounds.minimums.roc_auc]",
+  ],
+  // `make score` on a loosened threshold is proven in the project's own tests/ml_test_score;
+  // the suite's time budget keeps one real `make score` run here (below).
+});
 
 /** The sabotages, as patches to the package `pkg` of a penguins project. */
 const sabotagesOf = (pkg: string): readonly Sabotage[] => [
@@ -81,33 +158,8 @@ const sabotagesOf = (pkg: string): readonly Sabotage[] => [
     ],
     caughtBy: ["tests/test_end_to_end.py::test_served_predictions_equal_offline_predictions"],
   },
-  {
-    name: "a dropped schema range check",
-    edits: [
-      {
-        file: `src/${pkg}/core/schemas.py`,
-        // The schema is rendered from the data profile, one argument per line.
-        from: /( {4}bill_length_mm: Series\[float\] = pa\.Field\(\n) {8}ge=[^\n]*\n {8}le=[^\n]*\n/,
-        to: "$1",
-      },
-    ],
-    caughtBy: [
-      "tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[bill_length_mm]",
-    ],
-  },
-  {
-    name: "a category check dropped: any island accepted",
-    edits: [
-      {
-        file: `src/${pkg}/core/schemas.py`,
-        from: /( {4}island: Series\[str\] = pa\.Field\(\n) {8}isin=[^\n]*\n/,
-        to: "$1",
-      },
-    ],
-    caughtBy: [
-      "tests/core/test_schema_contract.py::test_every_feature_declares_its_domain[island]",
-    ],
-  },
+  rangeDropped(pkg, "bill_length_mm"),
+  categoryDropped(pkg, "island", "str"),
   {
     name: "missing values no longer imputed",
     edits: [
@@ -157,40 +209,11 @@ const sabotagesOf = (pkg: string): readonly Sabotage[] => [
     ],
     caughtBy: ["tests/core/test_model.py::test_training_is_reproducible"],
   },
-  {
-    name: "a deny-listed feature added",
-    edits: [
-      {
-        file: `src/${pkg}/core/schemas.py`,
-        from: '        description="year",\n    )\n',
-        to: '        description="year",\n    )\n    penguin_id: Series[float] = pa.Field(ge=0, le=1e6, description="Record number.")\n',
-      },
-      {
-        file: `src/${pkg}/io/data.py`,
-        from: "features = validate_features(raw[list(FEATURES)])",
-        to: "features = validate_features(raw.assign(penguin_id=raw.index.astype(float))[list(FEATURES)])",
-      },
-    ],
-    caughtBy: [
-      "tests/core/test_registry.py::test_schema_features_obey_the_policy",
-      "tests/core/test_registry.py::test_trained_model_features_obey_the_policy",
-    ],
-  },
-  {
-    name: "slice minimums set to 0",
-    edits: [
-      {
-        file: "confs/quality.yaml",
-        from: "minimums: {roc_auc: 0.5}",
-        to: "minimums: {roc_auc: 0}",
-      },
-    ],
-    caughtBy: [
-      "tests/io/test_floors.py::test_threshold_within_its_floor[quality.yaml:slice_bounds.minimums.roc_auc]",
-    ],
-    // `make score` on a loosened threshold is proven in the project's own tests/ml_test_score;
-    // the suite's time budget keeps one real `make score` run here (below).
-  },
+  identifierAdded(pkg, "penguin_id", "year", {
+    from: "features = validate_features(raw[list(FEATURES)])",
+    to: "features = validate_features(raw.assign(penguin_id=raw.index.astype(float))[list(FEATURES)])",
+  }),
+  sliceMinimumZeroed("{roc_auc: 0.5}"),
   {
     name: "a suite ignored in the Makefile's test recipe",
     edits: [
@@ -244,6 +267,32 @@ const regressionSabotages: readonly Sabotage[] = [
       "a seed removed from training",
     ].includes(sabotage.name),
   ),
+];
+
+// The binary demo (diabetes progression above its median): the classes of bug whose code is the
+// template's own, then the data-derived ones on the demo's features (a range, a coded
+// category, an identifier feature, a slice minimum). Imputation is left out: no demo feature
+// may be missing, so a pipeline without its imputer is not a bug there (the test says so).
+const demoPkg = "diabetes_binary";
+const binarySabotages: readonly Sabotage[] = [
+  ...sabotagesOf(demoPkg).filter((sabotage) =>
+    [
+      "a constant predictor",
+      "shuffled feature order at serving time",
+      "every request made 10x slower",
+      "a NaN leaking into predictions",
+      "training on the held-out rows too",
+      "the non-regression gate comparing the model with itself",
+      "a seed removed from training",
+    ].includes(sabotage.name),
+  ),
+  rangeDropped(demoPkg, "age"),
+  categoryDropped(demoPkg, "sex", "float"),
+  identifierAdded(demoPkg, "patient_id", "Blood sugar level, mg/dL", {
+    from: 'features = validate_features(raw.drop(columns="target"))',
+    to: 'features = validate_features(raw.drop(columns="target").assign(patient_id=raw.index.astype(float)))',
+  }),
+  sliceMinimumZeroed("{roc_auc: 0.65, accuracy: 0.60}"),
 ];
 
 let project = "";
@@ -317,6 +366,20 @@ describe("sabotage: the same classes of bug on a regression project (penguins bo
     mass = await penguinsMass();
   }, 10 * 60_000);
   it.each(regressionSabotages)("$name", (sabotage) => expectCaught(mass, sabotage));
+});
+
+describe("sabotage: the same classes of bug on the binary demo (diabetes)", () => {
+  let root = "";
+  let demo = "";
+  beforeAll(async () => {
+    root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "ds-service-sabotage-")));
+    const name = demoPkg.replaceAll("_", "-");
+    const created = await runCli(["new", name, "--yes"], { cwd: root, env: { CI: "true" } });
+    expect(created.exitCode, created.stderr).toBe(0);
+    demo = path.join(root, name);
+  }, 10 * 60_000);
+  afterAll(() => fs.rm(root, { recursive: true, force: true }));
+  it.each(binarySabotages)("$name", (sabotage) => expectCaught(demo, sabotage));
 });
 
 // The ML bugs above, shipped inside the project: `make mutate-ml` applies each of its own
