@@ -77,11 +77,18 @@ class DriftWindow:
         self._categories = RingBuffer(self.capacity, len(CATEGORICAL), dtype=object)
 
     def observe(self, features: pd.DataFrame, predictions: npt.ArrayLike) -> None:
-        """Record scored rows (every schema feature, by name) and their prediction scores."""
-        numbers = np.column_stack(
-            [features[list(NUMERIC)].to_numpy(dtype=np.float64, na_value=np.nan), predictions]
-        )
-        categories = features[list(CATEGORICAL)].to_numpy(dtype=object)
+        """Record scored rows (every schema feature, by name) and their prediction scores.
+
+        Column by column into preallocated arrays: selecting a sub-frame first costs pandas
+        ~0.2 ms a request, as much as the rest of monitoring put together.
+        """
+        numbers = np.empty((len(features), len(NUMERIC) + 1), dtype=np.float64)
+        for i, name in enumerate(NUMERIC):
+            numbers[:, i] = features[name].to_numpy(dtype=np.float64, na_value=np.nan)
+        numbers[:, -1] = predictions
+        categories = np.empty((len(features), len(CATEGORICAL)), dtype=object)
+        for j, name in enumerate(CATEGORICAL):
+            categories[:, j] = features[name].to_numpy(dtype=object)
         with self._lock:
             self._numbers.extend(numbers)
             self._categories.extend(categories)
