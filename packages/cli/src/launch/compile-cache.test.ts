@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { testdir } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { keptCaches } from "./compile-cache.js";
 
 // Each load runs in its own node process, as the CLI does: inside one process V8 reuses the
 // script it already compiled and would never look at the cache file under test.
@@ -82,6 +83,27 @@ describe("loadCached", () => {
     await load(file, cacheDir);
     await fs.writeFile(file, source("col")); // same length: V8's own check would not notice
     expect(await load(file, cacheDir)).toMatchObject({ cache: "miss", value: "col-7" });
+  });
+
+  it("keeps the newest caches only: each build or Node version writes one, never read again", async () => {
+    const { file, cacheDir } = await setup();
+    await fs.mkdir(cacheDir);
+    const old = Array.from({ length: keptCaches + 3 }, (_, i) => `old-${i}.v8cache`);
+    for (const [i, name] of old.entries()) {
+      const stale = path.join(cacheDir, name);
+      await fs.writeFile(stale, "x");
+      const at = new Date(Date.now() - (i + 1) * 60_000); // old-0 is the newest
+      await fs.utimes(stale, at, at);
+    }
+    const killed = path.join(cacheDir, "abc.v8cache.123.tmp"); // a write killed long ago
+    await fs.writeFile(killed, "x");
+    await fs.utimes(killed, new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+
+    expect(await load(file, cacheDir)).toMatchObject({ cache: "miss", value: "row-7" });
+    const left = await cacheFiles(cacheDir);
+    expect(left).toHaveLength(keptCaches);
+    expect(left).toEqual(expect.arrayContaining(old.slice(0, keptCaches - 1)));
+    expect(await load(file, cacheDir)).toMatchObject({ cache: "hit", value: "row-7" });
   });
 
   it("is off with DS_SERVICE_NO_COMPILE_CACHE; an unusable cache directory is not an error", async () => {

@@ -52,6 +52,7 @@ export function loadCached<T>(file: string, dir = cacheDir()): CachedModule<T> {
     persist() {
       if (!cacheFile || (cachedData && !script.cachedDataRejected)) return;
       writeAtomically(cacheFile, script.createCachedData());
+      prune(path.dirname(cacheFile), cacheFile);
     },
   };
 }
@@ -71,6 +72,36 @@ function cachePath(file: string, dir: string): string | undefined {
     return path.join(dir, `${key}.v8cache`);
   } catch {
     return undefined;
+  }
+}
+
+/** How many cache files are kept: one per build, Node version and install path would pile up. */
+export const keptCaches = 8;
+
+/**
+ * Deletes all but the `keptCaches` newest cache files (`keep`, just written, is never deleted),
+ * and temp files a killed write left over an hour ago. Every CLI upgrade, Node upgrade or
+ * other install path writes a new ~3 MB cache and never reads the old one again. A cache
+ * deleted while another process reads it costs that process one compile, nothing more.
+ */
+function prune(dir: string, keep: string): void {
+  try {
+    const now = Date.now();
+    const entries = fs.readdirSync(dir).flatMap((name) => {
+      const file = path.join(dir, name);
+      try {
+        return [{ file, name, mtime: fs.statSync(file).mtimeMs }];
+      } catch {
+        return []; // removed meanwhile
+      }
+    });
+    const caches = entries
+      .filter((e) => e.name.endsWith(".v8cache") && e.file !== keep)
+      .sort((a, b) => b.mtime - a.mtime);
+    const stale = entries.filter((e) => e.name.endsWith(".tmp") && now - e.mtime > 3_600_000);
+    for (const e of [...caches.slice(keptCaches - 1), ...stale]) fs.rmSync(e.file, { force: true });
+  } catch {
+    // Pruning is housekeeping: an unreadable directory leaves the caches as they are.
   }
 }
 
