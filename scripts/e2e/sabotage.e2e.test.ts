@@ -1,10 +1,12 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { runCli } from "@ds-service/test-utils";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { penguinsMass, penguinsSpecies } from "./shared.js";
+import { startService } from "./serve.js";
+import { penguinRow, penguinsMass, penguinsSpecies } from "./shared.js";
 
 // Tests that test the tests: each sabotage is a realistic bug patched into a project freshly
 // generated from real data that is not the demo (penguins species: text categories, missing
@@ -32,6 +34,8 @@ interface Sabotage {
 
 // The penguins projects the datasets suite checks unsabotaged (./shared.ts).
 const pkg = "penguins_species";
+const slug = "penguins-species";
+const clientsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "clients");
 const massPkg = "penguins_mass";
 
 /** The schema's range check on a numeric feature, dropped (the schema has one argument a line). */
@@ -208,6 +212,27 @@ const sabotagesOf = (pkg: string): readonly Sabotage[] => [
       },
     ],
     caughtBy: ["tests/core/test_model.py::test_training_is_reproducible"],
+  },
+  {
+    // A field every new artifact has and the released one (made by the code of the last
+    // release) lacks: every test of today's models passes, but production could no longer
+    // roll back to that release. Only the test serving the released model sees it.
+    name: "the artifact manifest gains a field the released model lacks",
+    edits: [
+      {
+        file: `src/${pkg}/io/artifacts.py`,
+        from: "    lockfile_sha256: str | None = None\n",
+        to: "    lockfile_sha256: str | None = None\n    training_rows: int\n",
+      },
+      {
+        file: `src/${pkg}/jobs/train.py`,
+        from: "        lockfile_sha256=file_sha256(LOCKFILE) if LOCKFILE.is_file() else None,\n",
+        to: "        lockfile_sha256=file_sha256(LOCKFILE) if LOCKFILE.is_file() else None,\n        training_rows=len(trained.train.features),\n",
+      },
+    ],
+    caughtBy: [
+      "tests/serve/test_rollback.py::test_rolling_back_to_the_released_model_is_safe_on_this_code",
+    ],
   },
   identifierAdded(pkg, "penguin_id", "year", {
     from: "features = validate_features(raw[list(FEATURES)])",
@@ -422,19 +447,30 @@ describe("make contract: a change that breaks callers fails make check", () => {
   const ratio = ["bill_ratio", "--min", "0", "--max", "10", "--example", "2.5"];
   const about = ["--description", "bill length over depth", "--source", "field measurement"];
 
+  const raiseMajor = async () => {
+    const meta = path.join(project, `src/${pkg}/meta.py`);
+    const text = await fs.readFile(meta, "utf8");
+    expect(text).toContain("MODEL_MAJOR: Final = 1\n");
+    await fs.writeFile(meta, text.replace("MODEL_MAJOR: Final = 1\n", "MODEL_MAJOR: Final = 2\n"));
+  };
+  /** Where the project and the base refs upgrades merge against stand now. */
+  const snapshot = async () => ({
+    head: (await git("rev-parse", "HEAD")).stdout,
+    refs: (await git("for-each-ref", "--format=%(refname) %(objectname)", "refs/ds-service"))
+      .stdout,
+  });
+  // The CLI's commands move the base refs too: put them back with the tree.
+  const resetTo = async (commit: string, refs: string) => {
+    await git("reset", "-q", "--hard", commit);
+    await git("clean", "-fdq");
+    for (const line of refs.split("\n").filter(Boolean)) {
+      const [ref, sha] = line.split(" ") as [string, string];
+      await git("update-ref", ref, sha);
+    }
+  };
+
   it("fails a removed feature until MODEL_MAJOR is raised; an optional new feature passes, a required one fails", async () => {
-    const head = (await git("rev-parse", "HEAD")).stdout;
-    const refs = (await git("for-each-ref", "--format=%(refname) %(objectname)", "refs/ds-service"))
-      .stdout;
-    // Every command below moves the base refs upgrades merge against: put them back with the tree.
-    const resetTo = async (commit: string) => {
-      await git("reset", "-q", "--hard", commit);
-      await git("clean", "-fdq");
-      for (const line of refs.split("\n").filter(Boolean)) {
-        const [ref, sha] = line.split(" ") as [string, string];
-        await git("update-ref", ref, sha);
-      }
-    };
+    const { head, refs } = await snapshot();
     try {
       const recorded = await contract();
       expect(recorded.code, recorded.output).toBe(0);
@@ -448,30 +484,68 @@ describe("make contract: a change that breaks callers fails make check", () => {
       const removed = await contract();
       expect(removed.code, removed.output).not.toBe(0);
       expect(removed.output).toContain("BREAKING  input 'year' removed (or renamed)");
-      const meta = path.join(project, `src/${pkg}/meta.py`);
-      const text = await fs.readFile(meta, "utf8");
-      expect(text).toContain("MODEL_MAJOR: Final = 1\n");
-      await fs.writeFile(
-        meta,
-        text.replace("MODEL_MAJOR: Final = 1\n", "MODEL_MAJOR: Final = 2\n"),
-      );
+      await raiseMajor();
       const bumped = await contract();
       expect(bumped.code, bumped.output).toBe(0);
       expect(bumped.output).toContain("breaking changes allowed: MODEL_MAJOR 1 → 2");
 
-      await resetTo(released);
+      await resetTo(released, refs);
       await feature("add", "feature", ...ratio, ...about);
       const optional = await contract();
       expect(optional.code, optional.output).toBe(0);
       expect(optional.output).toContain("compatible new input 'bill_ratio'");
 
-      await resetTo(released);
+      await resetTo(released, refs);
       await feature("add", "feature", ...ratio, ...about, "--required");
       const required = await contract();
       expect(required.code, required.output).not.toBe(0);
       expect(required.output).toContain("BREAKING  new input 'bill_ratio': callers must send it");
     } finally {
-      await resetTo(head);
+      await resetTo(head, refs);
+    }
+  });
+
+  it("a release raising the major keeps v1 served beside v2: stock clients pinned to v1 still work", async () => {
+    const { head, refs } = await snapshot();
+    const run = async (target: string, env: Record<string, string> = {}) => {
+      const r = await execa("make", [target], { cwd: project, all: true, reject: false, env });
+      expect(r.exitCode, `make ${target}:\n${String(r.all).slice(-4000)}`).toBe(0);
+      return String(r.all);
+    };
+    try {
+      await feature("remove", "feature", "year");
+      await raiseMajor();
+      expect(await run("contract-release")).toContain("major 1 stays served beside it");
+      // The project's own check after a real breaking release, the previous major kept.
+      await run("check", { CI: "true" });
+      await git("add", "-A");
+      await git("commit", "-qm", "release major 2: year dropped");
+      await run("train");
+      const service = await startService(project);
+      try {
+        const row = JSON.stringify({ ...penguinRow, sex: "male" });
+        const args = [service.baseUrl, service.grpcTarget, slug, "v1", "v2", row, "year"];
+        const pinned = await execa(
+          "uv",
+          [
+            "run",
+            "--no-project",
+            "--with",
+            "tritonclient[http,grpc]",
+            "python",
+            "tritonclient_majors.py",
+            ...args,
+          ],
+          { cwd: clientsDir, all: true, reject: false },
+        );
+        console.log(pinned.all);
+        expect(pinned.exitCode, String(pinned.all)).toBe(0);
+        expect(pinned.all).toMatch(/: 0 failed$/m);
+      } finally {
+        await service.stop();
+      }
+    } finally {
+      await resetTo(head, refs);
     }
   });
 });

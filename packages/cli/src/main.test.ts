@@ -118,7 +118,7 @@ describe("run new", () => {
       "proj: uv --version",
       "proj: uv lock",
       `proj: uv ${syncArgs().join(" ")}`,
-      "proj: uv run python", // -m proj.serve.contract release
+      "proj: uv run python", // -m proj.jobs.release
       "proj: uv run python", // -m proj.io.budgets record
       "proj: git rev-parse --show-toplevel",
       "proj: git init --quiet --initial-branch=main",

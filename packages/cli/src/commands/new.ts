@@ -66,7 +66,7 @@ function jsonResult(result: CreateResult) {
 const stepWords: Record<PostStepName, string> = {
   install: "uv lock and uv sync",
   tune: "make tune",
-  contract: "make contract-release (record the contract callers rely on)",
+  contract: "make contract-release (record the contract callers rely on and the released model)",
   budgets: "make budgets-record (measure the performance budgets)",
   git: "git init, the first commit and the base refs for upgrades (refs/ds-service/*)",
 };

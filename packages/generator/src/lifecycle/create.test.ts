@@ -90,7 +90,7 @@ describe("createProject", () => {
       "uv --version",
       "uv lock",
       `uv ${syncArgs().join(" ")}`,
-      "uv run python", // -m churn_model.serve.contract release: the first commit has the contract
+      "uv run python", // -m churn_model.jobs.release: the first commit has the contract and the released model
       "uv run python", // -m churn_model.io.budgets record: and the budgets
       ...gitCalls,
     ]);
@@ -134,7 +134,7 @@ describe("createProject", () => {
       "start Installing dependencies with uv (uv lock, uv sync)",
       "output Resolved 142 packages in 1.20s",
       "done number",
-      "start Recording the contract callers rely on (make contract-release)",
+      "start Recording the contract callers rely on and the model to roll back to (make contract-release)",
       "done number",
       "start Measuring the performance budgets (make budgets-record)",
       "done number",

@@ -186,7 +186,7 @@ async function runPostSteps(
         (exec) => tuneModel(exec, targetDir, pkg),
       ],
       contract: [
-        "Recording the contract callers rely on (make contract-release)",
+        "Recording the contract callers rely on and the model to roll back to (make contract-release)",
         (exec) => recordContract(exec, targetDir, pkg),
       ],
       budgets: [

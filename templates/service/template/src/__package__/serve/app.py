@@ -40,7 +40,12 @@ def create_app(
     monitoring = monitoring or MonitoringSettings()
     metrics = ServiceMetrics()
     monitor = Monitor(metrics, monitoring) if monitoring.monitoring_enabled else None
-    state = ModelState(settings.model_dir, settings.model_uri, settings.model_cache_dir)
+    state = ModelState(
+        settings.model_dir,
+        settings.model_uri,
+        settings.model_cache_dir,
+        previous_dir=settings.previous_dir,
+    )
     scorer = Scorer(state=state, metrics=metrics, monitor=monitor)
 
     @asynccontextmanager

@@ -11,13 +11,15 @@ from ..io.artifacts import Artifact
 from ..meta import DISTRIBUTION, MODEL_NAME, package_version
 from .binary import EXTENSION
 from .errors import InputError, ModelNotFoundError
-from .predictions import OUTPUT_TENSORS, to_tensors
+from .predictions import OUTPUT_TENSORS, predict, to_tensors
+from .previous import CURRENT_MAJOR, PreviousMajor
 from .protocol import (
     INPUT_TENSORS,
     PLATFORM,
     InferenceRequest,
     InferenceResponse,
     ModelMetadata,
+    ResponseOutput,
     ServerMetadata,
     inputs_to_frame,
 )
@@ -31,16 +33,31 @@ def check_name(model_name: str) -> None:
         raise ModelNotFoundError(f"unknown model {model_name!r}; this server serves {MODEL_NAME!r}")
 
 
-def check_version(artifact: Artifact, model_version: str | None) -> None:
-    """Raise a 404 for a version other than the served one; None means "the served one".
+def check_version(state: ModelState, artifact: Artifact, model_version: str | None) -> None:
+    """Raise a 404 for a version this model does not answer to; None means "this one".
 
-    The served one answers to each of its names: its registry version when it came from
-    the registry (`MODEL_URI`), and its content hash.
+    This model answers to each of its names: its registry version when it came from the
+    registry (`MODEL_URI`), its content hash, and its major (`v<MODEL_MAJOR>`).
     """
-    if model_version is not None and model_version not in artifact.versions:
+    if model_version is not None and model_version not in [*artifact.versions, CURRENT_MAJOR]:
         raise ModelNotFoundError(
-            f"model {MODEL_NAME!r} has no version {model_version!r}; it serves {artifact.versions}"
+            f"model {MODEL_NAME!r} has no version {model_version!r}; "
+            f"it serves {served_versions(state, artifact)}"
         )
+
+
+def served_versions(state: ModelState, artifact: Artifact | None) -> list[str]:
+    """Every version a client may ask for: this model's names, then the previous major's."""
+    current = [] if artifact is None else [*artifact.versions, CURRENT_MAJOR]
+    return current + ([] if state.previous is None else state.previous.versions)
+
+
+def previous_major(state: ModelState, model_version: str | None) -> PreviousMajor | None:
+    """The previous major when the client asked for one of its versions, else None."""
+    previous = state.previous
+    if model_version is None or previous is None or model_version not in previous.versions:
+        return None
+    return previous
 
 
 def server_metadata() -> ServerMetadata:
@@ -51,11 +68,14 @@ def server_metadata() -> ServerMetadata:
 def model_metadata(state: ModelState, model_name: str, model_version: str | None) -> ModelMetadata:
     """Describe the model; no model, no versions to describe: 503 with the reason."""
     check_name(model_name)
+    previous = previous_major(state, model_version)
+    if previous is not None:
+        return previous.metadata(served_versions(state, state.artifact))
     artifact = state.require()
-    check_version(artifact, model_version)
+    check_version(state, artifact, model_version)
     return ModelMetadata(
         name=MODEL_NAME,
-        versions=artifact.versions,
+        versions=served_versions(state, artifact),
         platform=PLATFORM,
         inputs=INPUT_TENSORS,
         outputs=OUTPUT_TENSORS,
@@ -65,9 +85,11 @@ def model_metadata(state: ModelState, model_name: str, model_version: str | None
 def model_ready(state: ModelState, model_name: str, model_version: str | None) -> bool:
     """Whether the named model (and version, if given) is loaded; 404 for another model."""
     check_name(model_name)
+    if previous_major(state, model_version) is not None:
+        return True
     if state.artifact is None:
         return False
-    check_version(state.artifact, model_version)
+    check_version(state, state.artifact, model_version)
     return True
 
 
@@ -76,17 +98,42 @@ def infer(
 ) -> InferenceResponse:
     """Score one request; its outputs are the ones it names, or all of them."""
     check_name(model_name)
-    check_version(scorer.state.require(), model_version)
+    previous = previous_major(scorer.state, model_version)
+    if previous is not None:
+        return _infer_previous(scorer, previous, request)
+    check_version(scorer.state, scorer.state.require(), model_version)
     with scorer.lock:
         artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
         tensors = to_tensors(prediction)
+    return _respond(request, tensors, artifact.version)
+
+
+def _infer_previous(
+    scorer: Scorer, previous: PreviousMajor, request: InferenceRequest
+) -> InferenceResponse:
+    """Score with the previous major: its contract checks the inputs, its model answers.
+
+    Counted in the service's predictions; drift and the prediction log watch this major only,
+    whose features they know.
+    """
+    with scorer.lock:
+        prediction = predict(previous.artifact.pipeline, previous.frame(request.inputs))
+        tensors = to_tensors(prediction)
+    scorer.metrics.predictions.inc(len(prediction))
+    return _respond(request, tensors, previous.artifact.version)
+
+
+def _respond(
+    request: InferenceRequest, tensors: dict[str, ResponseOutput], version: str
+) -> InferenceResponse:
+    """The outputs the request names (all when it names none), and the version that answered."""
     wanted = [output.name for output in request.outputs or []] or list(tensors)
     unknown = [name for name in wanted if name not in tensors]
     if unknown:
         raise InputError(f"unknown output(s) {unknown}; this model has {list(tensors)}")
     return InferenceResponse(
         model_name=MODEL_NAME,
-        model_version=artifact.version,
+        model_version=version,
         id=request.id if request.id is not None else str(uuid.uuid4()),
         outputs=[tensors[name] for name in wanted],
     )

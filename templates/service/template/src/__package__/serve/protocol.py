@@ -147,6 +147,32 @@ def _check_datatype(tensor: RequestInput) -> None:
         raise InputError(f"input {tensor.name!r}: datatype {tensor.datatype} is not numeric")
 
 
+def tensor_values(tensor: RequestInput) -> list[Any]:
+    """One feature tensor's elements, once its shape is one this model takes and matches them."""
+    if len(tensor.shape) not in (1, 2) or tensor.shape[1:] not in ([], [1]):
+        raise BadRequestError(
+            f"input {tensor.name!r}: shape {tensor.shape} is not supported; this model "
+            f"takes one tensor per feature ({', '.join(FEATURES)}), each of shape "
+            "[batch] or [batch, 1], not one [batch, features] tensor"
+        )
+    elements = _elements(tensor)
+    if math.prod(tensor.shape) != len(elements):
+        raise InputError(
+            f"input {tensor.name!r}: shape {tensor.shape} does not match "
+            f"its {len(elements)} data elements"
+        )
+    return elements
+
+
+def check_batch(columns: dict[str, Any]) -> None:
+    """Every column holds the same number of rows, and at least one."""
+    batch_sizes = {len(values) for values in columns.values()}
+    if len(batch_sizes) > 1:
+        raise InputError(f"inputs have different batch sizes: {sorted(batch_sizes)}")
+    if batch_sizes == {0}:
+        raise InputError("inputs hold no rows")
+
+
 def inputs_to_frame(inputs: list[RequestInput]) -> pd.DataFrame:
     """Turn one tensor per feature into a frame with one column per tensor.
 
@@ -159,24 +185,8 @@ def inputs_to_frame(inputs: list[RequestInput]) -> pd.DataFrame:
         if tensor.name in columns:
             raise InputError(f"input {tensor.name!r} is given more than once")
         _check_datatype(tensor)
-        if len(tensor.shape) not in (1, 2) or tensor.shape[1:] not in ([], [1]):
-            raise BadRequestError(
-                f"input {tensor.name!r}: shape {tensor.shape} is not supported; this model "
-                f"takes one tensor per feature ({', '.join(FEATURES)}), each of shape "
-                "[batch] or [batch, 1], not one [batch, features] tensor"
-            )
-        elements = _elements(tensor)
-        if math.prod(tensor.shape) != len(elements):
-            raise InputError(
-                f"input {tensor.name!r}: shape {tensor.shape} does not match "
-                f"its {len(elements)} data elements"
-            )
-        columns[tensor.name] = to_column(tensor.name, elements)
-    batch_sizes = {len(values) for values in columns.values()}
-    if len(batch_sizes) > 1:
-        raise InputError(f"inputs have different batch sizes: {sorted(batch_sizes)}")
-    if batch_sizes == {0}:
-        raise InputError("inputs hold no rows")
+        columns[tensor.name] = to_column(tensor.name, tensor_values(tensor))
+    check_batch(columns)
     return pd.DataFrame(columns)
 
 

@@ -1,8 +1,9 @@
 """Open Inference Protocol REST routes: health, metadata and inference under `/v2`.
 
 KServe, Seldon MLServer, Triton and their clients speak this protocol, so the service can
-sit behind any of their tooling. Routes exist with and without `/versions/{version}`; this
-service serves one model with one version, the artifact's content hash.
+sit behind any of their tooling. Routes exist with and without `/versions/{version}`: this
+model answers to its content hash (and registry version) and to its major, `v<MODEL_MAJOR>`;
+after a breaking release, the previous major answers to its own (`previous.py`).
 """
 
 from typing import Any
@@ -102,7 +103,7 @@ def protocol_router(scorer: Scorer) -> APIRouter:
 
     @router.get(VERSIONED, response_model_exclude_none=True)
     def model_version_metadata(model_name: str, model_version: str) -> ModelMetadata:
-        """Describe one version of the model (404 if it is not the one served)."""
+        """Describe one version of the model: its inputs and outputs (404 for an unknown one)."""
         return metadata(model_name, model_version)
 
     @router.get(MODEL + "/ready", response_model=None)
@@ -124,7 +125,7 @@ def protocol_router(scorer: Scorer) -> APIRouter:
     async def model_version_infer(
         model_name: str, model_version: str, request: Request
     ) -> Response:
-        """Score a batch with one version of the model (404 if it is not the one served)."""
+        """Score a batch with one version of the model (404 for an unknown one)."""
         return await infer(model_name, model_version, request)
 
     return router

@@ -5,10 +5,11 @@
 `MLFLOW_TRACKING_URI` into `MODEL_CACHE_DIR`, default `model-cache`, and served instead),
 `HOST` (default `127.0.0.1`: only this machine can call it; containers set `0.0.0.0`),
 `PORT` (default 8080: REST), `GRPC_PORT` (default 8081: the protocol's gRPC service; 0 picks
-a free port), `MAX_REQUEST_BYTES` (default 1 MiB: larger bodies get 413 before they are
-read, bounding the memory a request can use) and `GRACEFUL_SHUTDOWN_SECONDS` (default 20:
-how long in-flight requests may finish after SIGTERM; keep it below the deployment's
-`terminationGracePeriodSeconds`, 30).
+a free port), `PREVIOUS_DIR` (default `contract/previous`: the previous major, served beside
+this one while its callers migrate, when a major bump kept it there), `MAX_REQUEST_BYTES`
+(default 1 MiB: larger bodies get 413 before they are read, bounding the memory a request can
+use) and `GRACEFUL_SHUTDOWN_SECONDS` (default 20: how long in-flight requests may finish after
+SIGTERM; keep it below the deployment's `terminationGracePeriodSeconds`, 30).
 """
 
 from pathlib import Path
@@ -25,6 +26,7 @@ class ServeSettings(BaseSettings):
     model_dir: Path = Path("artifacts")
     model_uri: str = ""
     model_cache_dir: Path = Path("model-cache")
+    previous_dir: Path = Path("contract/previous")
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     grpc_port: int = Field(default=8081, ge=0, le=65535)

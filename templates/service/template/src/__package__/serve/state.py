@@ -20,6 +20,7 @@ from ..io.artifacts import Artifact, ArtifactError, load_artifact
 from ..io.tracking import TrackedRun
 from ..meta import TASK
 from .errors import ModelNotReadyError
+from .previous import PreviousMajor, load_previous
 
 CLASSES = getattr(schemas, "CLASSES", None)
 """The labels, in probability-column order, for a classifier; None for a regressor."""
@@ -34,10 +35,14 @@ class ModelState:
     """A registry URI to serve instead of `model_dir` (`MODEL_URI`); empty: the folder."""
     cache_dir: Path = Path("model-cache")
     """Where registered versions are downloaded to."""
+    previous_dir: Path | None = None
+    """Where a previous major may be (`previous.py`); None: this major only."""
     source_dir: Path | None = None
     """The folder the loaded artifact came from (`model_dir`, or its download)."""
     artifact: Artifact | None = None
     error: str = field(default="the model has not been loaded yet")
+    previous: PreviousMajor | None = None
+    """The previous major, served beside this one on its versioned routes (`previous.py`)."""
     listeners: list[Callable[[bool], None]] = field(default_factory=list)
     """Told whether a model is serving after every (re)load: the gRPC health status."""
 
@@ -50,6 +55,7 @@ class ModelState:
             self.artifact, self.error = None, str(error)
         else:
             self.artifact, self.error, self.source_dir = artifact, "", source
+        self.previous = None if self.previous_dir is None else load_previous(self.previous_dir)
 
     def _fetch(self) -> tuple[Artifact, Path]:
         if not self.model_uri:
