@@ -111,9 +111,8 @@ class PreviousMajor:
 def _column(tensor: RequestInput, spec: dict[str, Any]) -> Any:
     """One input's values, each checked for its type, nulls, range and categories."""
     name, text = tensor.name, spec["datatype"] == "BYTES"
-    if text != (tensor.datatype == "BYTES") or (
-        not text and tensor.datatype not in NUMERIC_DATATYPES
-    ):
+    accepted = tensor.datatype == "BYTES" if text else tensor.datatype in NUMERIC_DATATYPES
+    if not accepted:
         raise InputError(
             f"input {name!r}: datatype {tensor.datatype}; the contract says {spec['datatype']}"
         )
