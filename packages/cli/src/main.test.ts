@@ -5,7 +5,6 @@ import {
   CancelledError,
   demoClassificationProfile,
   serviceTemplateSource,
-  syncArgs,
 } from "@ds-service/generator";
 import { listTree, testdir } from "@ds-service/test-utils";
 import { describe, expect, it } from "vitest";
@@ -117,7 +116,7 @@ describe("run new", () => {
     expect(calls.map((c) => c.replace(/ -m .*/, ""))).toEqual([
       "proj: uv --version",
       "proj: uv lock",
-      `proj: uv ${syncArgs().join(" ")}`,
+      "proj: uv sync",
       "proj: uv run python", // -m proj.jobs.release
       "proj: uv run python", // -m proj.io.budgets record
       "proj: git rev-parse --show-toplevel",
@@ -193,7 +192,7 @@ describe("run new", () => {
     };
     expect(await run(["new", "proj", "--answers", "answers.json"], { io, exec })).toBe(0);
     const tune = calls.indexOf("uv run python -m proj.jobs.tune --apply");
-    expect(tune).toBe(calls.indexOf(`uv ${syncArgs().join(" ")}`) + 1);
+    expect(tune).toBe(calls.indexOf("uv sync") + 1);
     expect(tune).toBeLessThan(calls.findIndex((c) => c.startsWith("git commit")));
   });
 

@@ -90,7 +90,6 @@ export {
   type StepProgress,
 } from "./lifecycle/deps.js";
 export { execaExec } from "./lifecycle/execa-exec.js";
-export { syncArgs } from "./lifecycle/install.js";
 export { type DataRequest, pointSourceFromProject, profileData } from "./lifecycle/profile.js";
 export { tuneModel } from "./lifecycle/tune.js";
 export {

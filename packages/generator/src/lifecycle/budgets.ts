@@ -1,4 +1,5 @@
 import { type Exec, mustRun } from "./deps.js";
+import { pythonStepEnv } from "./python-env.js";
 
 /**
  * `make budgets-record` before the first commit: what each feature's transform and one request
@@ -8,5 +9,6 @@ import { type Exec, mustRun } from "./deps.js";
 export async function recordBudgets(exec: Exec, projectDir: string, pkg: string): Promise<void> {
   await mustRun(exec, "uv", ["run", "python", "-m", `${pkg}.io.budgets`, "record"], {
     cwd: projectDir,
+    env: { ...pythonStepEnv },
   });
 }

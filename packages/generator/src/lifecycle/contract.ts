@@ -1,4 +1,5 @@
 import { type Exec, mustRun } from "./deps.js";
+import { pythonStepEnv } from "./python-env.js";
 
 /**
  * `make contract-release` before the first commit: the contract callers of major 1 rely on
@@ -9,5 +10,6 @@ import { type Exec, mustRun } from "./deps.js";
 export async function recordContract(exec: Exec, projectDir: string, pkg: string): Promise<void> {
   await mustRun(exec, "uv", ["run", "python", "-m", `${pkg}.jobs.release`], {
     cwd: projectDir,
+    env: { ...pythonStepEnv },
   });
 }

@@ -4,15 +4,6 @@ import { type Exec, mustRun } from "./deps.js";
 import { writeSeededLock } from "./lock-seed.js";
 
 /**
- * `uv sync`'s arguments. Where Python is told not to write bytecode (PYTHONDONTWRITEBYTECODE, set
- * by many CI and container images), every process would compile the ~10,000 library files it
- * imports again — about 13 s before pytest collects a test on 2 cores — so uv compiles them once.
- */
-export function syncArgs(env: NodeJS.ProcessEnv = process.env): string[] {
-  return env.PYTHONDONTWRITEBYTECODE ? ["sync", "--compile-bytecode"] : ["sync"];
-}
-
-/**
  * `uv lock` then `uv sync`: the lockfile is part of the first commit, and the virtualenv is ready
  * for `make check`. uv downloads nothing it can avoid; it uses the Python already installed.
  * The lock starts from the template's seed (lock-seed.ts): the versions its CI tested.
@@ -36,5 +27,6 @@ export async function installDependencies(
   }
   await writeSeededLock(projectDir, projectName, seed);
   await mustRun(exec, "uv", ["lock"], { cwd: projectDir });
-  await mustRun(exec, "uv", syncArgs(), { cwd: projectDir });
+  // No --compile-bytecode: the project's steps cache what they import (python-env.ts).
+  await mustRun(exec, "uv", ["sync"], { cwd: projectDir });
 }

@@ -1,4 +1,5 @@
 import { type Exec, mustRun } from "./deps.js";
+import { pythonStepEnv } from "./python-env.js";
 
 /**
  * `make tune` on the user's own data: before the first commit, so the first model trains with
@@ -9,5 +10,6 @@ import { type Exec, mustRun } from "./deps.js";
 export async function tuneModel(exec: Exec, projectDir: string, pkg: string): Promise<void> {
   await mustRun(exec, "uv", ["run", "python", "-m", `${pkg}.jobs.tune`, "--apply"], {
     cwd: projectDir,
+    env: { ...pythonStepEnv },
   });
 }
