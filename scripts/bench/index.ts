@@ -17,6 +17,7 @@ import {
 import { oldProjectRepo } from "./fixtures.js";
 import { compare, median, node, timeOnce } from "./measure.js";
 import { measureServing, type ServingFigures, servingRows } from "./serving.js";
+import { writeFloorScript } from "./write-floor.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const createBin = path.join(root, "packages/create-ds-service/dist/bin.cjs");
@@ -81,6 +82,21 @@ async function main(): Promise<void> {
         baseline: `node -e 0: ${scaffold.baseline.median.toFixed(3)} s`,
         ratio: scaffold.ratio,
         target: "≤ 1.3×",
+      });
+      // The same files written by a bare script: what the disk costs any tool, against Node.
+      const floorScript = await writeFloorScript(path.join(work, "s0"), work);
+      let f = 0;
+      const floor = await compare(
+        { run: () => node([floorScript, path.join(work, `f${f++}`)]) },
+        { run: () => node(["-e", "0"]) },
+        runs,
+      );
+      rows.push({
+        benchmark: "write floor: a bare Node script writing the scaffold's files from memory",
+        subject: `${floor.subject.median.toFixed(3)} s`,
+        baseline: `node -e 0: ${floor.baseline.median.toFixed(3)} s`,
+        ratio: floor.ratio,
+        target: `scaffold / floor: ${(scaffold.subject.median / floor.subject.median).toFixed(2)}×`,
       });
     }
 

@@ -6,6 +6,12 @@ import { describe, expect, it } from "vitest";
 
 // These spawn the built binary, as a user would: the bundle, its exit codes and its output.
 describe("ds-service (built bin)", () => {
+  it("is a bundle of ASCII only, which V8 holds as a one-byte string (half of a two-byte one)", async () => {
+    const bundle = await fs.readFile(path.join(path.dirname(cliBin), "cli.cjs"));
+    const first = bundle.findIndex((byte) => byte > 0x7f);
+    expect(first, bundle.subarray(Math.max(0, first - 60), first + 20).toString()).toBe(-1);
+  });
+
   it("creates a project non-interactively and records the answers", async () => {
     const cwd = await testdir();
     const r = await runCli(["new", "churn-model", "--yes", "--no-install", "--no-git"], { cwd });

@@ -118,10 +118,7 @@ async function backUp(
   i: number,
 ): Promise<JournalEntry> {
   const abs = assertInside(root, op.path);
-  const stat = await io.lstat(abs).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
-    throw error;
-  });
+  const stat = await io.lstat(abs);
   if (stat === null) return { path: op.path, backup: null, mode: null };
   if (!stat.isFile()) throw new Error(`${op.path} is not a regular file; nothing was written`);
   const backup = String(i);
@@ -143,7 +140,8 @@ async function write(io: FileIo, root: string, op: FileOp): Promise<void> {
 
 /** The calls a transaction makes for each file it backs up and writes. */
 interface FileIo {
-  lstat(file: string): Promise<Stats>;
+  /** null: nothing there. */
+  lstat(file: string): Promise<Stats | null>;
   copyFile(from: string, to: string): Promise<void>;
   mkdirs(dir: string): Promise<unknown>;
   writeFile(file: string, content: Buffer): Promise<void>;
@@ -157,7 +155,11 @@ interface FileIo {
  * call reads `fs` when made, so those interceptions apply).
  */
 const threadedIo: FileIo = {
-  lstat: (file) => fs.lstat(file),
+  lstat: (file) =>
+    fs.lstat(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return null;
+      throw error;
+    }),
   copyFile: (from, to) => fs.copyFile(from, to),
   mkdirs: (dir) => fs.mkdir(dir, { recursive: true }),
   writeFile: (file, content) => fs.writeFile(file, content),
@@ -174,7 +176,8 @@ const threadedIo: FileIo = {
 function synchronousIo(): FileIo {
   const made = new Set<string>();
   return {
-    lstat: async (file) => fsSync.lstatSync(file),
+    // Without an exception for each absent file (all of a new project's): ~20 µs each.
+    lstat: async (file) => fsSync.lstatSync(file, { throwIfNoEntry: false }) ?? null,
     copyFile: async (from, to) => fsSync.copyFileSync(from, to),
     mkdirs: async (dir) => {
       if (made.has(dir)) return;
