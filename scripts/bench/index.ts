@@ -53,6 +53,23 @@ interface Row {
   readonly target: string;
 }
 
+/** A command timed against `node -e 0`, alternating in the same run: one row of the table. */
+async function againstNode(
+  benchmark: string,
+  subject: Parameters<typeof compare>[0],
+  target: (timing: Awaited<ReturnType<typeof compare>>) => string,
+): Promise<{ row: Row; median: number }> {
+  const timing = await compare(subject, { run: () => node(["-e", "0"]) }, runs);
+  const row = {
+    benchmark,
+    subject: `${timing.subject.median.toFixed(3)} s`,
+    baseline: `node -e 0: ${timing.baseline.median.toFixed(3)} s`,
+    ratio: timing.ratio,
+    target: target(timing),
+  };
+  return { row, median: timing.subject.median };
+}
+
 async function main(): Promise<void> {
   await fs.access(cliBin).catch(() => {
     throw new Error("build first: pnpm build");
@@ -68,55 +85,36 @@ async function main(): Promise<void> {
   try {
     if (want("scaffold")) {
       let n = 0;
-      const scaffold = await compare(
+      const scaffold = await againstNode(
+        "scaffold (create-ds-service --yes --no-install --no-git)",
         {
           run: () =>
             node([createBin, path.join(work, `s${n++}`), "--yes", "--no-install", "--no-git"]),
         },
-        { run: () => node(["-e", "0"]) },
-        runs,
+        () => "≤ 1.3×",
       );
-      rows.push({
-        benchmark: "scaffold (create-ds-service --yes --no-install --no-git)",
-        subject: `${scaffold.subject.median.toFixed(3)} s`,
-        baseline: `node -e 0: ${scaffold.baseline.median.toFixed(3)} s`,
-        ratio: scaffold.ratio,
-        target: "≤ 1.3×",
-      });
       // The same files written by a bare script: what the disk costs any tool, against Node.
       const floorScript = await writeFloorScript(path.join(work, "s0"), work);
       let f = 0;
-      const floor = await compare(
+      const floor = await againstNode(
+        "write floor: a bare Node script writing the scaffold's files from memory",
         { run: () => node([floorScript, path.join(work, `f${f++}`)]) },
-        { run: () => node(["-e", "0"]) },
-        runs,
+        (t) => `scaffold / floor: ${(scaffold.median / t.subject.median).toFixed(2)}×`,
       );
-      rows.push({
-        benchmark: "write floor: a bare Node script writing the scaffold's files from memory",
-        subject: `${floor.subject.median.toFixed(3)} s`,
-        baseline: `node -e 0: ${floor.baseline.median.toFixed(3)} s`,
-        ratio: floor.ratio,
-        target: `scaffold / floor: ${(scaffold.subject.median / floor.subject.median).toFixed(2)}×`,
-      });
+      rows.push(scaffold.row, floor.row);
     }
 
     if (want("upgrade")) {
       let u = 0;
-      const upgradeOne = await compare(
+      const upgradeOne = await againstNode(
+        "upgrade one project 0.1.0 → current",
         {
           prepare: () => oldProjectRepo(fixture, path.join(work, `u${++u}`)),
           run: () => node([cliBin, "upgrade", "--cwd", path.join(work, `u${u}`)]),
         },
-        { run: () => node(["-e", "0"]) },
-        runs,
+        () => "≤ 1.5 s",
       );
-      rows.push({
-        benchmark: "upgrade one project 0.1.0 → current",
-        subject: `${upgradeOne.subject.median.toFixed(3)} s`,
-        baseline: `node -e 0: ${upgradeOne.baseline.median.toFixed(3)} s`,
-        ratio: upgradeOne.ratio,
-        target: "≤ 1.5 s",
-      });
+      rows.push(upgradeOne.row);
 
       const fleetDir = path.join(work, "fleet");
       const repos = Array.from({ length: fleetSize }, (_, i) => path.join(fleetDir, `repo-${i}`));
@@ -129,8 +127,8 @@ async function main(): Promise<void> {
       rows.push({
         benchmark: `fleet upgrade of ${fleetSize} projects (concurrency 4)`,
         subject: `${fleet.toFixed(2)} s`,
-        baseline: `one project: ${upgradeOne.subject.median.toFixed(3)} s`,
-        ratio: fleet / upgradeOne.subject.median,
+        baseline: `one project: ${upgradeOne.median.toFixed(3)} s`,
+        ratio: fleet / upgradeOne.median,
         target: "100 projects ≤ 60 s",
       });
     }
