@@ -1,5 +1,5 @@
-import { type Exec, mustRun } from "./deps.js";
-import { pythonStepEnv } from "./python-env.js";
+import type { Exec } from "./deps.js";
+import { runPythonModule } from "./python-step.js";
 
 /**
  * `make budgets-record` before the first commit: what each feature's transform and one request
@@ -7,8 +7,5 @@ import { pythonStepEnv } from "./python-env.js";
  * the project's D3 and N6 tests fail a 3x slowdown on any machine from the first CI run.
  */
 export async function recordBudgets(exec: Exec, projectDir: string, pkg: string): Promise<void> {
-  await mustRun(exec, "uv", ["run", "python", "-m", `${pkg}.io.budgets`, "record"], {
-    cwd: projectDir,
-    env: { ...pythonStepEnv },
-  });
+  await runPythonModule(exec, projectDir, `${pkg}.io.budgets`, ["record"]);
 }

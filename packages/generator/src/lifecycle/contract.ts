@@ -1,5 +1,5 @@
-import { type Exec, mustRun } from "./deps.js";
-import { pythonStepEnv } from "./python-env.js";
+import type { Exec } from "./deps.js";
+import { runPythonModule } from "./python-step.js";
 
 /**
  * `make contract-release` before the first commit: the contract callers of major 1 rely on
@@ -8,8 +8,5 @@ import { pythonStepEnv } from "./python-env.js";
  * released model from its first CI run.
  */
 export async function recordContract(exec: Exec, projectDir: string, pkg: string): Promise<void> {
-  await mustRun(exec, "uv", ["run", "python", "-m", `${pkg}.jobs.release`], {
-    cwd: projectDir,
-    env: { ...pythonStepEnv },
-  });
+  await runPythonModule(exec, projectDir, `${pkg}.jobs.release`);
 }

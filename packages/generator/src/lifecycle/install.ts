@@ -27,6 +27,6 @@ export async function installDependencies(
   }
   await writeSeededLock(projectDir, projectName, seed);
   await mustRun(exec, "uv", ["lock"], { cwd: projectDir });
-  // No --compile-bytecode: the project's steps cache what they import (python-env.ts).
+  // No --compile-bytecode: the project's steps cache what they import (python-step.ts).
   await mustRun(exec, "uv", ["sync"], { cwd: projectDir });
 }

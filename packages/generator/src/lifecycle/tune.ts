@@ -1,5 +1,5 @@
-import { type Exec, mustRun } from "./deps.js";
-import { pythonStepEnv } from "./python-env.js";
+import type { Exec } from "./deps.js";
+import { runPythonModule } from "./python-step.js";
 
 /**
  * `make tune` on the user's own data: before the first commit, so the first model trains with
@@ -8,8 +8,5 @@ import { pythonStepEnv } from "./python-env.js";
  * ships its own tuned values, so it skips this.
  */
 export async function tuneModel(exec: Exec, projectDir: string, pkg: string): Promise<void> {
-  await mustRun(exec, "uv", ["run", "python", "-m", `${pkg}.jobs.tune`, "--apply"], {
-    cwd: projectDir,
-    env: { ...pythonStepEnv },
-  });
+  await runPythonModule(exec, projectDir, `${pkg}.jobs.tune`, ["--apply"]);
 }
