@@ -91,8 +91,10 @@ describe("createProject", () => {
       "uv --version",
       "uv lock",
       "uv sync", // no --compile-bytecode: ~14 s for all the libraries where a run imports a third
-      "uv run python", // -m churn_model.jobs.release: the first commit has the contract and the released model
-      "uv run python", // -m churn_model.io.budgets record: and the budgets
+      // Started at once, in this order: the first commit has the contract and the released model
+      // (-m churn_model.jobs.release) and the budgets (-m churn_model.io.budgets record).
+      "uv run python",
+      "uv run python",
       ...gitCalls,
     ]);
     // The Python steps cache the bytecode they compile even where PYTHONDONTWRITEBYTECODE is
@@ -141,9 +143,7 @@ describe("createProject", () => {
       "start Installing dependencies with uv (uv lock, uv sync)",
       "output Resolved 142 packages in 1.20s",
       "done number",
-      "start Recording the contract callers rely on and the model to roll back to (make contract-release)",
-      "done number",
-      "start Measuring the performance budgets (make budgets-record)",
+      "start Recording the contract callers rely on and the model to roll back to and measuring the performance budgets, at once (make contract-release, make budgets-record)",
       "done number",
     ]);
     // The live steps replace the plain step lines.
@@ -181,6 +181,39 @@ describe("createProject", () => {
     expect(result.incomplete).toBeInstanceOf(StepError);
     expect(result.incomplete?.message).toMatch(
       /what remains, in .*churn-model: make setup && make contract-release && make budgets-record && git/,
+    );
+  });
+
+  it("records the contract and the budgets at once, and names the step that failed", async () => {
+    const target = path.join(await testdir(), "churn-model");
+    let running = 0;
+    let most = 0;
+    const { exec } = fakeExec(async (_file, args) => {
+      if (args[0] !== "run") return undefined;
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      const budgets = args.includes("churn_model.io.budgets");
+      return budgets ? { exitCode: 1, output: "AssertionError: transform.age" } : undefined;
+    });
+    const result = await createProject(
+      { targetDir: target, answers, install: true, git: true },
+      { exec },
+    );
+    expect(most).toBe(2);
+    expect(result.steps.map(({ name, status }) => `${name} ${status}`)).toEqual([
+      "install done",
+      "contract done",
+      "budgets failed",
+      "git done",
+    ]);
+    expect(result.steps[2]?.message).toMatch(
+      /`uv run python -m churn_model.io.budgets record` failed \(exit 1\):\nAssertionError/,
+    );
+    // What remains is the step that failed, then the commit of what it would change.
+    expect(result.incomplete?.message).toMatch(
+      /transform.age\n.*what remains, in .*churn-model: make budgets-record && git add -A/,
     );
   });
 

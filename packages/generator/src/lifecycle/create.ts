@@ -17,7 +17,6 @@ import {
   markSetupPending,
   recoverInterruptedSetup,
   removeCreated,
-  setupCommands,
   targetBefore,
 } from "./interrupted.js";
 import { tuneModel } from "./tune.js";
@@ -145,15 +144,32 @@ function created(options: CreateOptions, plan: Plan, dryRun: boolean) {
   return { targetDir, answers, plan, dryRun, files: [...plan.keys()].sort() };
 }
 
-/** The post-steps these options ask for, in order: tune, contract and budgets need the install. */
+/** The post-steps these options ask for, in order: the tool steps need the install. */
 function postSteps(options: CreateOptions): PostStepName[] {
-  return [
-    ...(options.install ? (["install"] as const) : []),
-    ...(options.install && options.answers.dataset?.source ? (["tune"] as const) : []),
-    ...(options.install ? (["contract", "budgets"] as const) : []),
-    ...(options.git ? (["git"] as const) : []),
-  ];
+  const git: PostStepName[] = options.git ? ["git"] : [];
+  return [...toolStages(options).flat(), ...git];
 }
+
+/**
+ * The tool steps in stages: each stage needs the ones before it (tune trains on the installed
+ * environment and rewrites the training config the later steps read); the steps of one stage
+ * need nothing of each other and run at once, each keeping a core busy.
+ */
+function toolStages(options: CreateOptions): ToolStep[][] {
+  if (!options.install) return [];
+  const tune: ToolStep[][] = options.answers.dataset?.source ? [["tune"]] : [];
+  return [["install"], ...tune, ["contract", "budgets"]];
+}
+
+type ToolStep = Exclude<PostStepName, "git">;
+
+/** The make target that does a post-step by hand. */
+const byHand: Record<ToolStep, string> = {
+  install: "make setup",
+  tune: "make tune",
+  contract: "make contract-release",
+  budgets: "make budgets-record",
+};
 
 interface PostStepsRun {
   readonly steps: readonly PostStep[];
@@ -162,9 +178,9 @@ interface PostStepsRun {
 }
 
 /**
- * Install, tune, record the contract and the budgets, commit. A failed install (no uv, no network) does not stop
- * the commit and its base ref — later upgrades merge against that ref — and is returned to report
- * what remains.
+ * Install, tune, then record the contract and the budgets at once, commit. A
+ * failed install (no uv, no network) does not stop the commit and its base ref — later upgrades
+ * merge against that ref — and is returned to report what remains.
  */
 async function runPostSteps(
   options: CreateOptions,
@@ -174,43 +190,41 @@ async function runPostSteps(
   const { targetDir, answers } = options;
   const steps: PostStep[] = [];
   let missed: StepError | undefined;
-  if (options.install) {
-    const pkg = pythonPackage(answers.name);
-    const work: Record<Exclude<PostStepName, "git">, [string, (exec: Exec) => Promise<void>]> = {
-      install: [
-        "Installing dependencies with uv (uv lock, uv sync)",
-        (exec) => installDependencies(exec, targetDir, answers.name),
-      ],
-      tune: [
-        "Tuning the model on your data (make tune)",
-        (exec) => tuneModel(exec, targetDir, pkg),
-      ],
-      contract: [
-        "Recording the contract callers rely on and the model to roll back to (make contract-release)",
-        (exec) => recordContract(exec, targetDir, pkg),
-      ],
-      budgets: [
-        "Measuring the performance budgets (make budgets-record)",
-        (exec) => recordBudgets(exec, targetDir, pkg),
-      ],
-    };
-    // The tool steps `postSteps` asks for, in its order; git runs after them whatever happened.
-    const planned = postSteps(options)
-      .filter((name) => name !== "git")
-      .map((name) => [name, ...work[name]] as const);
-    for (const [index, [name, step, run]] of planned.entries()) {
-      try {
-        steps.push(await timed(log, exec, { name, step, run }));
-      } catch (error) {
-        if (!(error instanceof StepError)) throw error;
-        missed = error;
-        steps.push({ name, status: "failed", message: error.message });
-        // Each step needs the one before it: the rest are skipped, and listed to run by hand.
-        for (const [skipped] of planned.slice(index + 1)) {
-          steps.push({ name: skipped, status: "skipped" });
-        }
-        break;
+  const pkg = pythonPackage(answers.name);
+  const work: Record<ToolStep, Work> = {
+    install: {
+      title: "Installing dependencies with uv",
+      commands: "uv lock, uv sync",
+      run: (exec) => installDependencies(exec, targetDir, answers.name),
+    },
+    tune: {
+      title: "Tuning the model on your data",
+      commands: "make tune",
+      run: (exec) => tuneModel(exec, targetDir, pkg),
+    },
+    contract: {
+      title: "Recording the contract callers rely on and the model to roll back to",
+      commands: "make contract-release",
+      run: (exec) => recordContract(exec, targetDir, pkg),
+    },
+    budgets: {
+      title: "Measuring the performance budgets",
+      commands: "make budgets-record",
+      run: (exec) => recordBudgets(exec, targetDir, pkg),
+    },
+  };
+  // Git runs after the tool steps whatever happened to them.
+  const stages = toolStages(options);
+  for (const [index, stage] of stages.entries()) {
+    const run = await runStage(log, exec, stage, work);
+    steps.push(...run.steps);
+    if (run.failed) {
+      missed = run.failed;
+      // Each stage needs the ones before it: the rest are skipped, and listed to run by hand.
+      for (const skipped of stages.slice(index + 1).flat()) {
+        steps.push({ name: skipped, status: "skipped" });
       }
+      break;
     }
   }
   let baseRefs: readonly string[] = [];
@@ -227,8 +241,11 @@ async function runPostSteps(
     );
   }
   if (!missed) return { steps, baseRefs };
+  // What did not happen, by hand.
   const remaining = [
-    ...setupCommands(Boolean(answers.dataset?.source)),
+    ...steps
+      .filter((s) => s.status === "failed" || s.status === "skipped")
+      .map((s) => byHand[s.name as ToolStep]),
     ...(options.git ? ['git add -A && git commit -m "chore: lock and install dependencies"'] : []),
   ];
   const incomplete = new StepError(
@@ -239,6 +256,54 @@ async function runPostSteps(
   return { steps, baseRefs, incomplete };
 }
 
+interface Work {
+  /** What the step does, as a progress line. */
+  readonly title: string;
+  /** What it runs, named as a person would run it. */
+  readonly commands: string;
+  readonly run: (exec: Exec) => Promise<void>;
+}
+
+/**
+ * One stage's steps at once, shown as one step: every step runs to its end (an abort stops
+ * them all), then the stage fails with the first step that failed.
+ */
+async function runStage(
+  log: Logger,
+  exec: Exec,
+  stage: readonly ToolStep[],
+  work: Record<ToolStep, Work>,
+): Promise<{ steps: PostStep[]; failed?: StepError }> {
+  const parts = stage.map((name) => work[name]);
+  const title = new Intl.ListFormat("en").format(
+    parts.map(({ title }, i) => (i === 0 ? title : title[0]?.toLowerCase() + title.slice(1))),
+  );
+  const commands = parts.map((part) => part.commands).join(", ");
+  const outcomes: PromiseSettledResult<void>[] = [];
+  const run = async (shown: Exec) => {
+    outcomes.push(...(await Promise.allSettled(parts.map((part) => part.run(shown)))));
+    const errors = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
+    // A cancel or a bug goes up as it is; a tool that failed fails the stage.
+    const unexpected = errors.find((e) => !(e instanceof StepError));
+    if (unexpected !== undefined) throw unexpected;
+    if (errors.length > 0) throw errors[0];
+  };
+  const step = `${title}${stage.length > 1 ? ", at once" : ""} (${commands})`;
+  try {
+    const seconds = await timed(log, exec, step, run);
+    return { steps: stage.map((name) => ({ name, status: "done", seconds })) };
+  } catch (error) {
+    if (!(error instanceof StepError)) throw error;
+    const steps = stage.map((name, i): PostStep => {
+      const outcome = outcomes[i];
+      if (outcome?.status !== "rejected") return { name, status: "done" };
+      const message = outcome.reason instanceof Error ? outcome.reason.message : "";
+      return { name, status: "failed", message };
+    });
+    return { steps, failed: error };
+  }
+}
+
 /**
  * One step, and how long it took: the longest steps never look stuck. A logger that shows steps
  * live (`Logger.step`: a spinner on a terminal) gets the tools' output as it comes; any other
@@ -247,8 +312,9 @@ async function runPostSteps(
 async function timed(
   log: Logger,
   exec: Exec,
-  { name, step, run }: { name: PostStepName; step: string; run: (exec: Exec) => Promise<void> },
-): Promise<PostStep> {
+  step: string,
+  run: (exec: Exec) => Promise<void>,
+): Promise<number> {
   const live = log.step?.(step);
   if (live === undefined) log.info(`${step}…`);
   const shown: Exec = live
@@ -264,7 +330,7 @@ async function timed(
   const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
   if (live) live.done(seconds);
   else log.info(`  done in ${seconds.toFixed(1)} s`);
-  return { name, status: "done", seconds };
+  return seconds;
 }
 
 /** What the project was fitted to, so the user can see at once whether the profile is right. */

@@ -26,6 +26,8 @@ import pandas as pd
 import yaml
 from sklearn.preprocessing import StandardScaler
 
+from ..yaml_parse import parse_yaml
+
 BUDGETS_FILE: Final = Path("confs") / "budgets.yaml"
 MARGIN: Final = 3.0
 """How many times its recorded cost a measurement may take: a 3x slowdown fails."""
@@ -75,7 +77,7 @@ def read_budgets(path: Path) -> dict[str, float]:
     """The costs recorded in the budgets file at `path`; empty when there is none."""
     if not path.exists():
         return {}
-    measured = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("measured") or {}
+    measured = (parse_yaml(path.read_text(encoding="utf-8")) or {}).get("measured") or {}
     return {str(key): float(value) for key, value in measured.items()}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
+from ..yaml_parse import parse_yaml
 
 FLOORS_FILE: Final = Path("confs") / "floors.yaml"
 DIRECTIONS: Final = {"at_least": "minimum", "at_most": "maximum"}
@@ -78,10 +78,10 @@ def thresholds(root: Path = Path()) -> list[Threshold]:
     An explicit key wins over a `*` pattern for the same threshold; a `*` pattern that
     matches nothing is fine (no feature of that kind), an explicit key must exist.
     """
-    floors: dict[str, dict[str, dict[str, Any]]] = yaml.safe_load((root / FLOORS_FILE).read_text())
+    floors: dict[str, dict[str, dict[str, Any]]] = parse_yaml((root / FLOORS_FILE).read_text())
     found: dict[str, Threshold] = {}
     for file, keys in floors.items():
-        config = yaml.safe_load((root / "confs" / file).read_text()) or {}
+        config = parse_yaml((root / "confs" / file).read_text()) or {}
         # Explicit keys first, so a pattern does not replace their (tighter) floor.
         for pattern in sorted(keys, key=lambda k: "*" in k):
             direction, floor = _floor(keys[pattern], f"{FLOORS_FILE}:{file}:{pattern}")

@@ -9,12 +9,12 @@ import json
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-import yaml
 from pydantic import BaseModel
 
 from ..core.behaviour import Behaviour
 from ..core.quality import QualityConfig
 from ..core.registry import FeatureRegistry, Policy
+from ..yaml_parse import parse_yaml
 
 CONFS: Final = Path("confs")
 QUALITY_FILE: Final = CONFS / "quality.yaml"
@@ -30,7 +30,7 @@ def load_yaml(path: Path, model: type[Config]) -> Config:
     """Parse and validate one YAML config; a missing file is an error, never a default."""
     if not path.is_file():
         raise FileNotFoundError(f"config not found: {path}")
-    return model.model_validate(yaml.safe_load(path.read_text()))
+    return model.model_validate(parse_yaml(path.read_text()))
 
 
 def load_quality(root: Path = Path()) -> QualityConfig:

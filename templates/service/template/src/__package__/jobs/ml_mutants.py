@@ -22,9 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..core.schemas import FEATURES, NUMERIC, UNSEEN_AS_OTHER
+from ..yaml_parse import parse_yaml
 from .process import exit_process
 
 logger = logging.getLogger(__name__)
@@ -178,7 +177,7 @@ def data_env(root: Path) -> dict[str, str]:
     config = root / "confs" / "data.yaml"
     if "DATA_SOURCE" in env or not config.is_file():
         return env
-    source = (yaml.safe_load(config.read_text()) or {}).get("source")
+    source = (parse_yaml(config.read_text()) or {}).get("source")
     if isinstance(source, str) and "://" not in source and (root / source).is_file():
         env["DATA_SOURCE"] = str((root / source).resolve())
     return env

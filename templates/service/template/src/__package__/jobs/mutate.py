@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..yaml_parse import parse_yaml
 from .ml_mutants import PACKAGE, copy_project, data_env
 from .process import exit_process
 
@@ -68,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    floor = float(yaml.safe_load(CONFIG.read_text())["min_score"])
+    floor = float(parse_yaml(CONFIG.read_text())["min_score"])
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         logger.error("nothing to mutate at %s", ", ".join(missing))

@@ -15,11 +15,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from ..io.floors import thresholds
 from ..ml_test_score.evidence import gather
 from ..ml_test_score.score import PASSED, ScoreConfig, compute, table
+from ..yaml_parse import parse_yaml
 from .process import exit_process
 
 
@@ -46,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("reports/ml_test_score.json"))
     parser.add_argument("--floor", type=float, default=None, help="override the config's floor")
     args = parser.parse_args(argv)
-    config = ScoreConfig.model_validate(yaml.safe_load((args.root / args.config).read_text()))
+    config = ScoreConfig.model_validate(parse_yaml((args.root / args.config).read_text()))
     floor = config.floor if args.floor is None else args.floor
 
     loosened = _thresholds_in_force(args.root)

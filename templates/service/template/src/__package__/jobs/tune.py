@@ -26,6 +26,7 @@ from ..core.model import ModelParams, build_pipeline
 from ..io.config import DEFAULT_CONFIG, TrainConfig, load_config
 from ..io.data import Dataset, load_dataset
 from ..meta import TASK
+from ..yaml_parse import parse_yaml
 from .process import exit_process
 from .tune_ray import run_ray_tune
 
@@ -121,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engine", choices=sorted(ENGINES), default="local")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    space = SearchSpace.model_validate(yaml.safe_load(args.search.read_text()))
+    space = SearchSpace.model_validate(parse_yaml(args.search.read_text()))
     result = search(load_config(args.config), space, args.engine)
     header = "# Written by `make tune`, which also sets `model:` in confs/train.yaml.\n"
     recorded = {key: value for key, value in result.items() if key != "shipped_score"}

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
+from ..yaml_parse import parse_yaml
 from .rubric import RUBRIC
 from .score import PASSED, Evidence
 
@@ -36,7 +35,7 @@ def tagged_tests(root: Path) -> dict[str, tuple[str, ...]]:
     path = root / RULE_TESTS
     if not path.is_file():
         return {}
-    tests: list[dict[str, Any]] = (yaml.safe_load(path.read_text()) or {}).get("tests") or []
+    tests: list[dict[str, Any]] = (parse_yaml(path.read_text()) or {}).get("tests") or []
     found: dict[str, tuple[str, ...]] = {}
     for test in tests:
         name = str(test.get("name", ""))

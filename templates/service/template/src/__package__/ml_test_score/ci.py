@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from ..yaml_parse import parse_yaml
+
 MAKE_CALL = re.compile(r"\bmake\s+((?:[\w.-]+\s*)+)")
 
 
@@ -40,7 +42,7 @@ def github_commands(root: Path) -> list[str]:
     """
     commands: list[str] = []
     for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
-        workflow: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
+        workflow: dict[str, Any] = parse_yaml(path.read_text()) or {}
         for job in (workflow.get("jobs") or {}).values():
             commands += [str(value) for value in (job.get("with") or {}).values()]
             commands += [str(step.get("run", "")) for step in job.get("steps") or []]

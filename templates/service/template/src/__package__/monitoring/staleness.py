@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
+from ..yaml_parse import parse_yaml
 
 RULES: Final = Path("monitoring/prometheus/rules.yaml")
 RULES_TEST: Final = Path("monitoring/prometheus/rules.test.yaml")
@@ -26,7 +26,7 @@ def alert_threshold_seconds(root: Path = Path()) -> float | None:
     path = root / RULES
     if not path.is_file():
         return None
-    rules: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
+    rules: dict[str, Any] = parse_yaml(path.read_text()) or {}
     for group in rules.get("groups") or []:
         for rule in group.get("rules") or []:
             if rule.get("alert") == ALERT:
