@@ -17,6 +17,7 @@ import {
   markSetupPending,
   recoverInterruptedSetup,
   removeCreated,
+  setupCommand,
   targetBefore,
 } from "./interrupted.js";
 import { tuneModel } from "./tune.js";
@@ -163,14 +164,6 @@ function toolStages(options: CreateOptions): ToolStep[][] {
 
 type ToolStep = Exclude<PostStepName, "git">;
 
-/** The make target that does a post-step by hand. */
-const byHand: Record<ToolStep, string> = {
-  install: "make setup",
-  tune: "make tune",
-  contract: "make contract-release",
-  budgets: "make budgets-record",
-};
-
 interface PostStepsRun {
   readonly steps: readonly PostStep[];
   readonly baseRefs: readonly string[];
@@ -199,17 +192,17 @@ async function runPostSteps(
     },
     tune: {
       title: "Tuning the model on your data",
-      commands: "make tune",
+      commands: setupCommand.tune,
       run: (exec) => tuneModel(exec, targetDir, pkg),
     },
     contract: {
       title: "Recording the contract callers rely on and the model to roll back to",
-      commands: "make contract-release",
+      commands: setupCommand.contract,
       run: (exec) => recordContract(exec, targetDir, pkg),
     },
     budgets: {
       title: "Measuring the performance budgets",
-      commands: "make budgets-record",
+      commands: setupCommand.budgets,
       run: (exec) => recordBudgets(exec, targetDir, pkg),
     },
   };
@@ -245,7 +238,7 @@ async function runPostSteps(
   const remaining = [
     ...steps
       .filter((s) => s.status === "failed" || s.status === "skipped")
-      .map((s) => byHand[s.name as ToolStep]),
+      .map((s) => setupCommand[s.name as ToolStep]),
     ...(options.git ? ['git add -A && git commit -m "chore: lock and install dependencies"'] : []),
   ];
   const incomplete = new StepError(
@@ -279,9 +272,9 @@ async function runStage(
     parts.map(({ title }, i) => (i === 0 ? title : title[0]?.toLowerCase() + title.slice(1))),
   );
   const commands = parts.map((part) => part.commands).join(", ");
-  const outcomes: PromiseSettledResult<void>[] = [];
+  let outcomes: PromiseSettledResult<void>[] = [];
   const run = async (shown: Exec) => {
-    outcomes.push(...(await Promise.allSettled(parts.map((part) => part.run(shown)))));
+    outcomes = await Promise.allSettled(parts.map((part) => part.run(shown)));
     const errors = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
     // A cancel or a bug goes up as it is; a tool that failed fails the stage.
     const unexpected = errors.find((e) => !(e instanceof StepError));

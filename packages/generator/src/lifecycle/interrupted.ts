@@ -20,14 +20,18 @@ export interface TargetBefore {
   readonly entries: ReadonlySet<string>;
 }
 
+/** The make target that does each tool post-step of `new` by hand. */
+export const setupCommand = {
+  install: "make setup",
+  tune: "make tune",
+  contract: "make contract-release",
+  budgets: "make budgets-record",
+} as const;
+
 /** The post-steps' make targets, to run by hand when they did not run (`make tune`: fitted to data). */
 export function setupCommands(fittedToData: boolean): string[] {
-  return [
-    "make setup",
-    ...(fittedToData ? ["make tune"] : []),
-    "make contract-release",
-    "make budgets-record",
-  ];
+  const { install, tune, contract, budgets } = setupCommand;
+  return [install, ...(fittedToData ? [tune] : []), contract, budgets];
 }
 
 /** Files the post-steps write or rewrite (uv, make tune, contract-release, budgets-record). */
