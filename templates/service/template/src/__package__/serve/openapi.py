@@ -11,6 +11,7 @@ from typing import Any, Final
 from fastapi import FastAPI
 
 from .protocol import InferenceRequest
+from .service_routes import PredictRequest
 
 ERROR: Final = {
     "title": "Error",
@@ -61,14 +62,15 @@ def _response(code: str, schema: str) -> dict[str, Any]:
 
 
 def describe_errors(document: dict[str, Any]) -> dict[str, Any]:
-    """Rewrite `document` in place: the error object everywhere, the infer body's schema."""
+    """Rewrite `document` in place: the error object everywhere, the read bodies' schemas."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["Error"], schemas["NotReady"] = ERROR, NOT_READY
-    request = InferenceRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(request.pop("$defs", {}))
-    schemas["InferenceRequest"] = request
+    for model in (InferenceRequest, PredictRequest):  # bodies the routes read themselves
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
     for path, item in document["paths"].items():
         for method, operation in item.items():
             responses = operation.setdefault("responses", {})

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -23,6 +22,7 @@ from .binary import (
     wants_binary,
     write_response,
 )
+from .errors import body_validation_error
 from .protocol import InferenceResponse, ModelMetadata, ServerMetadata
 from .scoring import Scorer
 
@@ -79,9 +79,8 @@ def protocol_router(scorer: Scorer) -> APIRouter:
         body = await http.body()
         try:
             request = read_request(body, header_length(http.headers.get(HEADER_LENGTH), len(body)))
-        except ValidationError as error:  # the same 400/422 messages as any other route
-            located = [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
-            raise RequestValidationError(located) from None
+        except ValidationError as error:
+            raise body_validation_error(error) from None
         response = await run_in_threadpool(
             inference.infer, scorer, model_name, model_version, request
         )

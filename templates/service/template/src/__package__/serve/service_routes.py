@@ -7,15 +7,17 @@ cannot disagree. `predictions` holds the labels themselves (or predicted values)
 classification adds `probabilities` (see `predictions.to_records`).
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr, ValidationError
 
 from ..meta import MODEL_NAME
 from .columns import records_to_frame
+from .errors import body_validation_error
 from .predictions import to_records
 from .scoring import Scorer
 
@@ -32,18 +34,38 @@ class PredictRequest(BaseModel):
     instances: Annotated[list[Instance], Field(min_length=1)]
 
 
+PREDICT_BODY: Final = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/PredictRequest"}}
+        },
+    }
+}
+"""pydantic-core reads the body from its bytes, so it is documented here (`openapi.py` adds
+the schema). FastAPI's own reading, `json.loads` and then validating the objects it built,
+took ~1.5 ms of a 1000-row request where this takes ~0.7 ms."""
+
+
 def service_router(scorer: Scorer) -> APIRouter:
     """Build `/predict` and `/metrics` around one scorer and its metrics registry."""
     router = APIRouter()
 
-    @router.post("/predict", tags=["Predict"])
-    def predict(request: PredictRequest) -> dict[str, Any]:
-        """Score rows given as records; answers predictions in the same order."""
+    def score(request: PredictRequest) -> dict[str, Any]:
         with scorer.lock:
             rows = scorer.rows(lambda: records_to_frame(request.instances))
             artifact, prediction = scorer.score(rows)
             records = to_records(prediction)
         return {"model_name": MODEL_NAME, "model_version": artifact.version, **records}
+
+    @router.post("/predict", tags=["Predict"], openapi_extra=PREDICT_BODY)
+    async def predict(http: Request) -> dict[str, Any]:
+        """Score rows given as records; answers predictions in the same order."""
+        try:
+            request = PredictRequest.model_validate_json(await http.body())
+        except ValidationError as error:
+            raise body_validation_error(error) from None
+        return await run_in_threadpool(score, request)
 
     # Documented as text, which it is: the OpenAPI default (JSON) would misdescribe it.
     @router.get("/metrics", tags=["Monitoring"], response_class=PlainTextResponse)
