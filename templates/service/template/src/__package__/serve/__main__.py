@@ -6,6 +6,7 @@ ones finish for up to `GRACEFUL_SHUTDOWN_SECONDS`, and the process exits 0: a re
 stop is not a failure.
 """
 
+import gc
 import signal
 import sys
 from threading import Event
@@ -45,6 +46,19 @@ class Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
+def freeze_startup_heap() -> None:
+    """Keep what start-up built (the imported libraries, the app) out of every later collection.
+
+    With pandas, scikit-learn and MLflow imported the process holds about a million objects, and
+    each full (generation 2) collection walked them all: 65-80 ms in which no request moved,
+    which is where the slowest 1% of requests under load came from (`pnpm bench`). Frozen, they
+    are never scanned again (a full collection then took ~5 ms). Garbage is collected first, so
+    nothing unreachable is kept for the life of the process.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def main() -> None:
     """Start both servers; settings come from the environment (see `ServeSettings`)."""
     settings = ServeSettings()
@@ -64,6 +78,7 @@ def main() -> None:
         timeout_graceful_shutdown=grace,
     )
     server = Server(config, grpc_server, grace)
+    freeze_startup_heap()
     try:
         server.run()
     finally:  # also when uvicorn re-raises SIGTERM (`exit_cleanly`) or fails to start
