@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type RunningService, startBackground, startService } from "./serve.js";
 import { penguinInputs, penguinsSpecies } from "./shared.js";
 
-// The model registry against a real MLflow server (the project's own `ui` group) on loopback,
-// with its own SQLite store and artifact folder: `make train` registers versions there,
-// `make promote` and `make rollback-model` move `production`, and `make serve
-// MODEL_URI=models:/<slug>@production` serves what the alias names, with artifacts/ deleted so
-// nothing local can stand in. Bounded waits only; everything started here is stopped here.
+// The model registry against a real MLflow server (the project's own `ui` group, run as `make ui`
+// runs it: beside the project's .venv, never in it) on loopback, with its own SQLite store and
+// artifact folder: `make train` registers versions there, `make promote` and `make
+// rollback-model` move `production`, and `make serve MODEL_URI=models:/<slug>@production` serves
+// what the alias names, with artifacts/ deleted so nothing local can stand in. Bounded waits
+// only; everything started here is stopped here.
 const slug = "penguins-species";
 const production = `models:/${slug}@production`;
 // The shared project is a git checkout with uncommitted changes once promote writes the bar:
@@ -24,10 +25,14 @@ interface Tracking {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `mlflow server` from the project's venv on a free loopback port, once `/health` answers. */
+/**
+ * `mlflow server` from the project's `ui` group on a free loopback port, once `/health` answers:
+ * in a throwaway environment uv makes from uv.lock, as `make ui` runs the UI, since the full
+ * mlflow in .venv would share its files with the dev group's mlflow-skinny.
+ */
 async function startMlflow(project: string, store: string): Promise<Tracking> {
   const port = await freePort();
-  const args = ["run", "--group", "ui", "mlflow", "server"];
+  const args = ["run", "--isolated", "--only-group", "ui", "mlflow", "server"];
   args.push("--backend-store-uri", `sqlite:///${path.join(store, "mlflow.db")}`);
   args.push("--default-artifact-root", path.join(store, "artifacts"));
   args.push("--host", "127.0.0.1", "--port", String(port), "--workers", "1");
@@ -56,6 +61,14 @@ async function versions(tracking: Tracking): Promise<string[]> {
   expect(res.status).toBe(200);
   const body = (await res.json()) as { model_versions?: { version: string }[] };
   return (body.model_versions ?? []).map((v) => v.version).sort((a, b) => Number(a) - Number(b));
+}
+
+/** The distributions installed in the project's .venv whose names start with mlflow. */
+async function mlflowDists(project: string): Promise<string[]> {
+  const lib = path.join(project, ".venv/lib");
+  const python = (await fs.readdir(lib)).find((d) => d.startsWith("python"));
+  const site = path.join(lib, String(python), "site-packages");
+  return (await fs.readdir(site)).filter((n) => /^mlflow[-_].*\.dist-info$/.test(n)).sort();
 }
 
 async function make(project: string, target: string, env: Record<string, string>) {
@@ -123,6 +136,29 @@ describe("the MLflow registry on a real tracking server", () => {
     console.log(`registry: ${label} → run ${run.run_id}, version ${run.registered_version}`);
     return run;
   }
+
+  it("the server runs the locked mlflow outside .venv: an exact uv sync keeps mlflow importable", async () => {
+    // The full mlflow and mlflow-skinny install the same mlflow/ files: in .venv together, the
+    // exact `uv sync` below (make setup's) would remove mlflow and those files with it. (It also
+    // removes the groups other files synced into the shared project; they sync them again.)
+    const installed = await mlflowDists(project);
+    const lock = await fs.readFile(path.join(project, "uv.lock"), "utf8");
+    const locked = /\[\[package\]\]\nname = "mlflow"\nversion = "([^"]+)"/.exec(lock)?.[1];
+    expect(locked).toMatch(/^\d/);
+    const version = await fetch(`${(tracking as Tracking).url}/version`);
+    expect(await version.text()).toBe(locked);
+
+    const synced = await execa("uv", ["sync"], { cwd: project, all: true, reject: false });
+    expect(synced.exitCode, synced.all).toBe(0);
+    const imported = await execa("uv", ["run", "python", "-c", "import mlflow.client"], {
+      cwd: project,
+      all: true,
+      reject: false,
+    });
+    expect(imported.exitCode, imported.all).toBe(0);
+    expect(installed).toEqual([`mlflow_skinny-${locked}.dist-info`]);
+    expect(await mlflowDists(project)).toEqual(installed);
+  });
 
   it("two trained and promoted versions; make serve MODEL_URI serves production's", async () => {
     for (const label of ["first train", "second train"]) {
