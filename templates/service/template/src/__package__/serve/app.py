@@ -17,6 +17,7 @@ from ..monitoring.metrics import ServiceMetrics
 from ..monitoring.monitor import Monitor
 from ..monitoring.reference import load_reference
 from ..monitoring.settings import MonitoringSettings
+from .dispatch import Dispatch
 from .encoding import RequestEncoding
 from .errors import install_error_handlers
 from .middleware import BodySizeLimit, RequestMetrics
@@ -62,8 +63,9 @@ def create_app(
     app.state.scorer = scorer  # reachable by operational tooling and tests
     install_error_handlers(app)
     install_openapi(app)
-    app.include_router(protocol_router(scorer))
-    app.include_router(service_router(scorer))
+    dispatch = Dispatch(scorer.lock, budget=settings.inline_budget_ms / 1000)
+    app.include_router(protocol_router(scorer, dispatch))
+    app.include_router(service_router(scorer, dispatch))
     # The last middleware added runs first: metrics see every request, 413s included, and
     # the size limit bounds the compressed body before `RequestEncoding` inflates it.
     app.add_middleware(RequestEncoding, max_bytes=settings.max_request_bytes)

@@ -9,7 +9,6 @@ after a breaking release, the previous major answers to its own (`previous.py`).
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -22,6 +21,7 @@ from .binary import (
     wants_binary,
     write_response,
 )
+from .dispatch import Dispatch
 from .errors import body_validation_error
 from .protocol import InferenceResponse, ModelMetadata, ServerMetadata
 from .scoring import Scorer
@@ -42,8 +42,8 @@ INFER_BODY = {
 """The body is read by hand (JSON or JSON plus binary tensors), so it is documented here."""
 
 
-def protocol_router(scorer: Scorer) -> APIRouter:
-    """Build the `/v2` routes around one model state and scorer."""
+def protocol_router(scorer: Scorer, dispatch: Dispatch) -> APIRouter:
+    """Build the `/v2` routes around one model state, its scorer and where it scores."""
     router = APIRouter(tags=["Open Inference Protocol"])
     state = scorer.state
 
@@ -81,8 +81,11 @@ def protocol_router(scorer: Scorer) -> APIRouter:
             request = read_request(body, header_length(http.headers.get(HEADER_LENGTH), len(body)))
         except ValidationError as error:
             raise body_validation_error(error) from None
-        response = await run_in_threadpool(
-            inference.infer, scorer, model_name, model_version, request
+        previous = inference.previous_major(state, model_version)
+        response = await dispatch.run(
+            state.artifact if previous is None else None,
+            request.inputs[0].shape[0] if request.inputs and request.inputs[0].shape else 0,
+            lambda: inference.infer(scorer, model_name, model_version, request),
         )
         binary = wants_binary(request)
         if binary is not None and not binary:

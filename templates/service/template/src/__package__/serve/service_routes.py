@@ -10,13 +10,13 @@ classification adds `probabilities` (see `predictions.to_records`).
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr, ValidationError
 
 from ..meta import MODEL_NAME
 from .columns import records_to_frame
+from .dispatch import Dispatch
 from .errors import body_validation_error
 from .predictions import to_records
 from .scoring import Scorer
@@ -47,8 +47,8 @@ the schema). FastAPI's own reading, `json.loads` and then validating the objects
 took ~1.5 ms of a 1000-row request where this takes ~0.7 ms."""
 
 
-def service_router(scorer: Scorer) -> APIRouter:
-    """Build `/predict` and `/metrics` around one scorer and its metrics registry."""
+def service_router(scorer: Scorer, dispatch: Dispatch) -> APIRouter:
+    """Build `/predict` and `/metrics` around one scorer, its metrics and where it scores."""
     router = APIRouter()
 
     def score(request: PredictRequest) -> dict[str, Any]:
@@ -65,7 +65,9 @@ def service_router(scorer: Scorer) -> APIRouter:
             request = PredictRequest.model_validate_json(await http.body())
         except ValidationError as error:
             raise body_validation_error(error) from None
-        return await run_in_threadpool(score, request)
+        return await dispatch.run(
+            scorer.state.artifact, len(request.instances), lambda: score(request)
+        )
 
     # Documented as text, which it is: the OpenAPI default (JSON) would misdescribe it.
     @router.get("/metrics", tags=["Monitoring"], response_class=PlainTextResponse)

@@ -8,8 +8,10 @@
 a free port), `PREVIOUS_DIR` (default `contract/previous`: the previous major, served beside
 this one while its callers migrate, when a major bump kept it there), `MAX_REQUEST_BYTES`
 (default 1 MiB: larger bodies get 413 before they are read, bounding the memory a request can
-use) and `GRACEFUL_SHUTDOWN_SECONDS` (default 20: how long in-flight requests may finish after
-SIGTERM; keep it below the deployment's `terminationGracePeriodSeconds`, 30).
+use), `INLINE_BUDGET_MS` (default 20: a REST request this model is measured to score in that
+time is scored on the event loop, a slower one on a thread; 0 always a thread; see
+`dispatch.py`) and `GRACEFUL_SHUTDOWN_SECONDS` (default 20: how long in-flight requests may
+finish after SIGTERM; keep it below the deployment's `terminationGracePeriodSeconds`, 30).
 """
 
 from pathlib import Path
@@ -31,4 +33,5 @@ class ServeSettings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     grpc_port: int = Field(default=8081, ge=0, le=65535)
     max_request_bytes: int = Field(default=1 << 20, gt=0)
+    inline_budget_ms: float = Field(default=20, ge=0)
     graceful_shutdown_seconds: int = Field(default=20, gt=0)
