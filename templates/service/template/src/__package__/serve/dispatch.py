@@ -8,11 +8,14 @@ when this model's measured time for that many rows fits in `INLINE_BUDGET_MS` (d
 a slower one goes to a worker thread, and health, metadata and metrics never wait behind it.
 
 The time is measured, never assumed: after a (re)load, a model's first requests go to a
-thread, and each scoring updates what the next decision uses. What a budget cannot bound: a
-probe may wait behind one quick scoring per caller with a request ready (50 callers at 20 ms
-is a second, a probe's default timeout), and a model that hangs part-way through a request of
-a size it used to score quickly stalls the loop, so liveness fails and Kubernetes restarts
-the pod, as it would a hung process. `INLINE_BUDGET_MS=0` scores every request on a thread.
+thread, and each scoring updates what the next decision uses (a refused request only when it
+took longer than expected: refusing is quick whatever the model costs).
+
+What a budget cannot bound: a probe may wait behind one quick scoring per caller with a
+request ready (50 callers at 20 ms is a second, a probe's default timeout), and a model that
+hangs part-way through a request of a size it used to score quickly stalls the loop, so
+liveness fails and Kubernetes restarts the pod, as it would a hung process.
+`INLINE_BUDGET_MS=0` scores every request on a thread.
 """
 
 import threading
@@ -31,13 +34,18 @@ WEIGHT = 0.2
 """How much a faster scoring moves an estimate down (an exponentially weighted average)."""
 
 
-def _average(old: float | None, new: float) -> float:
-    """Believe a slower time at once and a faster one slowly.
+def _average(old: float | None, new: float, succeeded: bool) -> float | None:
+    """Believe a slower time at once and a faster one slowly; a failure only ever raises it.
 
     A model that turns slow then stalls the loop for one request, and one slow outlier sends
-    only the next few requests to a thread.
+    only the next few requests to a thread. A refused request is quick whatever the model
+    costs, so refusals never make a model look quicker, nor measure one never yet scored.
     """
-    return new if old is None or new > old else old + WEIGHT * (new - old)
+    if old is None:
+        return new if succeeded else None
+    if new > old:
+        return new
+    return old + WEIGHT * (new - old) if succeeded else old
 
 
 @dataclass
@@ -55,12 +63,13 @@ class Estimate:
             return None
         return (self.fixed or 0.0) + self.per_row * rows
 
-    def record(self, rows: int, seconds: float) -> None:
-        """Learn from one scoring of `rows` rows that took `seconds`."""
+    def record(self, rows: int, seconds: float, *, succeeded: bool = True) -> None:
+        """Learn from one scoring of `rows` rows that took `seconds` (and raised, or not)."""
         if rows <= SMALL:
-            self.fixed = _average(self.fixed, seconds)
+            self.fixed = _average(self.fixed, seconds, succeeded)
         else:
-            self.per_row = _average(self.per_row, max(seconds - (self.fixed or 0.0), 0.0) / rows)
+            per_row = max(seconds - (self.fixed or 0.0), 0.0) / rows
+            self.per_row = _average(self.per_row, per_row, succeeded)
 
 
 @dataclass
@@ -107,6 +116,9 @@ class Dispatch:
     def _timed(estimate: Estimate, rows: int, work: Callable[[], T]) -> T:
         started = time.perf_counter()
         try:
-            return work()
-        finally:
-            estimate.record(rows, time.perf_counter() - started)
+            result = work()
+        except BaseException:
+            estimate.record(rows, time.perf_counter() - started, succeeded=False)
+            raise
+        estimate.record(rows, time.perf_counter() - started)
+        return result
