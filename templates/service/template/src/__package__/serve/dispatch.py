@@ -76,20 +76,13 @@ class Estimate:
 class Dispatch:
     """Runs scoring work under the scorer's lock, on the loop or on a thread (see above)."""
 
-    lock: threading.RLock
+    lock: threading.Lock
     """The scorer's lock: one scoring at a time, REST or gRPC (`Scorer.lock`)."""
     budget: float
     """Seconds a request's scoring may take on the event loop; 0 never scores there."""
     estimate: Estimate = field(default_factory=Estimate)
     model: object = None
     """The model the estimate was learnt from; another (a reload) starts a new estimate."""
-
-    def on_loop(self, model: object, rows: int) -> bool:
-        """Whether a request of `rows` rows for `model` fits the budget on the event loop."""
-        if model is not self.model:
-            self.estimate, self.model = Estimate(), model
-        seconds = self.estimate.seconds(rows)
-        return seconds is not None and seconds <= self.budget
 
     async def run(self, model: object, rows: int, work: Callable[[], T]) -> T:
         """Return `work()`, run on the event loop or on a thread, under the lock, timed.
@@ -99,9 +92,12 @@ class Dispatch:
         """
         if model is None:
             return await run_in_threadpool(self._locked, Estimate(), rows, work)
-        on_loop = self.on_loop(model, rows)
+        if model is not self.model:
+            self.estimate, self.model = Estimate(), model
         estimate = self.estimate  # this model's, whichever way the request goes
-        if on_loop and self.lock.acquire(blocking=False):
+        seconds = estimate.seconds(rows)
+        quick = seconds is not None and seconds <= self.budget
+        if quick and self.lock.acquire(blocking=False):
             try:
                 return self._timed(estimate, rows, work)
             finally:

@@ -96,16 +96,17 @@ def model_ready(state: ModelState, model_name: str, model_version: str | None) -
 def infer(
     scorer: Scorer, model_name: str, model_version: str | None, request: InferenceRequest
 ) -> InferenceResponse:
-    """Score one request; its outputs are the ones it names, or all of them."""
+    """Score one request; its outputs are the ones it names, or all of them.
+
+    The caller holds `scorer.lock`: REST's dispatch (`dispatch.py`), gRPC's handler.
+    """
     check_name(model_name)
     previous = previous_major(scorer.state, model_version)
     if previous is not None:
         return _infer_previous(scorer, previous, request)
     check_version(scorer.state, scorer.state.require(), model_version)
-    with scorer.lock:
-        artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
-        tensors = to_tensors(prediction)
-    return _respond(request, tensors, artifact.version)
+    artifact, prediction = scorer.score(scorer.rows(lambda: inputs_to_frame(request.inputs)))
+    return _respond(request, to_tensors(prediction), artifact.version)
 
 
 def _infer_previous(
@@ -116,11 +117,9 @@ def _infer_previous(
     Counted in the service's predictions; drift and the prediction log watch this major only,
     whose features they know.
     """
-    with scorer.lock:
-        prediction = predict(previous.artifact.pipeline, previous.frame(request.inputs))
-        tensors = to_tensors(prediction)
+    prediction = predict(previous.artifact.pipeline, previous.frame(request.inputs))
     scorer.metrics.predictions.inc(len(prediction))
-    return _respond(request, tensors, previous.artifact.version)
+    return _respond(request, to_tensors(prediction), previous.artifact.version)
 
 
 def _respond(

@@ -64,14 +64,15 @@ class Scorer:
     state: ModelState
     metrics: ServiceMetrics
     monitor: Monitor | None = field(default=None)
-    lock: threading.RLock = field(default_factory=threading.RLock, compare=False, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
     """Held by each request while it is scored, REST or gRPC: one at a time in this process.
 
     Building the frame, validating and predicting are Python under the GIL: requests taking
     turns at them on the server's threads served ~30% fewer calls, with p99s twice as long,
     than one after the other (`pnpm bench`). Health, metadata and metrics never take it, so
     they never wait behind a model on a thread; run more processes (replicas) for more cores.
-    Reentrant: REST's dispatch (`dispatch.py`) holds it around work that takes it again."""
+    Taken by each transport around its whole scoring: REST's dispatch (`dispatch.py`) and
+    gRPC's `ModelInfer` handler."""
 
     def rows(self, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """Build a request's frame, counting a value of the wrong JSON type per feature (N2).

@@ -51,11 +51,10 @@ def service_router(scorer: Scorer, dispatch: Dispatch) -> APIRouter:
     """Build `/predict` and `/metrics` around one scorer, its metrics and where it scores."""
     router = APIRouter()
 
-    def score(request: PredictRequest) -> dict[str, Any]:
-        with scorer.lock:
-            rows = scorer.rows(lambda: records_to_frame(request.instances))
-            artifact, prediction = scorer.score(rows)
-            records = to_records(prediction)
+    def score(request: PredictRequest) -> dict[str, Any]:  # under `scorer.lock` (dispatch)
+        rows = scorer.rows(lambda: records_to_frame(request.instances))
+        artifact, prediction = scorer.score(rows)
+        records = to_records(prediction)
         return {"model_name": MODEL_NAME, "model_version": artifact.version, **records}
 
     @router.post("/predict", tags=["Predict"], openapi_extra=PREDICT_BODY)

@@ -72,8 +72,10 @@ def handlers(scorer: Scorer) -> grpc.GenericRpcHandler:
     state = scorer.state
 
     def model_infer(request: pb.ModelInferRequest) -> pb.ModelInferResponse:
-        version = request.model_version or None  # scored under `scorer.lock`, as REST is
-        response = inference.infer(scorer, request.model_name, version, to_request(request))
+        version = request.model_version or None
+        inputs = to_request(request)
+        with scorer.lock:  # one scoring at a time, REST's included (`Scorer.lock`)
+            response = inference.infer(scorer, request.model_name, version, inputs)
         return to_response(response, raw=bool(request.raw_input_contents))
 
     def server_metadata(_: pb.ServerMetadataRequest) -> pb.ServerMetadataResponse:
