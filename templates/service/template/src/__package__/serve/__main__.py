@@ -1,22 +1,24 @@
 """`python -m <package>.serve`: REST on `HOST`:`PORT`, gRPC on `HOST`:`GRPC_PORT`.
 
-Both servers share one model state, one scorer and one metrics registry. On SIGTERM
-(Kubernetes, Docker, `make load-test`) both stop accepting calls at once, let in-flight
-ones finish for up to `GRACEFUL_SHUTDOWN_SECONDS`, and the process exits 0: a requested
-stop is not a failure.
+Both servers run on one event loop and share one model state, one scorer, one dispatch
+(`dispatch.py`) and one metrics registry. On SIGTERM (Kubernetes, Docker, `make load-test`)
+both stop accepting calls at once, let in-flight ones finish for up to
+`GRACEFUL_SHUTDOWN_SECONDS`, and the process exits 0: a requested stop is not a failure.
 """
 
+import asyncio
 import gc
 import signal
+import socket
 import sys
-from threading import Event
 from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 
 from ..monitoring.logs import configure_json_logging
 from .app import create_app
-from .grpc_api import GrpcServer, build_server
+from .grpc_api import GrpcServer, start_server
 from .settings import ServeSettings
 
 
@@ -31,19 +33,42 @@ def exit_cleanly(signum: int, frame: FrameType | None) -> None:
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, which starts the gRPC server's graceful stop with its own."""
+    """uvicorn's server, which starts the gRPC server on its event loop and stops it with its own.
 
-    def __init__(self, config: uvicorn.Config, grpc_server: GrpcServer, grace: float) -> None:
+    gRPC listens first, so a taken port ends the process before anything answers.
+    """
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI, settings: ServeSettings) -> None:
         super().__init__(config)
-        self.grpc_server = grpc_server
-        self.grace = grace
-        self.grpc_stopped: Event | None = None
+        self.service = app
+        self.settings = settings
+        self.grpc_server: GrpcServer | None = None
 
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        """On SIGTERM or Ctrl-C, drain gRPC calls while uvicorn drains HTTP requests."""
-        if self.grpc_stopped is None:
-            self.grpc_stopped = self.grpc_server.stop(self.grace)
-        super().handle_exit(sig, frame)
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start gRPC, then REST (the app's lifespan loads the model: gRPC health follows it)."""
+        state = self.service.state
+        try:
+            self.grpc_server = await start_server(state.scorer, state.dispatch, self.settings)
+        except OSError as error:
+            sys.exit(f"error: {error}")
+        try:
+            await super().startup(sockets)
+        except BaseException:  # uvicorn exits on a taken port or a failed lifespan
+            await self.grpc_server.stop(0)
+            raise
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Drain gRPC calls while uvicorn drains HTTP requests, both within the grace period."""
+        grpc_stopped = (
+            asyncio.ensure_future(self.grpc_server.stop(self.settings.graceful_shutdown_seconds))
+            if self.grpc_server is not None
+            else None
+        )
+        try:
+            await super().shutdown(sockets)
+        finally:
+            if grpc_stopped is not None:
+                await grpc_stopped
 
 
 def freeze_startup_heap() -> None:
@@ -65,25 +90,16 @@ def main() -> None:
     configure_json_logging()
     signal.signal(signal.SIGTERM, exit_cleanly)
     app = create_app(settings)
-    grace = settings.graceful_shutdown_seconds
-    try:
-        grpc_server = build_server(app.state.scorer, settings)
-    except OSError as error:
-        sys.exit(f"error: {error}")
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_config=None,
-        timeout_graceful_shutdown=grace,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
-    server = Server(config, grpc_server, grace)
+    server = Server(config, app, settings)
     freeze_startup_heap()
-    try:
-        server.run()
-    finally:  # also when uvicorn re-raises SIGTERM (`exit_cleanly`) or fails to start
-        stopped = server.grpc_stopped or grpc_server.stop(grace)
-        stopped.wait(grace + 1)
+    server.run()
 
 
 if __name__ == "__main__":

@@ -60,10 +60,11 @@ def create_app(
         summary=f"A {TASK} model served over the Open Inference Protocol.",
         lifespan=lifespan,
     )
-    app.state.scorer = scorer  # reachable by operational tooling and tests
+    app.state.scorer = scorer  # reachable by operational tooling, tests and the gRPC server
     install_error_handlers(app)
     install_openapi(app)
     dispatch = Dispatch(scorer.lock, budget=settings.inline_budget_ms / 1000)
+    app.state.dispatch = dispatch  # shared with the gRPC server: one measure of the model
     app.include_router(protocol_router(scorer, dispatch))
     app.include_router(service_router(scorer, dispatch))
     # The last middleware added runs first: metrics see every request, 413s included, and

@@ -1,9 +1,10 @@
-"""Where a REST request is scored: on the event loop when the model is quick, else on a thread.
+"""Where a request is scored: on the event loop when the model is quick, else on a thread.
 
-Scoring on the event loop saves the hop to a worker thread and back, and the fight for the
-GIL between that thread and the loop reading the next requests: `pnpm bench` measured ~15%
-more 1-row and ~25% more 1000-row requests a second than always hopping. But while the loop
-scores, nothing else on it answers, health probes included. So a request is scored there only
+REST and gRPC (`grpc_api/`) share the event loop and one `Dispatch`. Scoring on the loop
+saves the hop to a worker thread and back, and the fight for the GIL between that thread
+and the loop reading the next requests: `pnpm bench` measured ~15% more 1-row and ~25% more
+1000-row REST requests a second than always hopping. But while the loop scores, nothing else
+on it answers, health probes included. So a request is scored there only
 when this model's measured time for that many rows fits in `INLINE_BUDGET_MS` (default 20 ms);
 a slower one goes to a worker thread, and health, metadata and metrics never wait behind it.
 
@@ -88,7 +89,8 @@ class Dispatch:
         """Return `work()`, run on the event loop or on a thread, under the lock, timed.
 
         `model` is the model that will score; None (none loaded, or the previous major) always
-        goes to a thread. The loop never waits for the lock: when gRPC holds it, a thread does.
+        goes to a thread. The loop never waits for the lock: while a thread scores, a thread
+        waits.
         """
         if model is None:
             return await run_in_threadpool(self._locked, Estimate(), rows, work)

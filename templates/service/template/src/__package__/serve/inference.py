@@ -10,6 +10,7 @@ import uuid
 from ..io.artifacts import Artifact
 from ..meta import DISTRIBUTION, MODEL_NAME, package_version
 from .binary import EXTENSION
+from .dispatch import Dispatch
 from .errors import InputError, ModelNotFoundError
 from .predictions import OUTPUT_TENSORS, predict, to_tensors
 from .previous import CURRENT_MAJOR, PreviousMajor
@@ -93,12 +94,32 @@ def model_ready(state: ModelState, model_name: str, model_version: str | None) -
     return True
 
 
+async def dispatched_infer(
+    scorer: Scorer,
+    dispatch: Dispatch,
+    model_name: str,
+    model_version: str | None,
+    request: InferenceRequest,
+) -> InferenceResponse:
+    """`infer` under the scorer's lock, on the event loop or a thread as `dispatch` decides.
+
+    The previous major's requests always go to a thread: its model is not the one measured.
+    """
+    previous = previous_major(scorer.state, model_version)
+    inputs = request.inputs
+    return await dispatch.run(
+        scorer.state.artifact if previous is None else None,
+        inputs[0].shape[0] if inputs and inputs[0].shape else 0,
+        lambda: infer(scorer, model_name, model_version, request),
+    )
+
+
 def infer(
     scorer: Scorer, model_name: str, model_version: str | None, request: InferenceRequest
 ) -> InferenceResponse:
     """Score one request; its outputs are the ones it names, or all of them.
 
-    The caller holds `scorer.lock`: REST's dispatch (`dispatch.py`), gRPC's handler.
+    The caller holds `scorer.lock` (`dispatched_infer` takes it).
     """
     check_name(model_name)
     previous = previous_major(scorer.state, model_version)

@@ -81,11 +81,8 @@ def protocol_router(scorer: Scorer, dispatch: Dispatch) -> APIRouter:
             request = read_request(body, header_length(http.headers.get(HEADER_LENGTH), len(body)))
         except ValidationError as error:
             raise body_validation_error(error) from None
-        previous = inference.previous_major(state, model_version)
-        response = await dispatch.run(
-            state.artifact if previous is None else None,
-            request.inputs[0].shape[0] if request.inputs and request.inputs[0].shape else 0,
-            lambda: inference.infer(scorer, model_name, model_version, request),
+        response = await inference.dispatched_infer(
+            scorer, dispatch, model_name, model_version, request
         )
         binary = wants_binary(request)
         if binary is not None and not binary:

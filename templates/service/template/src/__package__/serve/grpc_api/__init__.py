@@ -6,6 +6,6 @@ needs no protobuf compiler to install or build, and `tests/serve/test_grpc_proto
 regenerates it and fails if the two ever differ.
 """
 
-from .server import GrpcServer, build_server
+from .server import GrpcServer, start_server
 
-__all__ = ["GrpcServer", "build_server"]
+__all__ = ["GrpcServer", "start_server"]

@@ -8,15 +8,17 @@ REST answers for the same outcome, so dashboards and alerts cover both — and t
 `ServiceError` into the matching gRPC status with the same message REST sends.
 """
 
+import inspect
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import grpc
 
 from ...monitoring.logs import REQUEST_ID, request_id_from
 from .. import inference
+from ..dispatch import Dispatch
 from ..errors import ServiceError
 from ..scoring import Scorer
 from . import open_inference_grpc_pb2 as pb
@@ -37,28 +39,30 @@ CODES: Final = {
 
 def observed(
     scorer: Scorer, method: str, handler: Callable[[Any], Any]
-) -> Callable[[Any, grpc.ServicerContext], Any]:
-    """Wrap one method's handler with request ids, metrics and the error mapping."""
+) -> Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]:
+    """Wrap one method's handler (plain, or a coroutine) with request ids, metrics and errors."""
     route = f"/{SERVICE}/{method}"
     metrics = scorer.metrics
 
-    def call(request: Any, context: grpc.ServicerContext) -> Any:
+    async def call(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         started = time.perf_counter()
-        sent = dict(context.invocation_metadata()).get("x-request-id")
+        sent = dict(context.invocation_metadata() or ()).get("x-request-id")
         request_id = request_id_from(sent if isinstance(sent, str) else None)
         token = REQUEST_ID.set(request_id)
-        context.send_initial_metadata((("x-request-id", request_id),))
+        await context.send_initial_metadata((("x-request-id", request_id),))
         status = 500
         try:
             response = handler(request)
+            if inspect.isawaitable(response):
+                response = await response
             status = 200
             return response
         except ServiceError as error:
             status = error.status_code
-            context.abort(CODES.get(status, grpc.StatusCode.INTERNAL), str(error))
+            await context.abort(CODES.get(status, grpc.StatusCode.INTERNAL), str(error))
         except Exception as error:  # as REST: logged with its trace, a bare 500 for the client
             logger.error("unhandled error on %s", route, exc_info=error)
-            context.abort(grpc.StatusCode.INTERNAL, "internal server error")
+            await context.abort(grpc.StatusCode.INTERNAL, "internal server error")
         finally:
             metrics.requests.labels(route=route, method="POST", status=str(status)).inc()
             metrics.request_latency.labels(route=route).observe(time.perf_counter() - started)
@@ -67,15 +71,18 @@ def observed(
     return call
 
 
-def handlers(scorer: Scorer) -> grpc.GenericRpcHandler:
-    """The service's six methods, served from `scorer` and its model state."""
+def handlers(scorer: Scorer, dispatch: Dispatch) -> grpc.GenericRpcHandler:
+    """The service's six methods, served from `scorer` and its model state.
+
+    ModelInfer scores through REST's `dispatch`: one scoring at a time across both
+    transports, on the loop or on a thread, with one measure of how quick the model is.
+    """
     state = scorer.state
 
-    def model_infer(request: pb.ModelInferRequest) -> pb.ModelInferResponse:
-        version = request.model_version or None
-        inputs = to_request(request)
-        with scorer.lock:  # one scoring at a time, REST's included (`Scorer.lock`)
-            response = inference.infer(scorer, request.model_name, version, inputs)
+    async def model_infer(request: pb.ModelInferRequest) -> pb.ModelInferResponse:
+        response = await inference.dispatched_infer(
+            scorer, dispatch, request.model_name, request.model_version or None, to_request(request)
+        )
         return to_response(response, raw=bool(request.raw_input_contents))
 
     def server_metadata(_: pb.ServerMetadataRequest) -> pb.ServerMetadataResponse:
