@@ -11,7 +11,7 @@ or codes, None for a null) are kept in two buffers, so numbers stay a compact fl
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,10 @@ import pandas as pd
 from ..core.schemas import CATEGORICAL, FEATURES, NUMERIC
 from .drift import Method, score_column
 from .reference import DriftReference
+
+NUMERIC_AT: Final = [FEATURES.index(name) for name in NUMERIC]
+CATEGORICAL_AT: Final = [FEATURES.index(name) for name in CATEGORICAL]
+"""Where each numeric and each categorical feature sits in a frame in schema order."""
 
 
 @dataclass
@@ -80,15 +84,24 @@ class DriftWindow:
         """Record scored rows (every schema feature, by name) and their prediction scores.
 
         Column by column into preallocated arrays: selecting a sub-frame first costs pandas
-        ~0.2 ms a request, as much as the rest of monitoring put together.
+        ~0.2 ms a request, as much as the rest of monitoring put together. A frame of floats
+        in schema order (what the fast validation path scores, categories coded as numbers
+        included) is one block, read at once: ~20 µs in all instead of ~9 µs a column.
         """
         numbers = np.empty((len(features), len(NUMERIC) + 1), dtype=np.float64)
-        for i, name in enumerate(NUMERIC):
-            numbers[:, i] = features[name].to_numpy(dtype=np.float64, na_value=np.nan)
-        numbers[:, -1] = predictions
         categories = np.empty((len(features), len(CATEGORICAL)), dtype=object)
-        for j, name in enumerate(CATEGORICAL):
-            categories[:, j] = features[name].to_numpy(dtype=object)
+        if tuple(features.columns) == FEATURES and all(
+            dtype == np.float64 for dtype in features.dtypes
+        ):
+            values = features.to_numpy(dtype=np.float64)
+            numbers[:, :-1] = values[:, NUMERIC_AT]
+            categories[:, :] = values[:, CATEGORICAL_AT]
+        else:
+            for i, name in enumerate(NUMERIC):
+                numbers[:, i] = features[name].to_numpy(dtype=np.float64, na_value=np.nan)
+            for j, name in enumerate(CATEGORICAL):
+                categories[:, j] = features[name].to_numpy(dtype=object)
+        numbers[:, -1] = predictions
         with self._lock:
             self._numbers.extend(numbers)
             self._categories.extend(categories)
