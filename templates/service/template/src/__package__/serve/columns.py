@@ -98,11 +98,15 @@ def records_to_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             differ = sorted(set(names).symmetric_difference(record))
             raise InputError(f"instance {index} and instance 0 differ in features {differ}")
     columns = {name: to_column(name, [row[name] for row in records]) for name in names}
-    return columns_to_frame(columns)
+    return columns_to_frame(columns, index=range(len(records)))
 
 
-def columns_to_frame(columns: Mapping[str, npt.NDArray[np.float64] | list[Any]]) -> pd.DataFrame:
+def columns_to_frame(
+    columns: Mapping[str, npt.NDArray[np.float64] | list[Any]], index: range | None = None
+) -> pd.DataFrame:
     """The frame of `to_column`'s columns (all of one length), in their order.
+
+    `index` gives a frame without columns its rows (instances that name no feature).
 
     Numbers only: one 2-D block at once, a sixth of the time pandas takes to build it from a
     dict of arrays (~10 µs of ~60 for ten 1-row columns; most of the rest was making the
@@ -114,4 +118,4 @@ def columns_to_frame(columns: Mapping[str, npt.NDArray[np.float64] | list[Any]])
         stacked = np.vstack(list(columns.values()))
         names = FEATURE_INDEX if tuple(columns) == FEATURES else list(columns)
         return pd.DataFrame(stacked.T, columns=names, copy=False)
-    return pd.DataFrame(dict(columns))
+    return pd.DataFrame(dict(columns), index=index)

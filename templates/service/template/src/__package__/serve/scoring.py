@@ -71,8 +71,8 @@ class Scorer:
     turns at them on the server's threads served ~30% fewer calls, with p99s twice as long,
     than one after the other (`pnpm bench`). Health, metadata and metrics never take it, so
     they never wait behind a model on a thread; run more processes (replicas) for more cores.
-    Taken by each transport around its whole scoring: REST's dispatch (`dispatch.py`) and
-    gRPC's `ModelInfer` handler."""
+    Taken around each whole scoring by the dispatch (`dispatch.py`) both transports score
+    through."""
 
     def rows(self, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """Build a request's frame, counting a value of the wrong JSON type per feature (N2).
